@@ -1,0 +1,326 @@
+//! Argument parsing, secret gathering and output for the `vivier` binary.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+use serde_json::json;
+
+use vivier::data_dir::{DataDir, DataDirError, Protection, Status, Unlock};
+use vivier::keys::{KeyError, KeySource, Keyring, Passphrase};
+
+/// Vivier: applicant tracking that keeps its privacy promises.
+#[derive(Debug, Parser)]
+#[command(name = "vivier", version, about)]
+struct Cli {
+    /// Data directory (default: the platform's, e.g. ~/.local/share/vivier).
+    #[arg(long, global = true, env = "VIVIER_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    /// Print machine-readable JSON on stdout (errors too, as {"error": {code, message}}).
+    #[arg(long, global = true)]
+    json: bool,
+
+    /// Read passphrases from stdin, one per line: the current one first (when needed), then
+    /// the new one. Otherwise VIVIER_PASSPHRASE / VIVIER_NEW_PASSPHRASE, or a prompt.
+    #[arg(long, global = true)]
+    passphrase_stdin: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create the data directory, a random database key and the encrypted database.
+    Init(InitArgs),
+    /// Check the database: path, schema, cipher settings, key source, integrity.
+    Doctor,
+    /// Manage the database key.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// Protect the key with a passphrase instead of the OS keyring (for machines without
+    /// a keyring). The passphrase comes from VIVIER_PASSPHRASE, stdin or a prompt.
+    #[arg(long)]
+    passphrase: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum KeyCommand {
+    /// Re-encrypt the database with a new random key, kept where the current one is.
+    Rotate,
+    /// Protect the key with a passphrase (from the keyring), change the passphrase, or with
+    /// --keyring move it back into the OS keyring.
+    Passphrase {
+        /// Move the key from its passphrase into the OS keyring.
+        #[arg(long)]
+        keyring: bool,
+    },
+}
+
+/// A failure with its stable code, its message and its exit code.
+struct Failure {
+    code: &'static str,
+    message: String,
+}
+
+impl From<DataDirError> for Failure {
+    fn from(e: DataDirError) -> Failure {
+        Failure { code: e.code(), message: e.to_string() }
+    }
+}
+
+impl From<KeyError> for Failure {
+    fn from(e: KeyError) -> Failure {
+        DataDirError::from(e).into()
+    }
+}
+
+fn exit_code(code: &str) -> u8 {
+    match code {
+        "weak_passphrase" | "passphrase_mismatch" | "usage" => 2,
+        "not_initialised" | "key_file_missing" => 10,
+        "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid"
+        | "passphrase_required" => 11,
+        "wrong_passphrase" | "wrong_key" | "key_mismatch" => 12,
+        "not_a_vivier_database" | "damaged" | "key_file_damaged" | "unhealthy" => 13,
+        "schema_too_new" => 14,
+        "data_dir_unwritable" | "disk_full" | "no_data_dir" => 15,
+        "already_initialised" => 16,
+        _ => 1,
+    }
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    let mut secrets = Secrets::new(cli.passphrase_stdin);
+    match execute(&cli, &mut secrets) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            if json {
+                println!("{}", json!({"error": {"code": f.code, "message": f.message}}));
+            } else {
+                eprintln!("vivier: {}", f.message);
+            }
+            ExitCode::from(exit_code(f.code))
+        }
+    }
+}
+
+fn execute(cli: &Cli, secrets: &mut Secrets) -> Result<(), Failure> {
+    let root = match &cli.data_dir {
+        Some(dir) => dir.clone(),
+        None => DataDir::platform_default()?,
+    };
+    let dir = DataDir::new(root);
+    match &cli.command {
+        Command::Init(args) => init(&dir, args, secrets, cli.json),
+        Command::Doctor => doctor(&dir, secrets, cli.json),
+        Command::Key(KeyCommand::Rotate) => {
+            let keyring = keyring_if_needed(&dir)?;
+            let passphrase = secrets.current_if_needed(&dir)?;
+            dir.rotate_key(Unlock { keyring: keyring.as_ref(), passphrase: passphrase.as_ref() })?;
+            report(cli.json, json!({"rotated": true}), "The database was re-encrypted with a new key.");
+            Ok(())
+        }
+        Command::Key(KeyCommand::Passphrase { keyring: to_keyring }) => {
+            let current_keyring = keyring_if_needed(&dir)?;
+            let passphrase = secrets.current_if_needed(&dir)?;
+            let unlock = Unlock { keyring: current_keyring.as_ref(), passphrase: passphrase.as_ref() };
+            if *to_keyring {
+                let keyring = Keyring::system()?;
+                dir.protect_with_keyring(unlock, &keyring)?;
+                report(cli.json, json!({"key_source": "keyring"}), "The key is now kept in the OS keyring.");
+            } else {
+                let new = secrets.new_passphrase()?;
+                dir.protect_with_passphrase(unlock, &new)?;
+                report(cli.json, json!({"key_source": "passphrase"}), "The key is now protected by the passphrase.");
+            }
+            Ok(())
+        }
+    }
+}
+
+fn init(dir: &DataDir, args: &InitArgs, secrets: &mut Secrets, json: bool) -> Result<(), Failure> {
+    let store = if args.passphrase {
+        let passphrase = secrets.new_passphrase()?;
+        dir.init(Protection::Passphrase(&passphrase))?
+    } else {
+        let keyring = Keyring::system()?;
+        dir.init(Protection::Keyring(&keyring))?
+    };
+    let version = store.schema_version().map_err(DataDirError::from)?;
+    let source = if args.passphrase { "passphrase" } else { "keyring" };
+    report(
+        json,
+        json!({"data_dir": dir.root(), "database": dir.db_path(), "key_source": source, "schema_version": version}),
+        &format!(
+            "Created an encrypted Vivier database in {} (key in the {}).",
+            dir.root().display(),
+            if args.passphrase { "passphrase-protected key file" } else { "OS keyring" }
+        ),
+    );
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct DoctorReport {
+    data_dir: PathBuf,
+    database: PathBuf,
+    key_file: PathBuf,
+    key_source: &'static str,
+    keyring_vendor: Option<String>,
+    #[serde(flatten)]
+    cipher: vivier::store::CipherReport,
+    integrity: Vec<String>,
+    cipher_integrity: Vec<String>,
+    healthy: bool,
+}
+
+fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failure> {
+    let keyring = keyring_if_needed(dir)?;
+    let passphrase = secrets.current_if_needed(dir)?;
+    let kf = dir.key_file()?;
+    let store = dir.open(Unlock { keyring: keyring.as_ref(), passphrase: passphrase.as_ref() })?;
+    let cipher = store.cipher_report().map_err(DataDirError::from)?;
+    let health = store.health().map_err(DataDirError::from)?;
+    let report = DoctorReport {
+        data_dir: dir.root().to_owned(),
+        database: dir.db_path(),
+        key_file: dir.key_path(),
+        key_source: match kf.map(|k| k.source) {
+            Some(KeySource::Keyring) => "keyring",
+            Some(KeySource::Passphrase { .. }) => "passphrase",
+            None => "none",
+        },
+        keyring_vendor: keyring.as_ref().map(Keyring::vendor),
+        healthy: health.is_sound(),
+        cipher,
+        integrity: health.integrity,
+        cipher_integrity: health.cipher_integrity,
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+    } else {
+        let c = &report.cipher;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "data directory   {}", report.data_dir.display());
+        let _ = writeln!(out, "database         {}", report.database.display());
+        let _ = writeln!(out, "key source       {}{}", report.key_source,
+            report.keyring_vendor.as_deref().map(|v| format!(" ({v})")).unwrap_or_default());
+        let _ = writeln!(out, "schema version   {} (this Vivier knows up to {})", c.schema_version, c.schema_supported);
+        let _ = writeln!(out, "cipher           SQLCipher {} with {} {}", c.cipher_version, c.cipher_provider, c.cipher_provider_version);
+        let _ = writeln!(out, "settings         page size {}, memory security {}, secure delete {}, foreign keys {}",
+            c.page_size, on_off(c.cipher_memory_security), on_off(c.secure_delete), on_off(c.foreign_keys));
+        let _ = writeln!(out, "journal          {} with synchronous {}, temp store {} (compiled in)",
+            c.journal_mode, c.synchronous, if c.temp_store_compiled == "3" { "memory" } else { &c.temp_store_compiled });
+        let _ = writeln!(out, "integrity        {}", report.integrity.join("; "));
+        let _ = writeln!(out, "cipher integrity {}",
+            if report.cipher_integrity.is_empty() { "ok".to_owned() } else { report.cipher_integrity.join("; ") });
+        let _ = writeln!(out, "{}", if report.healthy { "healthy" } else { "DAMAGED: restore from a backup" });
+    }
+    if report.healthy {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: "unhealthy",
+            message: "an integrity check failed; the database was not changed. Restore it from a backup".into(),
+        })
+    }
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b { "on" } else { "off" }
+}
+
+fn report(json: bool, value: serde_json::Value, human: &str) {
+    if json {
+        println!("{value}");
+    } else {
+        println!("{human}");
+    }
+}
+
+/// The OS keyring, when the data directory keeps its key there.
+fn keyring_if_needed(dir: &DataDir) -> Result<Option<Keyring>, Failure> {
+    match dir.status()? {
+        Status::Keyring => Ok(Some(Keyring::system()?)),
+        _ => Ok(None),
+    }
+}
+
+/// Where passphrases come from: environment, stdin lines, or a terminal prompt.
+struct Secrets {
+    stdin: bool,
+}
+
+impl Secrets {
+    fn new(stdin: bool) -> Secrets {
+        Secrets { stdin }
+    }
+
+    fn read_line(&mut self) -> Result<Option<Passphrase>, Failure> {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| Failure { code: "usage", message: format!("cannot read stdin: {e}") })?;
+        let text = line.trim_end_matches(['\n', '\r']).to_owned();
+        zeroize::Zeroize::zeroize(&mut line);
+        Ok((!text.is_empty()).then(|| Passphrase::new(text)))
+    }
+
+    /// The current passphrase, when the data directory is protected by one.
+    fn current_if_needed(&mut self, dir: &DataDir) -> Result<Option<Passphrase>, Failure> {
+        if dir.status()? != Status::Passphrase {
+            return Ok(None);
+        }
+        if let Ok(text) = std::env::var("VIVIER_PASSPHRASE") {
+            return Ok(Some(Passphrase::new(text)));
+        }
+        if self.stdin {
+            return self.read_line()?.map(Some).ok_or_else(|| KeyError::PassphraseRequired.into());
+        }
+        if std::io::stdin().is_terminal() {
+            let text = rpassword::prompt_password("Passphrase: ")
+                .map_err(|e| Failure { code: "usage", message: format!("cannot read the passphrase: {e}") })?;
+            return Ok(Some(Passphrase::new(text)));
+        }
+        Err(KeyError::PassphraseRequired.into())
+    }
+
+    /// A new passphrase: VIVIER_NEW_PASSPHRASE (or VIVIER_PASSPHRASE when there is no
+    /// current one), the next stdin line, or typed twice at a prompt.
+    fn new_passphrase(&mut self) -> Result<Passphrase, Failure> {
+        if let Ok(text) = std::env::var("VIVIER_NEW_PASSPHRASE") {
+            return Ok(Passphrase::new(text));
+        }
+        if self.stdin {
+            return self.read_line()?.ok_or_else(|| KeyError::PassphraseRequired.into());
+        }
+        if std::io::stdin().is_terminal() {
+            let prompt = |p: &str| {
+                rpassword::prompt_password(p)
+                    .map_err(|e| Failure { code: "usage", message: format!("cannot read the passphrase: {e}") })
+            };
+            let first = Passphrase::new(prompt("New passphrase: ")?);
+            first.check_strength()?;
+            let second = Passphrase::new(prompt("Again: ")?);
+            if first.expose_secret() != second.expose_secret() {
+                return Err(KeyError::PassphraseMismatch.into());
+            }
+            return Ok(first);
+        }
+        if let Ok(text) = std::env::var("VIVIER_PASSPHRASE") {
+            return Ok(Passphrase::new(text));
+        }
+        Err(KeyError::PassphraseRequired.into())
+    }
+}

@@ -1,0 +1,13 @@
+//! Vivier's engine: an applicant-tracking system that keeps its privacy promises by
+//! construction. Every rule lives here, so that it holds at each door: the desktop app,
+//! the `vivier` command line and the tests.
+//!
+//! Areas:
+//! - [`store`]: the encrypted SQLCipher database, its pragmas and migrations; the only
+//!   place that speaks SQL.
+//! - [`keys`]: the database key, from the OS keyring or a passphrase.
+//! - [`data_dir`]: a data directory, tying a database to its key safely.
+
+pub mod data_dir;
+pub mod keys;
+pub mod store;

@@ -1,0 +1,25 @@
+//! `vivier`, the command line: the scripting and server door to the engine. It parses
+//! arguments, gathers secrets from the environment, stdin or a terminal prompt (never from
+//! an argument), calls the engine and prints a human or JSON answer. No rule lives here.
+//!
+//! Exit codes (stable, for scripts):
+//! - 0 success
+//! - 1 unexpected failure
+//! - 2 usage error, or a passphrase refused as too short or mistyped
+//! - 10 the data directory is not initialised, or its key file is missing
+//! - 11 the key is unreachable: keyring unavailable, locked or without the entry, or a
+//!   passphrase is required and none was given
+//! - 12 wrong key or passphrase
+//! - 13 the database or key file is damaged, or not a Vivier database; `doctor` found a
+//!   failed integrity check
+//! - 14 the database was written by a newer Vivier
+//! - 15 the data directory cannot be written, or the disk is full
+//! - 16 the data directory is already initialised
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::run()
+}

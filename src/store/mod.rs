@@ -1,0 +1,329 @@
+//! The encrypted store: opening the SQLCipher database (key first, then pragmas, then
+//! migrations), proving that encryption is really on, health checks, re-keying, and the
+//! few settings the foundation needs. This is the only module that speaks SQL; the other
+//! areas reach the database through functions defined here. It never sees where a key
+//! comes from (that is `keys`) and never logs what the database holds.
+
+mod error;
+mod migrations;
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use serde::Serialize;
+
+pub use error::StoreError;
+pub use migrations::{LATEST_VERSION, migration_names, testing as migration_testing};
+
+use crate::keys::DbKey;
+
+/// The first bytes of every plaintext SQLite file. An encrypted file starts with a
+/// random salt instead.
+const PLAINTEXT_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// An open, unlocked, migrated Vivier database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+/// What SQLCipher and SQLite report about the open database, for `vivier doctor`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CipherReport {
+    pub cipher_version: String,
+    pub cipher_provider: String,
+    pub cipher_provider_version: String,
+    pub page_size: i64,
+    pub cipher_memory_security: bool,
+    pub secure_delete: bool,
+    pub foreign_keys: bool,
+    pub journal_mode: String,
+    pub synchronous: String,
+    pub temp_store_compiled: String,
+    pub schema_version: u32,
+    pub schema_supported: u32,
+}
+
+/// The result of both integrity checks.
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthReport {
+    /// Lines of `PRAGMA integrity_check`; `["ok"]` when sound.
+    pub integrity: Vec<String>,
+    /// Lines of `PRAGMA cipher_integrity_check`; empty when every page's HMAC verifies.
+    pub cipher_integrity: Vec<String>,
+}
+
+impl HealthReport {
+    pub fn is_sound(&self) -> bool {
+        self.integrity == ["ok"] && self.cipher_integrity.is_empty()
+    }
+}
+
+impl Store {
+    /// Opens the database at `path` with `key`, creating it when the file does not exist.
+    /// Order: the key, then the pragmas, then the migrations. Refuses a plaintext SQLite
+    /// file, a file that is not a database, a wrong key and a schema newer than this binary.
+    pub fn open(path: &Path, key: &DbKey) -> Result<Store, StoreError> {
+        let exists = path.exists();
+        if exists {
+            inspect_file(path)?;
+        }
+        let mut store = Self::connect(path, key, exists)?;
+        store.apply_pragmas()?;
+        store.assert_encrypted()?;
+        migrations::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// Opens an existing database only: used where creating one would be wrong (a
+    /// rotation, a check of a key against a file).
+    pub fn open_existing(path: &Path, key: &DbKey) -> Result<Store, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing { path: path.to_owned() });
+        }
+        Self::open(path, key)
+    }
+
+    fn connect(path: &Path, key: &DbKey, exists: bool) -> Result<Store, StoreError> {
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if !exists {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::from_open(e, path))?;
+        // Quiet SQLCipher: a wrong key must not print anything to stderr.
+        run(&conn, "PRAGMA cipher_log_level = NONE")?;
+        run(&conn, "PRAGMA cipher_memory_security = ON")?;
+        let literal = key.sqlcipher_literal();
+        conn.execute_batch(&literal).map_err(StoreError::sqlite)?;
+        drop(literal);
+        // The first read decrypts page 1: this is where a wrong key shows.
+        match conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0)) {
+            Ok(_) => {}
+            Err(e) if error::is_not_a_database(&e) => return Err(StoreError::WrongKey),
+            Err(e) => return Err(StoreError::from_open(e, path)),
+        }
+        Ok(Store { conn, path: path.to_owned() })
+    }
+
+    fn apply_pragmas(&mut self) -> Result<(), StoreError> {
+        let conn = &self.conn;
+        run(conn, "PRAGMA secure_delete = ON")?;
+        run(conn, "PRAGMA foreign_keys = ON")?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+            .map_err(StoreError::sqlite)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Unsafe(format!("journal mode is {mode}, not WAL")));
+        }
+        run(conn, "PRAGMA synchronous = FULL")?;
+        Ok(())
+    }
+
+    /// Proves the cipher is active: SQLCipher answers with its version, the temp store
+    /// is fixed in memory at compile time, and the file on disk does not start with the
+    /// plaintext header.
+    fn assert_encrypted(&self) -> Result<(), StoreError> {
+        let version: Option<String> = self
+            .conn
+            .query_row("PRAGMA cipher_version", [], |row| row.get(0))
+            .optional()
+            .map_err(StoreError::sqlite)?;
+        if version.as_deref().unwrap_or("").is_empty() {
+            return Err(StoreError::Unsafe("SQLCipher is not active (empty cipher_version)".into()));
+        }
+        if self.temp_store_compiled()? != "3" {
+            return Err(StoreError::Unsafe("temp store is not fixed in memory at compile time".into()));
+        }
+        // A new database has no page on disk until the first write: make one, so the
+        // header below is the real one. An existing file is never written here.
+        let len = std::fs::metadata(&self.path).map_err(|e| StoreError::io(e, &self.path))?.len();
+        if len == 0 {
+            self.conn
+                .execute_batch("BEGIN IMMEDIATE; CREATE TABLE _vivier_probe(x); DROP TABLE _vivier_probe; COMMIT;")
+                .map_err(StoreError::sqlite)?;
+            run(&self.conn, "PRAGMA wal_checkpoint(TRUNCATE)")?;
+        }
+        let mut header = [0u8; 16];
+        let read = File::open(&self.path)
+            .and_then(|mut f| f.read(&mut header))
+            .map_err(|e| StoreError::io(e, &self.path))?;
+        if read == 16 && &header == PLAINTEXT_HEADER {
+            return Err(StoreError::Unsafe("the database file is stored in plaintext".into()));
+        }
+        Ok(())
+    }
+
+    fn temp_store_compiled(&self) -> Result<String, StoreError> {
+        let mut stmt = self.conn.prepare("PRAGMA compile_options").map_err(StoreError::sqlite)?;
+        let options = stmt
+            .query_map([], |row| row.get::<_, String>(0))
+            .map_err(StoreError::sqlite)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(StoreError::sqlite)?;
+        Ok(options
+            .iter()
+            .find_map(|o| o.strip_prefix("TEMP_STORE="))
+            .unwrap_or("unknown")
+            .to_owned())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version recorded in the file (`PRAGMA user_version`).
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        migrations::user_version(&self.conn)
+    }
+
+    /// Cipher and pragma settings as the database reports them.
+    pub fn cipher_report(&self) -> Result<CipherReport, StoreError> {
+        let text = |sql: &str| -> Result<String, StoreError> {
+            self.conn
+                .query_row(sql, [], |row| row.get::<_, Option<String>>(0))
+                .optional()
+                .map(|v| v.flatten().unwrap_or_default())
+                .map_err(StoreError::sqlite)
+        };
+        let int = |sql: &str| -> Result<i64, StoreError> {
+            self.conn.query_row(sql, [], |row| row.get(0)).map_err(StoreError::sqlite)
+        };
+        let synchronous = match int("PRAGMA synchronous")? {
+            0 => "OFF",
+            1 => "NORMAL",
+            2 => "FULL",
+            3 => "EXTRA",
+            _ => "unknown",
+        };
+        Ok(CipherReport {
+            cipher_version: text("PRAGMA cipher_version")?,
+            cipher_provider: text("PRAGMA cipher_provider")?,
+            cipher_provider_version: text("PRAGMA cipher_provider_version")?,
+            page_size: text("PRAGMA cipher_page_size")?.parse().unwrap_or(0),
+            cipher_memory_security: text("PRAGMA cipher_memory_security")? == "1",
+            secure_delete: int("PRAGMA secure_delete")? == 1,
+            foreign_keys: int("PRAGMA foreign_keys")? == 1,
+            journal_mode: text("PRAGMA journal_mode")?,
+            synchronous: synchronous.to_owned(),
+            temp_store_compiled: self.temp_store_compiled()?,
+            schema_version: self.schema_version()?,
+            schema_supported: LATEST_VERSION,
+        })
+    }
+
+    /// Runs SQLite's `integrity_check` and SQLCipher's `cipher_integrity_check`.
+    pub fn health(&self) -> Result<HealthReport, StoreError> {
+        let lines = |sql: &str| -> Result<Vec<String>, StoreError> {
+            let mut stmt = self.conn.prepare(sql).map_err(StoreError::sqlite)?;
+            let rows = stmt
+                .query_map([], |row| row.get::<_, String>(0))
+                .map_err(StoreError::sqlite)?
+                .collect::<Result<Vec<_>, _>>();
+            rows.map_err(StoreError::sqlite)
+        };
+        Ok(HealthReport {
+            integrity: lines("PRAGMA integrity_check")?,
+            cipher_integrity: lines("PRAGMA cipher_integrity_check")?,
+        })
+    }
+
+    /// Re-encrypts every page with `new_key`. The caller keeps the new key somewhere safe
+    /// *before* calling this, so that a crash half-way never orphans the database.
+    pub fn rekey(&mut self, new_key: &DbKey) -> Result<(), StoreError> {
+        run(&self.conn, "PRAGMA wal_checkpoint(TRUNCATE)")?;
+        let literal = new_key.sqlcipher_rekey_literal();
+        run(&self.conn, &literal)?;
+        drop(literal);
+        run(&self.conn, "PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    /// Reads one setting.
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", params![key], |row| row.get(0))
+            .optional()
+            .map_err(StoreError::sqlite)
+    }
+
+    /// Writes one setting, in its own transaction.
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(StoreError::sqlite)?;
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )
+        .map_err(StoreError::sqlite)?;
+        tx.commit().map_err(StoreError::sqlite)
+    }
+
+    /// Checkpoints the WAL into the main file and truncates it.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        run(&self.conn, "PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    /// The raw connection, for engine areas inside this crate and for the test suite's
+    /// probes. Not part of the stable API.
+    #[doc(hidden)]
+    pub fn connection(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+/// Runs one statement and steps through whatever rows it returns (pragmas answer with
+/// rows, which `execute` would refuse).
+fn run(conn: &Connection, sql: &str) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare(sql).map_err(StoreError::sqlite)?;
+    let mut rows = stmt.query([]).map_err(StoreError::sqlite)?;
+    while rows.next().map_err(StoreError::sqlite)?.is_some() {}
+    Ok(())
+}
+
+/// Looks at a file before SQLite does, to name precisely what it is when it is not a
+/// Vivier database. Never writes.
+fn inspect_file(path: &Path) -> Result<(), StoreError> {
+    let meta = std::fs::metadata(path).map_err(|e| StoreError::io(e, path))?;
+    if meta.is_dir() {
+        return Err(StoreError::NotADatabase { path: path.to_owned() });
+    }
+    let len = meta.len();
+    if len == 0 {
+        return Ok(());
+    }
+    let mut header = [0u8; 16];
+    let read = File::open(path)
+        .and_then(|mut f| f.read(&mut header))
+        .map_err(|e| StoreError::io(e, path))?;
+    if read == 16 && &header == PLAINTEXT_HEADER {
+        return Err(StoreError::Plaintext { path: path.to_owned() });
+    }
+    // SQLCipher files are whole pages of at least 512 bytes.
+    if len < 512 || len % 512 != 0 {
+        return Err(StoreError::NotADatabase { path: path.to_owned() });
+    }
+    Ok(())
+}
+
+/// Benchmark door: the same connection setup without a key, so that the encrypted and
+/// the plain store can be measured with the same code. Never used by the product.
+#[doc(hidden)]
+pub mod bench {
+    use super::*;
+
+    /// Opens `path` as a plain SQLite file with the store's pragmas and schema.
+    pub fn open_plain(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open(path).map_err(|e| StoreError::from_open(e, path))?;
+        let mut store = Store { conn, path: path.to_owned() };
+        store.apply_pragmas()?;
+        migrations::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+}
