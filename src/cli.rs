@@ -190,7 +190,7 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
     let kf = dir.key_file()?;
     let store = dir.open(Unlock { keyring: keyring.as_ref(), passphrase: passphrase.as_ref() })?;
     let cipher = store.cipher_report().map_err(DataDirError::from)?;
-    let health = store.health().map_err(DataDirError::from)?;
+    let health = store.health();
     let report = DoctorReport {
         data_dir: dir.root().to_owned(),
         database: dir.db_path(),

@@ -1,0 +1,110 @@
+//! Shared helpers for the integration tests: throwaway data directories, file probes,
+//! raw SQLCipher connections and the CLI binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use vivier::data_dir::{DataDir, Protection, Unlock};
+use vivier::keys::{DbKey, Passphrase};
+use vivier::store::Store;
+
+pub const PASS: &str = "correct horse battery staple";
+
+pub fn passphrase() -> Passphrase {
+    Passphrase::new(PASS.into())
+}
+
+/// A data directory inside a fresh temporary directory (removed on drop).
+pub struct TempDataDir {
+    pub tmp: tempfile::TempDir,
+    pub dir: DataDir,
+}
+
+impl TempDataDir {
+    pub fn new() -> TempDataDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = DataDir::new(tmp.path().join("data"));
+        TempDataDir { tmp, dir }
+    }
+
+    /// A data directory already initialised with [`PASS`].
+    pub fn with_passphrase() -> TempDataDir {
+        let t = TempDataDir::new();
+        t.dir.init(Protection::Passphrase(&passphrase())).unwrap();
+        t
+    }
+
+    pub fn open(&self) -> Result<Store, vivier::data_dir::DataDirError> {
+        let p = passphrase();
+        self.dir.open(Unlock { keyring: None, passphrase: Some(&p) })
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.root()
+    }
+}
+
+pub fn sha256_file(path: &Path) -> String {
+    hex::encode(Sha256::digest(std::fs::read(path).unwrap()))
+}
+
+/// Every regular file under `root`, recursively.
+pub fn files_under(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Flips one bit of the byte at `offset`.
+pub fn flip_byte(path: &Path, offset: usize) {
+    let mut bytes = std::fs::read(path).unwrap();
+    bytes[offset] ^= 0x01;
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// The database key of a passphrase-protected data directory, read the way the engine does.
+pub fn key_of(dir: &DataDir) -> DbKey {
+    let kf = vivier::keys::KeyFile::load(&dir.key_path()).unwrap().unwrap();
+    match kf.source {
+        vivier::keys::KeySource::Passphrase { wrapped } => wrapped.open(&passphrase(), &kf.store_id, &dir.key_path()).unwrap(),
+        vivier::keys::KeySource::Keyring => panic!("not a passphrase data dir"),
+    }
+}
+
+/// A raw SQLCipher connection with `key`, bypassing the engine.
+pub fn raw_sqlcipher(path: &Path, key: &DbKey) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key.expose_secret_bytes()))).unwrap();
+    conn
+}
+
+/// Fills the settings table so that the database spans many pages.
+pub fn fill(store: &mut Store, rows: usize, value: &str) {
+    for i in 0..rows {
+        store.set_setting(&format!("filler.{i}"), &format!("{value}-{i}-{}", "x".repeat(1500))).unwrap();
+    }
+    store.checkpoint().unwrap();
+}
+
+pub fn cli() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_vivier"));
+    cmd.env_remove("VIVIER_DATA_DIR")
+        .env_remove("VIVIER_PASSPHRASE")
+        .env_remove("VIVIER_NEW_PASSPHRASE");
+    cmd
+}
