@@ -1,0 +1,61 @@
+//! The one error shape that crosses the bridge to the UI: `{code, message}`. The code is
+//! the engine's stable code, which the UI branches on; the message is the engine's human
+//! sentence saying what to do. Nothing secret ever goes in either.
+
+use serde::Serialize;
+use vivier::data_dir::DataDirError;
+use vivier::keys::KeyError;
+use vivier::store::StoreError;
+
+/// What a command returns when it fails.
+#[derive(Debug, Clone, Serialize, thiserror::Error)]
+#[error("{message} ({code})")]
+pub struct CommandError {
+    pub code: String,
+    pub message: String,
+}
+
+impl CommandError {
+    pub fn new(code: &str, message: impl Into<String>) -> CommandError {
+        CommandError {
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The store is not open yet: the UI must run its startup flow first.
+    pub fn store_closed() -> CommandError {
+        CommandError::new(
+            "store_closed",
+            "The database is not open yet. Restart Vivier to unlock it.",
+        )
+    }
+
+    /// A lock was poisoned by a panic in another command.
+    pub fn internal() -> CommandError {
+        CommandError::new(
+            "internal",
+            "Vivier hit an internal error. Restart the app and try again.",
+        )
+    }
+}
+
+impl From<DataDirError> for CommandError {
+    fn from(e: DataDirError) -> CommandError {
+        CommandError::new(e.code(), e.to_string())
+    }
+}
+
+impl From<KeyError> for CommandError {
+    fn from(e: KeyError) -> CommandError {
+        DataDirError::from(e).into()
+    }
+}
+
+impl From<StoreError> for CommandError {
+    fn from(e: StoreError) -> CommandError {
+        DataDirError::from(e).into()
+    }
+}
+
+pub type CommandResult<T> = Result<T, CommandError>;
