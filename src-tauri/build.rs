@@ -1,5 +1,11 @@
 //! Builds the Tauri context and the app's permission manifest. Every command the UI may
 //! call is listed here, so that `capabilities/default.json` must grant each one by name.
+//!
+//! The window shows `ui/dist`, built by `cd ui && npm ci && npm run build`. When it has not
+//! been built, a static page saying so is put there (with a build warning), so that
+//! `cargo build --workspace` and the engine's tests work on a machine without Node.
+
+use std::path::Path;
 
 const COMMANDS: &[&str] = &[
     "store_status",
@@ -9,7 +15,26 @@ const COMMANDS: &[&str] = &[
     "store_info",
 ];
 
+const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<title>Vivier</title></head><body><h1>Vivier's screens are not built</h1>\
+<p>Run <code>cd ui &amp;&amp; npm ci &amp;&amp; npm run build</code>, then build the app again.</p>\
+</body></html>\n";
+
+fn ensure_ui_dist() {
+    let dist = Path::new("../ui/dist");
+    println!("cargo:rerun-if-changed=../ui/dist");
+    if dist.join("index.html").exists() {
+        return;
+    }
+    println!(
+        "cargo:warning=ui/dist is not built: the app will show a placeholder page. Run `cd ui && npm ci && npm run build`."
+    );
+    std::fs::create_dir_all(dist).expect("cannot create ui/dist");
+    std::fs::write(dist.join("index.html"), PLACEHOLDER).expect("cannot write ui/dist/index.html");
+}
+
 fn main() {
+    ensure_ui_dist();
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
