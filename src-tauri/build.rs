@@ -7,13 +7,8 @@
 
 use std::path::Path;
 
-const COMMANDS: &[&str] = &[
-    "store_status",
-    "open_store",
-    "create_with_passphrase",
-    "unlock_with_passphrase",
-    "store_info",
-];
+const COMMANDS: &[&str] =
+    &["store_status", "open_store", "create_with_passphrase", "unlock_with_passphrase", "store_info"];
 
 const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
 <title>Vivier</title></head><body><h1>Vivier's screens are not built</h1>\
@@ -35,7 +30,6 @@ fn ensure_ui_dist() {
 
 fn main() {
     ensure_ui_dist();
-    let attributes = tauri_build::Attributes::new()
-        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
 }

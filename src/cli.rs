@@ -86,7 +86,10 @@ fn exit_code(code: &str) -> u8 {
     match code {
         "weak_passphrase" | "passphrase_mismatch" | "usage" => 2,
         "not_initialised" | "key_file_missing" => 10,
-        "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid"
+        "keyring_unavailable"
+        | "keyring_locked"
+        | "keyring_entry_missing"
+        | "keyring_entry_invalid"
         | "passphrase_required" => 11,
         "wrong_passphrase" | "wrong_key" | "key_mismatch" => 12,
         "not_a_vivier_database" | "damaged" | "key_file_damaged" | "unhealthy" => 13,
@@ -213,17 +216,39 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "data directory   {}", report.data_dir.display());
         let _ = writeln!(out, "database         {}", report.database.display());
-        let _ = writeln!(out, "key source       {}{}", report.key_source,
-            report.keyring_vendor.as_deref().map(|v| format!(" ({v})")).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "key source       {}{}",
+            report.key_source,
+            report.keyring_vendor.as_deref().map(|v| format!(" ({v})")).unwrap_or_default()
+        );
         let _ = writeln!(out, "schema version   {} (this Vivier knows up to {})", c.schema_version, c.schema_supported);
-        let _ = writeln!(out, "cipher           SQLCipher {} with {} {}", c.cipher_version, c.cipher_provider, c.cipher_provider_version);
-        let _ = writeln!(out, "settings         page size {}, memory security {}, secure delete {}, foreign keys {}",
-            c.page_size, on_off(c.cipher_memory_security), on_off(c.secure_delete), on_off(c.foreign_keys));
-        let _ = writeln!(out, "journal          {} with synchronous {}, temp store {} (compiled in)",
-            c.journal_mode, c.synchronous, if c.temp_store_compiled == "3" { "memory" } else { &c.temp_store_compiled });
+        let _ = writeln!(
+            out,
+            "cipher           SQLCipher {} with {} {}",
+            c.cipher_version, c.cipher_provider, c.cipher_provider_version
+        );
+        let _ = writeln!(
+            out,
+            "settings         page size {}, memory security {}, secure delete {}, foreign keys {}",
+            c.page_size,
+            on_off(c.cipher_memory_security),
+            on_off(c.secure_delete),
+            on_off(c.foreign_keys)
+        );
+        let _ = writeln!(
+            out,
+            "journal          {} with synchronous {}, temp store {} (compiled in)",
+            c.journal_mode,
+            c.synchronous,
+            if c.temp_store_compiled == "3" { "memory" } else { &c.temp_store_compiled }
+        );
         let _ = writeln!(out, "integrity        {}", report.integrity.join("; "));
-        let _ = writeln!(out, "cipher integrity {}",
-            if report.cipher_integrity.is_empty() { "ok".to_owned() } else { report.cipher_integrity.join("; ") });
+        let _ = writeln!(
+            out,
+            "cipher integrity {}",
+            if report.cipher_integrity.is_empty() { "ok".to_owned() } else { report.cipher_integrity.join("; ") }
+        );
         let _ = writeln!(out, "{}", if report.healthy { "healthy" } else { "DAMAGED: restore from a backup" });
     }
     if report.healthy {

@@ -113,9 +113,7 @@ impl DataDir {
 
     /// The platform's data directory for Vivier (`~/.local/share/vivier` on Linux).
     pub fn platform_default() -> Result<PathBuf, DataDirError> {
-        directories::ProjectDirs::from("", "", "vivier")
-            .map(|d| d.data_dir().to_owned())
-            .ok_or(DataDirError::NoDefault)
+        directories::ProjectDirs::from("", "", "vivier").map(|d| d.data_dir().to_owned()).ok_or(DataDirError::NoDefault)
     }
 
     pub fn root(&self) -> &Path {
@@ -230,10 +228,9 @@ impl DataDir {
         // Every key tried was vouched for by the key file's check tag, so the key is right
         // and the file's first page is what fails.
         Err(match last_err {
-            Some(StoreError::WrongKey) => StoreError::Damaged {
-                detail: "the verified key does not decrypt the first page".into(),
+            Some(StoreError::WrongKey) => {
+                StoreError::Damaged { detail: "the verified key does not decrypt the first page".into() }.into()
             }
-            .into(),
             Some(e) => e.into(),
             None => StoreError::WrongKey.into(),
         })

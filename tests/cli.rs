@@ -136,11 +136,7 @@ fn key_rotate_and_passphrase_change_through_the_environment() {
     assert_eq!(json_of(&out)["rotated"], true);
     assert!(run(&data, &["doctor"], &[("VIVIER_PASSPHRASE", PASS)]).status.success());
 
-    let out = run(
-        &data,
-        &["key", "passphrase"],
-        &[("VIVIER_PASSPHRASE", PASS), ("VIVIER_NEW_PASSPHRASE", "short")],
-    );
+    let out = run(&data, &["key", "passphrase"], &[("VIVIER_PASSPHRASE", PASS), ("VIVIER_NEW_PASSPHRASE", "short")]);
     assert_eq!(out.status.code(), Some(2), "a weak passphrase is a usage error");
     let out = run(
         &data,
@@ -249,13 +245,8 @@ fn a_data_directory_without_write_permission_exits_15_untouched() {
     };
     // Nobody else may read the data either: let the unprivileged user in, read-only.
     std::fs::set_permissions(data.join("key.json"), std::fs::Permissions::from_mode(0o644)).unwrap();
-    let out = cmd
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["doctor", "--json"])
-        .env("VIVIER_PASSPHRASE", PASS)
-        .output()
-        .unwrap();
+    let out =
+        cmd.arg("--data-dir").arg(&data).args(["doctor", "--json"]).env("VIVIER_PASSPHRASE", PASS).output().unwrap();
     assert_eq!(out.status.code(), Some(15), "{}", String::from_utf8_lossy(&out.stdout));
     assert_eq!(json_of(&out)["error"]["code"], "data_dir_unwritable");
     assert_eq!(sha256_file(&data.join("vivier.db")), before);

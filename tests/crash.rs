@@ -26,15 +26,16 @@ fn crash_child() {
     let conn = store.connection();
     conn.execute_batch("CREATE TABLE IF NOT EXISTS crash_probe (n INTEGER PRIMARY KEY, payload BLOB NOT NULL)")
         .unwrap();
-    let mut n: i64 = conn
-        .query_row("SELECT coalesce(max(n), 0) + 1 FROM crash_probe", [], |r| r.get(0))
-        .unwrap();
+    let mut n: i64 = conn.query_row("SELECT coalesce(max(n), 0) + 1 FROM crash_probe", [], |r| r.get(0)).unwrap();
     let mut out = std::io::stdout().lock();
     loop {
         let size = 64 + ((n * 7919) % 9000) as usize;
         let tx = conn.transaction().unwrap();
-        tx.execute("INSERT INTO crash_probe (n, payload) VALUES (?1, ?2)", rusqlite::params![n, vec![(n % 251) as u8; size]])
-            .unwrap();
+        tx.execute(
+            "INSERT INTO crash_probe (n, payload) VALUES (?1, ?2)",
+            rusqlite::params![n, vec![(n % 251) as u8; size]],
+        )
+        .unwrap();
         tx.execute(
             "INSERT INTO settings (key, value) VALUES ('last', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [n.to_string()],

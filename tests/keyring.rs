@@ -25,7 +25,11 @@ struct Injecting {
 
 impl Injecting {
     fn new() -> Arc<Injecting> {
-        Arc::new(Injecting { inner: mock::Store::new().unwrap(), queued: Mutex::default(), refuse_build: Mutex::default() })
+        Arc::new(Injecting {
+            inner: mock::Store::new().unwrap(),
+            queued: Mutex::default(),
+            refuse_build: Mutex::default(),
+        })
     }
     fn fail_next_call(&self, make: impl Fn() -> KrError + Send + Sync + 'static) {
         self.queued.lock().unwrap().push(Box::new(make));
@@ -265,8 +269,7 @@ fn a_keyring_rotation_interrupted_after_rekey_completes_on_next_open() {
     kf.save(&t.dir.key_path()).unwrap();
     {
         let conn = raw_sqlcipher(&t.dir.db_path(), &old);
-        conn.execute_batch(&format!("PRAGMA rekey = \"x'{}'\";", hex::encode(new.expose_secret_bytes())))
-            .unwrap();
+        conn.execute_batch(&format!("PRAGMA rekey = \"x'{}'\";", hex::encode(new.expose_secret_bytes()))).unwrap();
     }
     let k = keyring(&store);
     let s = t.dir.open(Unlock { keyring: Some(&k), passphrase: None }).unwrap();
@@ -282,16 +285,12 @@ fn switching_to_a_passphrase_and_back_keeps_the_data() {
     let id = store_id(&t);
     let k = keyring(&store);
     let p = passphrase();
-    t.dir
-        .protect_with_passphrase(Unlock { keyring: Some(&k), passphrase: None }, &p)
-        .unwrap();
+    t.dir.protect_with_passphrase(Unlock { keyring: Some(&k), passphrase: None }, &p).unwrap();
     assert!(store.entry(&account(&id)).get_secret().is_err(), "the keyring copy should be gone");
     let s = t.open().unwrap();
     assert_eq!(s.setting("kept").unwrap().as_deref(), Some("yes"));
     drop(s);
-    t.dir
-        .protect_with_keyring(Unlock { keyring: None, passphrase: Some(&p) }, &k)
-        .unwrap();
+    t.dir.protect_with_keyring(Unlock { keyring: None, passphrase: Some(&p) }, &k).unwrap();
     let kf = KeyFile::load(&t.dir.key_path()).unwrap().unwrap();
     assert_eq!(kf.source, KeySource::Keyring);
     let s = t.dir.open(Unlock { keyring: Some(&k), passphrase: None }).unwrap();
@@ -305,10 +304,7 @@ fn switching_to_the_keyring_when_it_is_locked_keeps_the_passphrase() {
     let k = keyring(&store);
     let p = passphrase();
     store.fail_next_call(|| KrError::NoStorageAccess(platform_error()));
-    let err = t
-        .dir
-        .protect_with_keyring(Unlock { keyring: None, passphrase: Some(&p) }, &k)
-        .unwrap_err();
+    let err = t.dir.protect_with_keyring(Unlock { keyring: None, passphrase: Some(&p) }, &k).unwrap_err();
     assert_eq!(err.code(), "keyring_locked", "{err}");
     let kf = KeyFile::load(&t.dir.key_path()).unwrap().unwrap();
     assert!(matches!(kf.source, KeySource::Passphrase { .. }));

@@ -46,9 +46,7 @@ fn database_file_is_encrypted_and_the_canary_is_nowhere_on_disk() {
 
     // SQLCipher with the key can.
     let conn = raw_sqlcipher(&t.dir.db_path(), &key_of(&t.dir));
-    let value: String = conn
-        .query_row("SELECT value FROM settings WHERE key = 'canary'", [], |r| r.get(0))
-        .unwrap();
+    let value: String = conn.query_row("SELECT value FROM settings WHERE key = 'canary'", [], |r| r.get(0)).unwrap();
     assert_eq!(value, CANARY);
 }
 
@@ -249,8 +247,7 @@ fn a_rotation_interrupted_after_rekey_completes_on_next_open() {
     kf.save(&t.dir.key_path()).unwrap();
     {
         let conn = raw_sqlcipher(&t.dir.db_path(), &old);
-        conn.execute_batch(&format!("PRAGMA rekey = \"x'{}'\";", hex::encode(new.expose_secret_bytes())))
-            .unwrap();
+        conn.execute_batch(&format!("PRAGMA rekey = \"x'{}'\";", hex::encode(new.expose_secret_bytes()))).unwrap();
     }
     let store = t.open().unwrap();
     assert_eq!(store.setting("kept").unwrap().as_deref(), Some(CANARY));
@@ -289,9 +286,7 @@ fn changing_the_passphrase_keeps_the_data_and_retires_the_old_one() {
     let db_before = sha256_file(&t.dir.db_path());
     let old = passphrase();
     let new = vivier::keys::Passphrase::new("a brand new passphrase".into());
-    t.dir
-        .protect_with_passphrase(Unlock { keyring: None, passphrase: Some(&old) }, &new)
-        .unwrap();
+    t.dir.protect_with_passphrase(Unlock { keyring: None, passphrase: Some(&old) }, &new).unwrap();
     let err = t.open().unwrap_err();
     assert!(matches!(err, DataDirError::Key(KeyError::WrongPassphrase)), "{err}");
     let store = t.dir.open(Unlock { keyring: None, passphrase: Some(&new) }).unwrap();

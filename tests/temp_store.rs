@@ -36,10 +36,10 @@ fn no_temp_file_is_ever_written_even_when_asked_for() {
     // Unix SQLite unlinks temp files at once, so also look for open ones in /proc.
     let mut open_in_tmp = Vec::new();
     for fd in std::fs::read_dir("/proc/self/fd").unwrap() {
-        if let Ok(target) = std::fs::read_link(fd.unwrap().path()) {
-            if target.starts_with(watched.path()) {
-                open_in_tmp.push(target);
-            }
+        if let Ok(target) = std::fs::read_link(fd.unwrap().path())
+            && target.starts_with(watched.path())
+        {
+            open_in_tmp.push(target);
         }
     }
     assert!(open_in_tmp.is_empty(), "temp files open: {open_in_tmp:?}");

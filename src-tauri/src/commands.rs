@@ -31,10 +31,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(root: PathBuf) -> AppState {
-        AppState {
-            dir: DataDir::new(root),
-            store: Mutex::new(None),
-        }
+        AppState { dir: DataDir::new(root), store: Mutex::new(None) }
     }
 
     fn store(&self) -> CommandResult<MutexGuard<'_, Option<(Store, KeySource)>>> {
@@ -88,11 +85,7 @@ pub struct StoreInfo {
 pub async fn store_status(state: State<'_, AppState>) -> CommandResult<StoreStatus> {
     let status = state.dir.status()?;
     let open = state.store()?.is_some();
-    Ok(StoreStatus {
-        status,
-        data_dir: state.dir.root().display().to_string(),
-        open,
-    })
+    Ok(StoreStatus { status, data_dir: state.dir.root().display().to_string(), open })
 }
 
 /// Opens the store with the OS keyring, creating it on first run. A passphrase-protected
@@ -103,10 +96,7 @@ pub async fn open_store(state: State<'_, AppState>) -> CommandResult<StoreInfo> 
         Status::Uninitialised => Ok(dir.init(Protection::Keyring(&Keyring::system()?))?),
         Status::Keyring => {
             let keyring = Keyring::system()?;
-            Ok(dir.open(Unlock {
-                keyring: Some(&keyring),
-                passphrase: None,
-            })?)
+            Ok(dir.open(Unlock { keyring: Some(&keyring), passphrase: None })?)
         }
         Status::Passphrase => Err(KeyError::PassphraseRequired.into()),
     })
@@ -114,29 +104,16 @@ pub async fn open_store(state: State<'_, AppState>) -> CommandResult<StoreInfo> 
 
 /// First run without a usable keyring: creates the store, its key wrapped with `passphrase`.
 #[tauri::command]
-pub async fn create_with_passphrase(
-    state: State<'_, AppState>,
-    passphrase: String,
-) -> CommandResult<StoreInfo> {
+pub async fn create_with_passphrase(state: State<'_, AppState>, passphrase: String) -> CommandResult<StoreInfo> {
     let passphrase = Passphrase::new(passphrase);
-    state.open_with(KeySource::Passphrase, |dir| {
-        Ok(dir.init(Protection::Passphrase(&passphrase))?)
-    })
+    state.open_with(KeySource::Passphrase, |dir| Ok(dir.init(Protection::Passphrase(&passphrase))?))
 }
 
 /// Opens a passphrase-protected store.
 #[tauri::command]
-pub async fn unlock_with_passphrase(
-    state: State<'_, AppState>,
-    passphrase: String,
-) -> CommandResult<StoreInfo> {
+pub async fn unlock_with_passphrase(state: State<'_, AppState>, passphrase: String) -> CommandResult<StoreInfo> {
     let passphrase = Passphrase::new(passphrase);
-    state.open_with(KeySource::Passphrase, |dir| {
-        Ok(dir.open(Unlock {
-            keyring: None,
-            passphrase: Some(&passphrase),
-        })?)
-    })
+    state.open_with(KeySource::Passphrase, |dir| Ok(dir.open(Unlock { keyring: None, passphrase: Some(&passphrase) })?))
 }
 
 /// Describes the open store: where it is, how its key is kept, its cipher and pragmas.

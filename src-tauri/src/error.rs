@@ -17,26 +17,17 @@ pub struct CommandError {
 
 impl CommandError {
     pub fn new(code: &str, message: impl Into<String>) -> CommandError {
-        CommandError {
-            code: code.to_owned(),
-            message: message.into(),
-        }
+        CommandError { code: code.to_owned(), message: message.into() }
     }
 
     /// The store is not open yet: the UI must run its startup flow first.
     pub fn store_closed() -> CommandError {
-        CommandError::new(
-            "store_closed",
-            "The database is not open yet. Restart Vivier to unlock it.",
-        )
+        CommandError::new("store_closed", "The database is not open yet. Restart Vivier to unlock it.")
     }
 
     /// A lock was poisoned by a panic in another command.
     pub fn internal() -> CommandError {
-        CommandError::new(
-            "internal",
-            "Vivier hit an internal error. Restart the app and try again.",
-        )
+        CommandError::new("internal", "Vivier hit an internal error. Restart the app and try again.")
     }
 }
 

@@ -109,10 +109,7 @@ impl Wrapped {
         let kek = derive(passphrase, &salt, &kdf)?;
         let cipher = XChaCha20Poly1305::new_from_slice(&kek[..]).map_err(|e| KeyError::Malformed(e.to_string()))?;
         let ciphertext = cipher
-            .encrypt(
-                &XNonce::from(nonce),
-                Payload { msg: &key.expose_secret_bytes()[..], aad: store_id.as_bytes() },
-            )
+            .encrypt(&XNonce::from(nonce), Payload { msg: &key.expose_secret_bytes()[..], aad: store_id.as_bytes() })
             .map_err(|_| KeyError::Malformed("encryption failed".into()))?;
         Ok(Wrapped { kdf, salt: hex::encode(salt), nonce: hex::encode(nonce), ciphertext: hex::encode(ciphertext) })
     }
@@ -141,7 +138,8 @@ impl Wrapped {
 }
 
 fn derive(passphrase: &Passphrase, salt: &[u8], kdf: &KdfParams) -> Result<Zeroizing<[u8; 32]>, KeyError> {
-    let params = argon2::Params::new(kdf.m_kib, kdf.t, kdf.p, Some(32)).map_err(|e| KeyError::Malformed(e.to_string()))?;
+    let params =
+        argon2::Params::new(kdf.m_kib, kdf.t, kdf.p, Some(32)).map_err(|e| KeyError::Malformed(e.to_string()))?;
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut out = Zeroizing::new([0u8; 32]);
     argon

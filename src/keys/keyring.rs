@@ -67,9 +67,7 @@ impl Keyring {
     /// Keeps `key` under `account`, then reads it back to be sure the keyring has it.
     pub fn save(&self, account: &str, key: &DbKey) -> Result<(), KeyError> {
         let entry = self.entry(account)?;
-        entry
-            .set_secret(&key.expose_secret_bytes()[..])
-            .map_err(|e| classify(e, account))?;
+        entry.set_secret(&key.expose_secret_bytes()[..]).map_err(|e| classify(e, account))?;
         let back = self.load(account)?;
         if back.expose_secret_bytes() != key.expose_secret_bytes() {
             return Err(KeyError::KeyringEntryInvalid {

@@ -77,8 +77,8 @@ impl DbKey {
     /// it: HMAC-SHA-256 of the store id under the key. Kept in the key file so that a wrong
     /// key is told apart from a damaged database.
     pub fn check_tag(&self, store_id: &str) -> String {
-        let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&self.0[..])
-            .expect("HMAC takes keys of any length");
+        let mut mac =
+            <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&self.0[..]).expect("HMAC takes keys of any length");
         mac.update(b"vivier key check v1\0");
         mac.update(store_id.as_bytes());
         hex::encode(mac.finalize().into_bytes())

@@ -24,9 +24,7 @@ pub fn migration_names() -> Vec<(u32, &'static str)> {
 }
 
 pub(crate) fn user_version(conn: &Connection) -> Result<u32, StoreError> {
-    let v: i64 = conn
-        .query_row("PRAGMA user_version", [], |row| row.get(0))
-        .map_err(StoreError::sqlite)?;
+    let v: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(StoreError::sqlite)?;
     Ok(u32::try_from(v).unwrap_or(u32::MAX))
 }
 
@@ -52,8 +50,7 @@ pub(crate) fn migrate_to(conn: &mut Connection, target: u32) -> Result<(), Store
         let tx = conn.transaction().map_err(StoreError::sqlite)?;
         let at = user_version(&tx)?;
         tx.execute_batch(migration.sql).map_err(|e| failed(e, at))?;
-        tx.pragma_update(None, "user_version", migration.version)
-            .map_err(|e| failed(e, at))?;
+        tx.pragma_update(None, "user_version", migration.version).map_err(|e| failed(e, at))?;
         tx.commit().map_err(|e| match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
             _ => failed(e, at),
@@ -87,11 +84,7 @@ mod tests {
     #[test]
     fn every_migration_says_why_it_exists() {
         for m in MIGRATIONS {
-            assert!(
-                m.sql.trim_start().starts_with("-- Why:"),
-                "{} must start with a `-- Why:` comment",
-                m.name
-            );
+            assert!(m.sql.trim_start().starts_with("-- Why:"), "{} must start with a `-- Why:` comment", m.name);
         }
     }
 
@@ -111,9 +104,7 @@ mod tests {
         conn.pragma_update(None, "user_version", LATEST_VERSION + 1).unwrap();
         let err = migrate(&mut conn).unwrap_err();
         assert!(matches!(err, StoreError::SchemaTooNew { .. }), "{err}");
-        let tables: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-            .unwrap();
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
         assert_eq!(tables, 0);
     }
 }

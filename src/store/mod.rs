@@ -117,9 +117,8 @@ impl Store {
         let conn = &self.conn;
         run(conn, "PRAGMA secure_delete = ON")?;
         run(conn, "PRAGMA foreign_keys = ON")?;
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-            .map_err(StoreError::sqlite)?;
+        let mode: String =
+            conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0)).map_err(StoreError::sqlite)?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::Unsafe(format!("journal mode is {mode}, not WAL")));
         }
@@ -152,9 +151,8 @@ impl Store {
             run(&self.conn, "PRAGMA wal_checkpoint(TRUNCATE)")?;
         }
         let mut header = [0u8; 16];
-        let read = File::open(&self.path)
-            .and_then(|mut f| f.read(&mut header))
-            .map_err(|e| StoreError::io(e, &self.path))?;
+        let read =
+            File::open(&self.path).and_then(|mut f| f.read(&mut header)).map_err(|e| StoreError::io(e, &self.path))?;
         if read == 16 && &header == PLAINTEXT_HEADER {
             return Err(StoreError::Unsafe("the database file is stored in plaintext".into()));
         }
@@ -168,11 +166,7 @@ impl Store {
             .map_err(StoreError::sqlite)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(StoreError::sqlite)?;
-        Ok(options
-            .iter()
-            .find_map(|o| o.strip_prefix("TEMP_STORE="))
-            .unwrap_or("unknown")
-            .to_owned())
+        Ok(options.iter().find_map(|o| o.strip_prefix("TEMP_STORE=")).unwrap_or("unknown").to_owned())
     }
 
     pub fn path(&self) -> &Path {
@@ -223,8 +217,7 @@ impl Store {
     pub fn health(&self) -> HealthReport {
         let lines = |sql: &str| -> Result<Vec<String>, rusqlite::Error> {
             let mut stmt = self.conn.prepare(sql)?;
-            let rows = stmt.query_map([], |row| row.get::<_, String>(0))?.collect();
-            rows
+            stmt.query_map([], |row| row.get::<_, String>(0))?.collect()
         };
         // A damaged page can make a check fail outright instead of reporting: that is a
         // finding too, not an error of the check.
@@ -299,9 +292,7 @@ fn inspect_file(path: &Path) -> Result<(), StoreError> {
         return Ok(());
     }
     let mut header = [0u8; 16];
-    let read = File::open(path)
-        .and_then(|mut f| f.read(&mut header))
-        .map_err(|e| StoreError::io(e, path))?;
+    let read = File::open(path).and_then(|mut f| f.read(&mut header)).map_err(|e| StoreError::io(e, path))?;
     if read == 16 && &header == PLAINTEXT_HEADER {
         return Err(StoreError::Plaintext { path: path.to_owned() });
     }

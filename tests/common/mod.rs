@@ -81,7 +81,9 @@ pub fn flip_byte(path: &Path, offset: usize) {
 pub fn key_of(dir: &DataDir) -> DbKey {
     let kf = vivier::keys::KeyFile::load(&dir.key_path()).unwrap().unwrap();
     match kf.source {
-        vivier::keys::KeySource::Passphrase { wrapped } => wrapped.open(&passphrase(), &kf.store_id, &dir.key_path()).unwrap(),
+        vivier::keys::KeySource::Passphrase { wrapped } => {
+            wrapped.open(&passphrase(), &kf.store_id, &dir.key_path()).unwrap()
+        }
         vivier::keys::KeySource::Keyring => panic!("not a passphrase data dir"),
     }
 }
@@ -103,8 +105,6 @@ pub fn fill(store: &mut Store, rows: usize, value: &str) {
 
 pub fn cli() -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_vivier"));
-    cmd.env_remove("VIVIER_DATA_DIR")
-        .env_remove("VIVIER_PASSPHRASE")
-        .env_remove("VIVIER_NEW_PASSPHRASE");
+    cmd.env_remove("VIVIER_DATA_DIR").env_remove("VIVIER_PASSPHRASE").env_remove("VIVIER_NEW_PASSPHRASE");
     cmd
 }

@@ -1,0 +1,54 @@
+# Two commands for a fresh Debian or Ubuntu machine:
+#   make run    install what is missing, build, and open the desktop app
+#   make test   install what is missing, then every check and test (what CI runs)
+# System packages are installed with apt-get when running as root; otherwise the exact
+# apt-get line is printed and make stops.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+BUILD_PACKAGES := build-essential pkg-config perl make libssl-dev libwebkit2gtk-4.1-dev \
+	libayatana-appindicator3-dev librsvg2-dev libxdo-dev nodejs npm
+TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus-x11 gnome-keyring libsecret-tools \
+	python3 util-linux qpdf poppler-utils dovecot-imapd python3-aiosmtpd
+
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CARGO_BIN):$(PATH)
+
+.PHONY: run test check unit e2e bench ui system-build system-test tauri-driver
+
+run: system-build ui
+	cargo run --release -p vivier-app
+
+test: system-build system-test tauri-driver ui check unit e2e
+
+# Formatting and lints, warnings denied.
+check: ui
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+# Engine, migration, crash, keyring and CLI tests, with a real Secret Service on a
+# private session bus for the keyring scenarios.
+unit:
+	dbus-run-session -- bash -c 'eval "export $$(echo -n unit-keyring | gnome-keyring-daemon --unlock --components=secrets)"; \
+		VIVIER_TEST_SECRET_SERVICE=1 cargo test --workspace --exclude vivier-e2e'
+
+# The real desktop app under Xvfb, through tauri-driver and WebKitWebDriver.
+e2e: ui
+	tests/e2e/run.sh
+
+bench: system-build
+	dbus-run-session -- bash -c 'eval "export $$(echo -n bench-keyring | gnome-keyring-daemon --unlock --components=secrets)"; \
+		cargo bench -p vivier --bench store'
+
+ui: system-build
+	cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build
+
+tauri-driver:
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version '^2'
+
+system-build:
+	@scripts/apt-ensure $(BUILD_PACKAGES)
+
+system-test:
+	@scripts/apt-ensure $(TEST_PACKAGES)
