@@ -30,16 +30,14 @@ check: ui
 # Engine, migration, crash, keyring and CLI tests, with a real Secret Service on a
 # private session bus for the keyring scenarios.
 unit:
-	dbus-run-session -- bash -c 'eval "export $$(echo -n unit-keyring | gnome-keyring-daemon --unlock --components=secrets)"; \
-		VIVIER_TEST_SECRET_SERVICE=1 cargo test --workspace --exclude vivier-e2e'
+	VIVIER_TEST_SECRET_SERVICE=1 scripts/with-keyring cargo test --workspace --exclude vivier-e2e
 
 # The real desktop app under Xvfb, through tauri-driver and WebKitWebDriver.
 e2e: ui
 	tests/e2e/run.sh
 
 bench: system-build
-	dbus-run-session -- bash -c 'eval "export $$(echo -n bench-keyring | gnome-keyring-daemon --unlock --components=secrets)"; \
-		cargo bench -p vivier --bench store'
+	scripts/with-keyring cargo bench -p vivier --bench store
 
 ui: system-build
 	cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The end-to-end harness: builds the UI and the desktop app, then runs the scenarios of
 # tests/e2e/tests under a virtual X display (Xvfb) with a private session bus and an
-# unlocked GNOME Keyring as the Secret Service. Each scenario starts its own tauri-driver,
+# unlocked GNOME Keyring as the Secret Service (scripts/with-keyring). Each scenario starts its own tauri-driver,
 # which starts WebKitWebDriver, which starts the real app.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,8 +15,4 @@ export TAURI_DRIVER
 [ -x "$TAURI_DRIVER" ] || { echo "tauri-driver is missing: cargo install tauri-driver --locked --version '^2'" >&2; exit 1; }
 [ -x /usr/bin/WebKitWebDriver ] || { echo "WebKitWebDriver is missing: apt-get install webkit2gtk-driver" >&2; exit 1; }
 
-exec dbus-run-session -- bash -c '
-  set -euo pipefail
-  eval "export $(echo -n e2e-keyring | gnome-keyring-daemon --unlock --components=secrets)"
-  exec xvfb-run -a -s "-screen 0 1280x900x24" cargo test -p vivier-e2e -- --test-threads=1 "$@"
-' bash "$@"
+exec scripts/with-keyring xvfb-run -a -s "-screen 0 1280x900x24" cargo test -p vivier-e2e -- --test-threads=1 "$@"

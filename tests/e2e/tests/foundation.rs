@@ -28,7 +28,7 @@ async fn first_start_with_the_keyring_renders_the_frame_on_an_encrypted_database
     assert!(!source.trim().is_empty());
 
     let data_dir = app.data_dir.clone();
-    app.stop().await;
+    let _tmp = app.stop().await;
 
     // The database the app created is encrypted, and its key is in the keyring.
     assert!(header_is_encrypted(&data_dir.join("vivier.db")));
@@ -86,7 +86,7 @@ async fn without_a_keyring_the_first_start_offers_a_passphrase() {
     app.click("passphrase-submit").await;
     app.testid("app-frame").await;
     let data_dir = app.data_dir.clone();
-    app.stop().await;
+    let _tmp = app.stop().await;
 
     assert!(header_is_encrypted(&data_dir.join("vivier.db")));
     let out = vivier(&data_dir, &["doctor", "--json"], &[("VIVIER_PASSPHRASE", PASS)]);

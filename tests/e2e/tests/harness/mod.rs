@@ -6,6 +6,7 @@
 
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
@@ -66,7 +67,9 @@ impl App {
             .args(["--native-driver", &native])
             .env("VIVIER_DATA_DIR", &data_dir)
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+            .stderr(Stdio::inherit())
+            // Its own process group, so stopping it also stops WebKitWebDriver and the app.
+            .process_group(0);
         for (k, v) in &launch.env {
             cmd.env(k, v);
         }
@@ -121,20 +124,30 @@ impl App {
         }
     }
 
-    /// Ends the session (closing the app) and stops the driver.
-    pub async fn stop(mut self) {
+    /// Ends the session (closing the app) and stops the driver. Returns the temporary
+    /// directory holding a fresh data directory, so the caller can inspect it afterwards.
+    pub async fn stop(mut self) -> Option<tempfile::TempDir> {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        kill_group(&mut self.driver);
         // Give the app a moment to exit and release the database.
         tokio::time::sleep(Duration::from_millis(300)).await;
+        self._tmp.take()
     }
 }
 
 impl Drop for App {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        kill_group(&mut self.driver);
     }
+}
+
+/// Stops tauri-driver and everything it started (WebKitWebDriver, the app).
+fn kill_group(driver: &mut Child) {
+    // SAFETY: plain syscall on the process group this harness created.
+    unsafe {
+        libc::kill(-(driver.id() as i32), libc::SIGKILL);
+    }
+    let _ = driver.wait();
 }
 
 fn wait_for_port(port: u16, timeout: Duration) {
