@@ -8,7 +8,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
 BUILD_PACKAGES := build-essential pkg-config perl make libssl-dev libwebkit2gtk-4.1-dev \
-	libayatana-appindicator3-dev librsvg2-dev libxdo-dev nodejs npm
+	libayatana-appindicator3-dev librsvg2-dev libxdo-dev
 TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus-x11 gnome-keyring libsecret-tools \
 	python3 util-linux qpdf poppler-utils dovecot-imapd python3-aiosmtpd
 
@@ -47,6 +47,7 @@ tauri-driver:
 
 system-build:
 	@scripts/apt-ensure $(BUILD_PACKAGES)
+	@command -v npm >/dev/null || scripts/apt-ensure nodejs npm
 
 system-test:
 	@scripts/apt-ensure $(TEST_PACKAGES)
