@@ -7,7 +7,10 @@
 //!   place that speaks SQL.
 //! - [`keys`]: the database key, from the OS keyring or a passphrase.
 //! - [`data_dir`]: a data directory, tying a database to its key safely.
+//! - [`documents`]: recognising PDF, DOCX, ODT and text by content; bounded text extraction
+//!   in a child process with time and memory limits.
 
 pub mod data_dir;
+pub mod documents;
 pub mod keys;
 pub mod store;

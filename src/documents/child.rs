@@ -1,0 +1,382 @@
+//! Text extraction in a child process with time and memory limits: the parent side
+//! ([`Extractor`]) and the child side ([`run_child`]).
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::{DocumentFormat, extract_text};
+
+/// The marker that starts the child's answer line on stdout.
+const ANSWER_MARKER: &str = "VIVIER-EXTRACT ";
+/// The environment variable that carries the format to the child.
+const FORMAT_VAR: &str = "VIVIER_EXTRACT_FORMAT";
+/// The most the child reads from stdin: well above any size limit a user would set.
+const MAX_CHILD_INPUT: u64 = 256 * 1000 * 1000;
+/// The most the parent reads from the child's stdout (escaped JSON of capped text).
+const MAX_CHILD_OUTPUT: u64 = 64 * 1000 * 1000;
+/// Default time limit.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default address-space limit: 1 GiB.
+const DEFAULT_MEMORY_LIMIT: u64 = 1 << 30;
+/// How many seconds of CPU time the child may use when it sets its own limit.
+const CHILD_CPU_SECONDS: u64 = 30;
+/// Environment variables the child keeps (the dynamic loader's search path and PATH);
+/// anything else, such as a passphrase, is not passed on.
+const KEPT_ENV: [&str; 2] = ["PATH", "LD_LIBRARY_PATH"];
+
+/// The outcome of extracting a document's text. Never an error: a document whose text
+/// cannot be read is stored without text, with the reason.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Extraction {
+    /// The document's text (possibly cut at [`MAX_TEXT_LEN`](super::MAX_TEXT_LEN)).
+    Text(String),
+    /// No text: the reason, for people; it never quotes document content.
+    NoText { reason: String },
+}
+
+impl Extraction {
+    /// The text, if any.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Self::Text(text) => Some(text),
+            Self::NoText { .. } => None,
+        }
+    }
+}
+
+/// Redacted: a `{:?}` in a log or a failed assertion must not print a candidate's CV.
+impl std::fmt::Debug for Extraction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Text(text) => write!(f, "Text(<{} bytes>)", text.len()),
+            Self::NoText { reason } => f.debug_struct("NoText").field("reason", reason).finish(),
+        }
+    }
+}
+
+/// Runs [`extract_text`] in a child process, bounded in time and memory.
+///
+/// The child is `program args…`, which must call [`run_child`] (e.g. `vivier
+/// __extract-text`). It is given the format in `VIVIER_EXTRACT_FORMAT`, the document on
+/// stdin, a cleared environment (plus `PATH`, `LD_LIBRARY_PATH` and [`env`](Self::env)),
+/// no stderr, and on Unix, before it starts: an address-space limit of
+/// [`memory_limit`](Self::memory_limit), a CPU-time limit of `timeout` rounded up plus one
+/// second, no core dumps (a core file would be plaintext on disk), no file writes, and
+/// on Linux death when the parent dies.
+#[derive(Clone, Debug)]
+pub struct Extractor {
+    /// The program to start (usually `std::env::current_exe()`).
+    pub program: PathBuf,
+    /// Its arguments, e.g. `["__extract-text"]`.
+    pub args: Vec<String>,
+    /// Wall-clock limit, after which the child is killed. Default 10 s.
+    pub timeout: Duration,
+    /// Address-space limit of the child, in bytes (Unix). Default 1 GiB.
+    pub memory_limit: u64,
+    /// Extra environment variables for the child (tests use it; none by default).
+    pub env: Vec<(String, String)>,
+}
+
+impl Extractor {
+    /// An extractor with the default limits (10 s, 1 GiB).
+    pub fn new(program: PathBuf, args: Vec<String>) -> Self {
+        Self { program, args, timeout: DEFAULT_TIMEOUT, memory_limit: DEFAULT_MEMORY_LIMIT, env: Vec::new() }
+    }
+
+    /// Extract the text of `bytes` (recognised as `format`) in a child process. Never
+    /// panics and never fails: anything that goes wrong is [`Extraction::NoText`].
+    pub fn extract(&self, format: DocumentFormat, bytes: &[u8]) -> Extraction {
+        match self.run(format, bytes) {
+            Ok(Answer::Text { text }) if text.trim().is_empty() => Extraction::NoText {
+                reason: "the document contains no text (it may be a scan or made of images)".into(),
+            },
+            Ok(Answer::Text { text }) => Extraction::Text(text),
+            Ok(Answer::Error { error, .. }) => Extraction::NoText { reason: error },
+            Err(reason) => Extraction::NoText { reason },
+        }
+    }
+
+    fn run(&self, format: DocumentFormat, bytes: &[u8]) -> Result<Answer, String> {
+        let mut command = Command::new(&self.program);
+        command.args(&self.args).env_clear();
+        for name in KEPT_ENV {
+            if let Some(value) = std::env::var_os(name) {
+                command.env(name, value);
+            }
+        }
+        command
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .env(FORMAT_VAR, format.as_str())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        #[cfg(unix)]
+        limit_before_exec(&mut command, self.memory_limit, self.timeout);
+
+        let started = Instant::now();
+        let mut child = command.spawn().map_err(|e| format!("text extraction could not be started ({e})"))?;
+        let mut stdin = child.stdin.take();
+        let mut stdout = child.stdout.take();
+
+        let outcome = std::thread::scope(|scope| {
+            // Feed stdin and drain stdout on their own threads, so that neither pipe can
+            // block the wait below; both end when the child exits or is killed.
+            scope.spawn(move || {
+                if let Some(mut pipe) = stdin.take() {
+                    // A child that stops reading (done, crashed) makes this fail: fine.
+                    let _ = pipe.write_all(bytes);
+                }
+            });
+            let reader = scope.spawn(move || {
+                let mut output = Vec::new();
+                if let Some(pipe) = stdout.take() {
+                    let _ = pipe.take(MAX_CHILD_OUTPUT).read_to_end(&mut output);
+                }
+                output
+            });
+            let status = loop {
+                match child.try_wait() {
+                    Ok(Some(status)) => break Ok(status),
+                    Ok(None) if started.elapsed() >= self.timeout => {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        break Err(format!(
+                            "text extraction took longer than {} s and was stopped",
+                            self.timeout.as_secs_f64()
+                        ));
+                    }
+                    Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                    Err(e) => {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        break Err(format!("text extraction could not be followed ({e})"));
+                    }
+                }
+            };
+            let output = reader.join().unwrap_or_default();
+            (status, output)
+        });
+        let (status, output) = outcome;
+        let status = status?;
+
+        let answer = output
+            .split(|&b| b == b'\n')
+            .find_map(|line| line.strip_prefix(ANSWER_MARKER.as_bytes()))
+            .map(serde_json::from_slice::<Answer>);
+        match answer {
+            Some(Ok(answer)) if status.success() => Ok(answer),
+            Some(Err(_)) => Err("text extraction gave an unreadable answer".into()),
+            _ => Err(describe_failure(status)),
+        }
+    }
+}
+
+/// Why a child ended without a usable answer.
+fn describe_failure(status: std::process::ExitStatus) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return match signal {
+                libc::SIGXCPU | libc::SIGKILL => {
+                    "text extraction used more processor time than allowed and was stopped".into()
+                }
+                libc::SIGABRT | libc::SIGSEGV | libc::SIGBUS => {
+                    "text extraction failed: the file needs more memory than allowed or is damaged".into()
+                }
+                other => format!("text extraction was stopped by signal {other}"),
+            };
+        }
+    }
+    match status.code() {
+        Some(code) => format!("text extraction ended without an answer (exit code {code})"),
+        None => "text extraction ended without an answer".into(),
+    }
+}
+
+/// Limits applied in the forked child before `exec`, so that they hold from the child's
+/// first instruction. Only async-signal-safe calls (`setrlimit`, `prctl`) are made.
+#[cfg(unix)]
+fn limit_before_exec(command: &mut Command, memory_limit: u64, timeout: Duration) {
+    use std::os::unix::process::CommandExt;
+    let cpu_seconds = timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0) + 1;
+    // SAFETY: the closure runs between fork and exec and only calls setrlimit/prctl,
+    // which are async-signal-safe; it allocates nothing and takes no lock.
+    unsafe {
+        command.pre_exec(move || {
+            set_limit(libc::RLIMIT_AS as _, memory_limit, memory_limit)?;
+            set_limit(libc::RLIMIT_CPU as _, cpu_seconds, cpu_seconds + 1)?;
+            set_limit(libc::RLIMIT_CORE as _, 0, 0)?;
+            set_limit(libc::RLIMIT_FSIZE as _, 0, 0)?;
+            #[cfg(target_os = "linux")]
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+/// `setrlimit`, never raising a hard limit already lower than asked.
+#[cfg(unix)]
+fn set_limit(resource: LimitResource, soft: u64, hard: u64) -> std::io::Result<()> {
+    let mut current = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: plain syscalls on a local struct.
+    unsafe {
+        if libc::getrlimit(resource, &mut current) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let max = current.rlim_max;
+        let clamp = |v: u64| -> libc::rlim_t {
+            let v = v as libc::rlim_t;
+            if max != libc::RLIM_INFINITY && v > max { max } else { v }
+        };
+        let hard = clamp(hard);
+        let wanted = libc::rlimit { rlim_cur: clamp(soft).min(hard), rlim_max: hard };
+        if libc::setrlimit(resource, &wanted) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(all(unix, target_os = "linux", target_env = "gnu"))]
+type LimitResource = libc::__rlimit_resource_t;
+#[cfg(not(all(unix, target_os = "linux", target_env = "gnu")))]
+type LimitResource = libc::c_int;
+
+/// The child's answer, one JSON line after [`ANSWER_MARKER`].
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum Answer {
+    Text { text: String },
+    Error { error: String, code: String },
+}
+
+/// The child's entry point: apply the limits, read the format and the document, extract
+/// its text and print the answer line. Returns success when an answer (text or error)
+/// was printed, failure when the request itself was wrong (no format, unreadable stdin).
+///
+/// Nothing is ever written to stderr: a panic is caught silently and answered as an
+/// error, so that a parser's panic message cannot spill document content.
+pub fn run_child() -> ExitCode {
+    // Silence panic messages first: they may quote the input.
+    std::panic::set_hook(Box::new(|_| {}));
+    #[cfg(unix)]
+    limit_self();
+
+    let format = std::env::var(FORMAT_VAR)
+        .ok()
+        .or_else(|| std::env::args().skip(1).last())
+        .and_then(|name| DocumentFormat::from_name(name.trim()));
+    let Some(format) = format else {
+        answer(&Answer::Error { error: "text extraction was asked for an unknown format".into(), code: "usage".into() });
+        return ExitCode::FAILURE;
+    };
+
+    if std::env::var("VIVIER_TEST").as_deref() == Ok("1") {
+        test_hooks();
+    }
+
+    let mut bytes = Vec::new();
+    if std::io::stdin().lock().take(MAX_CHILD_INPUT + 1).read_to_end(&mut bytes).is_err() {
+        answer(&Answer::Error { error: "text extraction could not read the document".into(), code: "usage".into() });
+        return ExitCode::FAILURE;
+    }
+    if bytes.len() as u64 > MAX_CHILD_INPUT {
+        answer(&Answer::Error { error: super::ExtractError::TooLarge.to_string(), code: "too_large".into() });
+        return ExitCode::SUCCESS;
+    }
+
+    let result = std::panic::catch_unwind(|| extract_text(format, &bytes));
+    let reply = match result {
+        Ok(Ok(text)) => Answer::Text { text },
+        Ok(Err(error)) => Answer::Error { error: error.to_string(), code: error.code().into() },
+        Err(_) => Answer::Error {
+            error: "the document could not be read: the reader failed on it".into(),
+            code: "corrupt".into(),
+        },
+    };
+    drop(bytes);
+    answer(&reply);
+    ExitCode::SUCCESS
+}
+
+fn answer(reply: &Answer) {
+    let json = serde_json::to_string(reply).unwrap_or_else(|_| r#"{"error":"unanswerable","code":"internal"}"#.into());
+    let mut out = std::io::stdout().lock();
+    // A leading newline: a harness may have left a line unfinished.
+    let _ = write!(out, "\n{ANSWER_MARKER}{json}\n");
+    let _ = out.flush();
+}
+
+/// The limits the child puts on itself, in case it was started without an [`Extractor`]:
+/// only ever lowered, never raised.
+#[cfg(unix)]
+fn limit_self() {
+    let _ = set_limit(libc::RLIMIT_CORE as _, 0, 0);
+    let _ = set_limit(libc::RLIMIT_FSIZE as _, 0, 0);
+    let _ = set_limit(libc::RLIMIT_AS as _, DEFAULT_MEMORY_LIMIT, DEFAULT_MEMORY_LIMIT);
+    let _ = set_limit(libc::RLIMIT_CPU as _, CHILD_CPU_SECONDS, CHILD_CPU_SECONDS + 1);
+}
+
+/// Test-only behaviours, honoured only with `VIVIER_TEST=1` (see the module docs).
+fn test_hooks() {
+    if let Ok(size) = std::env::var("VIVIER_EXTRACT_TEST_ALLOC")
+        && let Ok(size) = size.parse::<usize>()
+    {
+        let mut block = vec![0u8; size];
+        // Touch every page so that the memory is really used.
+        for i in (0..block.len()).step_by(4096) {
+            block[i] = 1;
+        }
+        std::hint::black_box(&block);
+    }
+    if std::env::var("VIVIER_EXTRACT_TEST_HANG").as_deref() == Ok("1") {
+        loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_text() {
+        let shown = format!("{:?}", Extraction::Text("Jeanne Martin, 12 rue des Lilas".into()));
+        assert!(!shown.contains("Jeanne"), "{shown}");
+        assert_eq!(shown, "Text(<31 bytes>)");
+    }
+
+    #[test]
+    fn answers_parse() {
+        let text: Answer = serde_json::from_str(r#"{"text":"a\nb"}"#).unwrap();
+        assert!(matches!(text, Answer::Text { text } if text == "a\nb"));
+        let error: Answer = serde_json::from_str(r#"{"error":"x","code":"corrupt"}"#).unwrap();
+        assert!(matches!(error, Answer::Error { code, .. } if code == "corrupt"));
+    }
+
+    #[test]
+    fn a_missing_program_is_no_text() {
+        let extractor = Extractor::new(PathBuf::from("/nonexistent/vivier-extractor"), vec![]);
+        let got = extractor.extract(DocumentFormat::Text, b"hello");
+        assert!(matches!(&got, Extraction::NoText { reason } if reason.contains("could not be started")), "{got:?}");
+    }
+
+    #[test]
+    fn a_program_that_answers_garbage_is_no_text() {
+        let extractor = Extractor::new(PathBuf::from("/bin/sh"), vec!["-c".into(), "cat >/dev/null; echo 'VIVIER-EXTRACT {oops'".into()]);
+        let got = extractor.extract(DocumentFormat::Text, b"hello");
+        assert!(matches!(&got, Extraction::NoText { reason } if reason.contains("unreadable")), "{got:?}");
+        let extractor = Extractor::new(PathBuf::from("/bin/sh"), vec!["-c".into(), "echo hello; exit 3".into()]);
+        let got = extractor.extract(DocumentFormat::Text, b"hello");
+        assert!(matches!(&got, Extraction::NoText { reason } if reason.contains("exit code 3")), "{got:?}");
+    }
+}
