@@ -4,8 +4,10 @@
 //! areas reach the database through functions defined here. It never sees where a key
 //! comes from (that is `keys`) and never logs what the database holds.
 
+mod audit;
 mod error;
 mod migrations;
+pub mod pipeline;
 
 use std::fs::File;
 use std::io::Read;

@@ -1,5 +1,7 @@
 //! Argument parsing, secret gathering and output for the `vivier` binary.
 
+mod pipeline;
+
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,6 +43,39 @@ enum Command {
     /// Manage the database key.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Jobs: add, list, show (with the board), close.
+    #[command(subcommand)]
+    Job(pipeline::JobCommand),
+    /// Candidates: add, list, show, edit, merge, duplicates.
+    #[command(subcommand)]
+    Candidate(pipeline::CandidateCommand),
+    /// A candidate applies to a job.
+    Apply { candidate: String, job: String },
+    /// Move an application to a stage: new, screening, interview, offer, hired, rejected, withdrawn.
+    Stage {
+        application: String,
+        stage: String,
+        /// Why (required when rejecting).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Documents: add, get, text.
+    #[command(subcommand)]
+    Doc(pipeline::DocCommand),
+    /// Notes and interview feedback.
+    #[command(subcommand)]
+    Note(pipeline::NoteCommand),
+    /// Full-text search over names, emails, notes and document text.
+    Search(pipeline::SearchArgs),
+    /// The audit log: list, verify.
+    #[command(subcommand)]
+    Audit(pipeline::AuditCommand),
+    /// Internal: the bounded child process that extracts a document's text.
+    #[command(name = "__extract-text", hide = true)]
+    ExtractText {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -96,6 +131,11 @@ fn exit_code(code: &str) -> u8 {
         "schema_too_new" => 14,
         "data_dir_unwritable" | "disk_full" | "no_data_dir" => 15,
         "already_initialised" => 16,
+        "not_found" | "ambiguous_id" => 20,
+        "duplicate_candidate" | "already_applied" => 21,
+        "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" => 22,
+        "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" => 23,
+        "audit_broken" => 24,
         _ => 1,
     }
 }
@@ -118,6 +158,12 @@ pub fn run() -> ExitCode {
 }
 
 fn execute(cli: &Cli, secrets: &mut Secrets) -> Result<(), Failure> {
+    if let Command::ExtractText { .. } = &cli.command {
+        return match vivier::documents::run_child() {
+            c if c == ExitCode::SUCCESS => Ok(()),
+            _ => Err(Failure { code: "extract_failed", message: "text extraction failed".into() }),
+        };
+    }
     let root = match &cli.data_dir {
         Some(dir) => dir.clone(),
         None => DataDir::platform_default()?,
@@ -148,7 +194,25 @@ fn execute(cli: &Cli, secrets: &mut Secrets) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Job(cmd) => pipeline::job(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Candidate(cmd) => pipeline::candidate(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Apply { candidate, job } => pipeline::apply(&mut open(&dir, secrets)?, candidate, job, cli.json),
+        Command::Stage { application, stage, reason } => {
+            pipeline::stage(&mut open(&dir, secrets)?, application, stage, reason.as_deref(), cli.json)
+        }
+        Command::Doc(cmd) => pipeline::doc(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Note(cmd) => pipeline::note(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Search(args) => pipeline::search(&mut open(&dir, secrets)?, args, cli.json),
+        Command::Audit(cmd) => pipeline::audit(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::ExtractText { .. } => unreachable!("handled above"),
     }
+}
+
+/// Opens the store of an initialised data directory with its keyring or passphrase.
+fn open(dir: &DataDir, secrets: &mut Secrets) -> Result<vivier::store::Store, Failure> {
+    let keyring = keyring_if_needed(dir)?;
+    let passphrase = secrets.current_if_needed(dir)?;
+    Ok(dir.open(Unlock { keyring: keyring.as_ref(), passphrase: passphrase.as_ref() })?)
 }
 
 fn init(dir: &DataDir, args: &InitArgs, secrets: &mut Secrets, json: bool) -> Result<(), Failure> {

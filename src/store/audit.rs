@@ -1,0 +1,73 @@
+//! The audit log's SQL: appending a chained entry inside the caller's transaction, reading
+//! entries back, and verifying the chain. The table refuses UPDATE and DELETE (triggers of
+//! migration 0001), so the log can only grow.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::Store;
+use super::pipeline::ts;
+use crate::audit::{AuditEntry, GENESIS, Verdict, entry_hash, verify};
+use crate::pipeline::{PipelineError, Stamp};
+
+/// Appends an entry chained to the last one. Called inside the transaction of the
+/// operation it records.
+pub(crate) fn append(
+    tx: &rusqlite::Connection,
+    stamp: &Stamp,
+    action: &str,
+    candidate_uuid: Option<&str>,
+    detail: Option<&str>,
+) -> Result<(), PipelineError> {
+    let last: Option<(i64, String)> = tx
+        .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (seq, prev) = match last {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, GENESIS.to_owned()),
+    };
+    let at = ts(stamp.at);
+    let hash = entry_hash(&prev, seq, &at, &stamp.actor, action, candidate_uuid, detail);
+    tx.execute(
+        "INSERT INTO audit (seq, at, actor, action, candidate_uuid, detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![seq, at, stamp.actor, action, candidate_uuid, detail, prev, hash],
+    )?;
+    Ok(())
+}
+
+fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        candidate_uuid: r.get(4)?,
+        detail: r.get(5)?,
+        prev_hash: r.get(6)?,
+        hash: r.get(7)?,
+    })
+}
+
+const SELECT: &str = "SELECT seq, at, actor, action, candidate_uuid, detail, prev_hash, hash FROM audit";
+
+impl Store {
+    /// Audit entries, newest first, optionally for one candidate UUID.
+    pub fn audit_entries(&self, candidate_uuid: Option<&str>, limit: usize) -> Result<Vec<AuditEntry>, PipelineError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{SELECT} WHERE ?1 IS NULL OR candidate_uuid = ?1 ORDER BY seq DESC LIMIT ?2"))?;
+        let rows = stmt.query_map(params![candidate_uuid, limit as i64], entry_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Checks the whole chain; reports the first broken link.
+    pub fn verify_audit(&self) -> Result<Verdict, PipelineError> {
+        let mut stmt = self.conn.prepare(&format!("{SELECT} ORDER BY seq"))?;
+        let rows = stmt.query_map([], entry_row)?;
+        let mut entries = Vec::new();
+        for row in rows {
+            entries.push(row?);
+        }
+        Ok(verify(entries))
+    }
+}
