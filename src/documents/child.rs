@@ -275,7 +275,10 @@ pub fn run_child() -> ExitCode {
         .or_else(|| std::env::args().skip(1).last())
         .and_then(|name| DocumentFormat::from_name(name.trim()));
     let Some(format) = format else {
-        answer(&Answer::Error { error: "text extraction was asked for an unknown format".into(), code: "usage".into() });
+        answer(&Answer::Error {
+            error: "text extraction was asked for an unknown format".into(),
+            code: "usage".into(),
+        });
         return ExitCode::FAILURE;
     };
 
@@ -372,7 +375,10 @@ mod tests {
 
     #[test]
     fn a_program_that_answers_garbage_is_no_text() {
-        let extractor = Extractor::new(PathBuf::from("/bin/sh"), vec!["-c".into(), "cat >/dev/null; echo 'VIVIER-EXTRACT {oops'".into()]);
+        let extractor = Extractor::new(
+            PathBuf::from("/bin/sh"),
+            vec!["-c".into(), "cat >/dev/null; echo 'VIVIER-EXTRACT {oops'".into()],
+        );
         let got = extractor.extract(DocumentFormat::Text, b"hello");
         assert!(matches!(&got, Extraction::NoText { reason } if reason.contains("unreadable")), "{got:?}");
         let extractor = Extractor::new(PathBuf::from("/bin/sh"), vec!["-c".into(), "echo hello; exit 3".into()]);

@@ -112,8 +112,8 @@ fn pdf_error(error: &lopdf::Error, declares_encryption: bool) -> ExtractError {
 /// One entry of a zip, as UTF-8, refusing it when it declares or inflates to more than
 /// [`MAX_ENTRY_SIZE`]. The declared size is only a claim: the read itself is capped too.
 fn zip_entry(bytes: &[u8], name: &str) -> Result<String, ExtractError> {
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ExtractError::Corrupt("the zip container is broken".into()))?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|_| ExtractError::Corrupt("the zip container is broken".into()))?;
     let entry = archive.by_name(name).map_err(|error| match error {
         zip::result::ZipError::FileNotFound => ExtractError::Corrupt(format!("the part {name} is missing")),
         _ => ExtractError::Corrupt(format!("the part {name} cannot be opened")),

@@ -179,14 +179,19 @@ impl DocumentError {
 #[non_exhaustive]
 pub enum ExtractError {
     /// A password-protected PDF.
-    #[error("the PDF is encrypted (password-protected), so its text cannot be read; ask for an unprotected copy if the text is needed")]
+    #[error(
+        "the PDF is encrypted (password-protected), so its text cannot be read; ask for an unprotected copy if the text is needed"
+    )]
     Encrypted,
     /// The file is damaged or not what it claims to be; the string says which part (never
     /// any content).
     #[error("the document is damaged ({0}), so its text cannot be read")]
     Corrupt(String),
     /// A part of the document is, or inflates to, more than the allowed size.
-    #[error("the document inflates to more than {} once decompressed, so its text is not read", human_size(MAX_ENTRY_SIZE))]
+    #[error(
+        "the document inflates to more than {} once decompressed, so its text is not read",
+        human_size(MAX_ENTRY_SIZE)
+    )]
     TooLarge,
     /// The document's structure nests deeper than is safe to read.
     #[error("the document's structure is nested too deeply to be read safely")]
@@ -211,7 +216,11 @@ fn human_size(len: u64) -> String {
     const KB: u64 = 1000;
     if len >= MB {
         let tenths = (len * 10 + MB / 2) / MB;
-        if tenths % 10 == 0 { format!("{} MB", tenths / 10) } else { format!("{}.{} MB", tenths / 10, tenths % 10) }
+        if tenths.is_multiple_of(10) {
+            format!("{} MB", tenths / 10)
+        } else {
+            format!("{}.{} MB", tenths / 10, tenths % 10)
+        }
     } else if len >= KB {
         format!("{} KB", (len + KB / 2) / KB)
     } else {
@@ -227,7 +236,10 @@ mod tests {
     fn codes_are_stable() {
         assert_eq!(DocumentError::Empty.code(), "empty_document");
         assert_eq!(DocumentError::Unsupported { what: "x".into() }.code(), "unsupported_document");
-        assert_eq!(DocumentError::Mismatch { extension: "pdf".into(), found: DocumentFormat::Docx }.code(), "document_mismatch");
+        assert_eq!(
+            DocumentError::Mismatch { extension: "pdf".into(), found: DocumentFormat::Docx }.code(),
+            "document_mismatch"
+        );
         assert_eq!(DocumentError::TooLarge { len: 2, limit: 1 }.code(), "document_too_large");
         assert_eq!(ExtractError::Encrypted.code(), "encrypted");
         assert_eq!(ExtractError::TooDeep.code(), "too_deep");
@@ -240,7 +252,10 @@ mod tests {
             assert_eq!(serde_json::to_string(&f).unwrap(), format!("\"{}\"", f.as_str()));
         }
         assert_eq!(DocumentFormat::from_name("exe"), None);
-        assert_eq!(DocumentFormat::Docx.media_type(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        assert_eq!(
+            DocumentFormat::Docx.media_type(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        );
     }
 
     #[test]

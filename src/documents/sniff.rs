@@ -53,8 +53,7 @@ fn sniff_zip(bytes: &[u8]) -> Result<DocumentFormat, DocumentError> {
 /// line breaks and form feeds are text.
 fn is_text(bytes: &[u8]) -> bool {
     let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-    std::str::from_utf8(body).is_ok()
-        && !body.iter().any(|&b| matches!(b, 0x00..=0x08 | 0x0B | 0x0E..=0x1F | 0x7F))
+    std::str::from_utf8(body).is_ok() && !body.iter().any(|&b| matches!(b, 0x00..=0x08 | 0x0B | 0x0E..=0x1F | 0x7F))
 }
 
 /// Check the file's name against its recognised content.
@@ -133,7 +132,10 @@ mod tests {
         assert_eq!(check_name("README", DocumentFormat::Text), Ok(()));
         assert_eq!(check_name("scan", DocumentFormat::Pdf), Ok(()));
         let err = check_name("cv.pdf", DocumentFormat::Docx).unwrap_err();
-        assert!(err.to_string().starts_with("the file is named .pdf but its content is a Word document (DOCX)"), "{err}");
+        assert!(
+            err.to_string().starts_with("the file is named .pdf but its content is a Word document (DOCX)"),
+            "{err}"
+        );
         assert_eq!(err.code(), "document_mismatch");
         let err = check_name("cv.txt", DocumentFormat::Pdf).unwrap_err();
         assert!(err.to_string().contains(".txt but its content is a PDF document"), "{err}");
