@@ -272,7 +272,7 @@ pub fn run_child() -> ExitCode {
 
     let format = std::env::var(FORMAT_VAR)
         .ok()
-        .or_else(|| std::env::args().skip(1).last())
+        .or_else(|| std::env::args_os().skip(1).last().and_then(|arg| arg.into_string().ok()))
         .and_then(|name| DocumentFormat::from_name(name.trim()));
     let Some(format) = format else {
         answer(&Answer::Error {
