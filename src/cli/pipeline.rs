@@ -556,20 +556,19 @@ pub fn audit(store: &mut Store, cmd: &AuditCommand, json: bool) -> Result<(), Fa
         }
         AuditCommand::Verify => {
             let verdict = store.verify_audit()?;
-            out(json, json!(verdict), |w| match &verdict.first_broken {
-                None => {
-                    let _ = writeln!(w, "The audit log is intact ({} entries).", verdict.entries);
-                }
-                Some(b) => {
-                    let _ = writeln!(w, "The audit log is broken at entry {}: {}.", b.seq, b.reason);
-                }
-            });
             if let Some(b) = verdict.first_broken {
                 return Err(Failure {
                     code: "audit_broken",
-                    message: format!("the audit log is broken at entry {}: {}", b.seq, b.reason),
+                    message: format!(
+                        "the audit log is broken at entry {} of {}: {}. Keep this database as evidence and restore \
+                         the log from a backup",
+                        b.seq, verdict.entries, b.reason
+                    ),
                 });
             }
+            out(json, json!(verdict), |w| {
+                let _ = writeln!(w, "The audit log is intact ({} entries).", verdict.entries);
+            });
         }
     }
     Ok(())
