@@ -7,8 +7,29 @@
 
 use std::path::Path;
 
-const COMMANDS: &[&str] =
-    &["store_status", "open_store", "create_with_passphrase", "unlock_with_passphrase", "store_info"];
+const COMMANDS: &[&str] = &[
+    "store_status",
+    "open_store",
+    "create_with_passphrase",
+    "unlock_with_passphrase",
+    "store_info",
+    "list_jobs",
+    "add_job",
+    "set_job_status",
+    "job_board",
+    "list_candidates",
+    "add_candidate",
+    "candidate_profile",
+    "edit_candidate",
+    "merge_candidates",
+    "apply_to_job",
+    "move_stage",
+    "add_note",
+    "add_document",
+    "document_text",
+    "document_pdf",
+    "search",
+];
 
 const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
 <title>Vivier</title></head><body><h1>Vivier's screens are not built</h1>\

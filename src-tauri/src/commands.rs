@@ -38,6 +38,14 @@ impl AppState {
         self.store.lock().map_err(|_| CommandError::internal())
     }
 
+    /// Runs `f` on the open store, holding its lock for the duration of the call.
+    pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> CommandResult<T>) -> CommandResult<T> {
+        match self.store()?.as_mut() {
+            Some((store, _)) => f(store),
+            None => Err(CommandError::store_closed()),
+        }
+    }
+
     /// Opens the store with `open` unless it is open already, keeps it, and describes it.
     /// The lock is held throughout, so two calls never open the store twice.
     fn open_with(

@@ -5,6 +5,7 @@
 use serde::Serialize;
 use vivier::data_dir::DataDirError;
 use vivier::keys::KeyError;
+use vivier::pipeline::PipelineError;
 use vivier::store::StoreError;
 
 /// What a command returns when it fails.
@@ -13,11 +14,15 @@ use vivier::store::StoreError;
 pub struct CommandError {
     pub code: String,
     pub message: String,
+    /// Facts the UI needs to offer a way out, for some codes only (e.g. the existing
+    /// candidate of a `duplicate_candidate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
 }
 
 impl CommandError {
     pub fn new(code: &str, message: impl Into<String>) -> CommandError {
-        CommandError { code: code.to_owned(), message: message.into() }
+        CommandError { code: code.to_owned(), message: message.into(), details: None }
     }
 
     /// The store is not open yet: the UI must run its startup flow first.
@@ -46,6 +51,18 @@ impl From<KeyError> for CommandError {
 impl From<StoreError> for CommandError {
     fn from(e: StoreError) -> CommandError {
         DataDirError::from(e).into()
+    }
+}
+
+impl From<PipelineError> for CommandError {
+    fn from(e: PipelineError) -> CommandError {
+        let details = match &e {
+            PipelineError::Duplicate { existing, existing_name, matched_on } => Some(serde_json::json!({
+                "existing": existing, "existing_name": existing_name, "matched_on": matched_on,
+            })),
+            _ => None,
+        };
+        CommandError { details, ..CommandError::new(e.code(), e.to_string()) }
     }
 }
 

@@ -6,8 +6,10 @@
 
 mod commands;
 mod error;
+mod pipeline;
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use vivier::data_dir::DataDir;
 
@@ -19,12 +21,19 @@ fn data_dir() -> Result<PathBuf, vivier::data_dir::DataDirError> {
     }
 }
 
-fn main() {
+/// The first argument that starts this binary as the bounded text-extraction child.
+pub const EXTRACT_TEXT_ARG: &str = "__extract-text";
+
+fn main() -> ExitCode {
+    // Text extraction runs in a child process: this binary, started again in child mode.
+    if std::env::args().nth(1).as_deref() == Some(EXTRACT_TEXT_ARG) {
+        return vivier::documents::run_child();
+    }
     let root = match data_dir() {
         Ok(root) => root,
         Err(e) => {
             eprintln!("vivier: {e}");
-            std::process::exit(2);
+            return ExitCode::from(2);
         }
     };
     tauri::Builder::default()
@@ -35,7 +44,24 @@ fn main() {
             commands::create_with_passphrase,
             commands::unlock_with_passphrase,
             commands::store_info,
+            pipeline::list_jobs,
+            pipeline::add_job,
+            pipeline::set_job_status,
+            pipeline::job_board,
+            pipeline::list_candidates,
+            pipeline::add_candidate,
+            pipeline::candidate_profile,
+            pipeline::edit_candidate,
+            pipeline::merge_candidates,
+            pipeline::apply_to_job,
+            pipeline::move_stage,
+            pipeline::add_note,
+            pipeline::add_document,
+            pipeline::document_text,
+            pipeline::document_pdf,
+            pipeline::search,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Vivier");
+    ExitCode::SUCCESS
 }

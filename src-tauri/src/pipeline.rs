@@ -1,0 +1,238 @@
+//! The recruitment pipeline's commands: jobs and their boards, candidates, applications and
+//! stages, notes, documents and search. Each is an adapter: the app state in, one engine
+//! call, the error mapped. Every rule (duplicates, stage moves, size limits, audit) is the
+//! engine's. Arguments are never logged: they are candidate data.
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use tauri::ipc::Response;
+use vivier::documents::{DEFAULT_SIZE_LIMIT, Extraction, Extractor};
+use vivier::pipeline::search::{SearchFilter, SearchHit};
+use vivier::pipeline::{
+    Application, Board, Candidate, CandidateEdit, DocumentInfo, Job, JobStatus, Language, NewCandidate, NewJob,
+    NewNote, Note, Profile, Source, Stage, Stamp,
+};
+use vivier::store::pipeline::Upload;
+
+use crate::commands::AppState;
+use crate::error::{CommandError, CommandResult};
+
+/// Who is acting: VIVIER_ACTOR, else the OS user, else "desktop"; stamped now.
+fn stamp() -> Stamp {
+    let actor = ["VIVIER_ACTOR", "USER"]
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|a| !a.trim().is_empty()))
+        .unwrap_or_else(|| "desktop".into());
+    Stamp::new(actor, Utc::now())
+}
+
+/// Text extraction runs in this very binary, started again in its child mode.
+fn extractor() -> CommandResult<Extractor> {
+    let program = std::env::current_exe().map_err(|_| CommandError::internal())?;
+    Ok(Extractor::new(program, vec![crate::EXTRACT_TEXT_ARG.into()]))
+}
+
+#[tauri::command]
+pub async fn list_jobs(state: State<'_, AppState>, status: Option<JobStatus>) -> CommandResult<Vec<Job>> {
+    state.with_store(|store| Ok(store.jobs(status)?))
+}
+
+#[tauri::command]
+pub async fn add_job(state: State<'_, AppState>, job: NewJob) -> CommandResult<Job> {
+    state.with_store(|store| Ok(store.add_job(&stamp(), job)?))
+}
+
+#[tauri::command]
+pub async fn set_job_status(state: State<'_, AppState>, job: String, status: JobStatus) -> CommandResult<Job> {
+    state.with_store(|store| Ok(store.set_job_status(&stamp(), &job, status)?))
+}
+
+#[tauri::command]
+pub async fn job_board(state: State<'_, AppState>, job: String) -> CommandResult<Board> {
+    state.with_store(|store| Ok(store.board(&job)?))
+}
+
+#[derive(Debug, Serialize)]
+pub struct CandidatePage {
+    candidates: Vec<Candidate>,
+    total: i64,
+}
+
+#[tauri::command]
+pub async fn list_candidates(state: State<'_, AppState>, limit: usize, offset: usize) -> CommandResult<CandidatePage> {
+    state.with_store(|store| {
+        Ok(CandidatePage { candidates: store.candidates(limit, offset)?, total: store.count_candidates()? })
+    })
+}
+
+/// A candidate as the add form sends it.
+#[derive(Deserialize)]
+pub struct CandidateForm {
+    full_name: String,
+    emails: Vec<String>,
+    phone: Option<String>,
+    source_kind: String,
+    source_detail: Option<String>,
+    language: Language,
+}
+
+#[tauri::command]
+pub async fn add_candidate(state: State<'_, AppState>, candidate: CandidateForm) -> CommandResult<Candidate> {
+    let source = Source::from_parts(&candidate.source_kind, candidate.source_detail)?;
+    let new = NewCandidate {
+        full_name: candidate.full_name,
+        emails: candidate.emails,
+        phone: candidate.phone,
+        source,
+        language: candidate.language,
+    };
+    state.with_store(|store| Ok(store.add_candidate(&stamp(), new)?))
+}
+
+#[tauri::command]
+pub async fn candidate_profile(state: State<'_, AppState>, candidate: String) -> CommandResult<Profile> {
+    state.with_store(|store| Ok(store.profile(&stamp(), &candidate)?))
+}
+
+/// Changes from the profile's edit form; absent fields stay as they are.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EditForm {
+    full_name: Option<String>,
+    add_emails: Vec<String>,
+    remove_emails: Vec<String>,
+    /// Present (possibly empty, which clears it) to change the phone.
+    phone: Option<String>,
+    source_kind: Option<String>,
+    source_detail: Option<String>,
+    language: Option<Language>,
+}
+
+#[tauri::command]
+pub async fn edit_candidate(state: State<'_, AppState>, candidate: String, edit: EditForm) -> CommandResult<Candidate> {
+    let source = edit.source_kind.as_deref().map(|kind| Source::from_parts(kind, edit.source_detail)).transpose()?;
+    let edit = CandidateEdit {
+        full_name: edit.full_name,
+        add_emails: edit.add_emails,
+        remove_emails: edit.remove_emails,
+        phone: edit.phone.map(|p| Some(p).filter(|p| !p.trim().is_empty())),
+        source,
+        language: edit.language,
+    };
+    state.with_store(|store| Ok(store.edit_candidate(&stamp(), &candidate, edit)?))
+}
+
+#[tauri::command]
+pub async fn merge_candidates(state: State<'_, AppState>, keep: String, absorb: String) -> CommandResult<Candidate> {
+    state.with_store(|store| Ok(store.merge_candidates(&stamp(), &keep, &absorb)?))
+}
+
+#[tauri::command]
+pub async fn apply_to_job(state: State<'_, AppState>, candidate: String, job: String) -> CommandResult<Application> {
+    state.with_store(|store| Ok(store.apply(&stamp(), &candidate, &job)?))
+}
+
+#[tauri::command]
+pub async fn move_stage(
+    state: State<'_, AppState>,
+    application: String,
+    stage: Stage,
+    reason: Option<String>,
+) -> CommandResult<Application> {
+    state.with_store(|store| Ok(store.move_stage(&stamp(), &application, stage, reason.as_deref())?))
+}
+
+#[derive(Deserialize)]
+pub struct RatingForm {
+    criterion: String,
+    score: u8,
+}
+
+/// A note or interview feedback as the profile's form sends it.
+#[derive(Deserialize)]
+pub struct NoteForm {
+    body: String,
+    #[serde(default)]
+    feedback: bool,
+    application: Option<String>,
+    #[serde(default)]
+    ratings: Vec<RatingForm>,
+}
+
+#[tauri::command]
+pub async fn add_note(state: State<'_, AppState>, candidate: String, note: NoteForm) -> CommandResult<Note> {
+    let note = NewNote {
+        body: note.body,
+        feedback: note.feedback,
+        application: note.application,
+        ratings: note.ratings.into_iter().map(|r| (r.criterion, r.score)).collect(),
+    };
+    state.with_store(|store| Ok(store.add_note(&stamp(), &candidate, note)?))
+}
+
+#[derive(Debug, Serialize)]
+pub struct AddedDocument {
+    document: DocumentInfo,
+    /// Why no text could be read, when none could (the document is stored all the same).
+    no_text_reason: Option<String>,
+}
+
+/// Stores a file for a candidate. The UI reads the dropped or picked file itself and sends
+/// its bytes: no path crosses the bridge and nothing is written outside the database.
+#[tauri::command]
+pub async fn add_document(
+    state: State<'_, AppState>,
+    candidate: String,
+    kind: String,
+    file_name: String,
+    bytes: Vec<u8>,
+) -> CommandResult<AddedDocument> {
+    let extractor = extractor()?;
+    let upload = Upload { kind: &kind, file_name: &file_name, bytes: &bytes };
+    let (document, extraction) = state
+        .with_store(|store| Ok(store.add_document(&stamp(), &candidate, upload, DEFAULT_SIZE_LIMIT, &extractor)?))?;
+    let no_text_reason = match extraction {
+        Extraction::Text(_) => None,
+        Extraction::NoText { reason } => Some(reason),
+    };
+    Ok(AddedDocument { document, no_text_reason })
+}
+
+#[derive(Debug, Serialize)]
+pub struct DocumentText {
+    document: DocumentInfo,
+    text: Option<String>,
+}
+
+#[tauri::command]
+pub async fn document_text(state: State<'_, AppState>, document: String) -> CommandResult<DocumentText> {
+    state.with_store(|store| {
+        let (document, text) = store.document_text(&stamp(), &document)?;
+        Ok(DocumentText { document, text })
+    })
+}
+
+/// A PDF's bytes for the in-app viewer, sent as a binary response (audited as an export).
+#[tauri::command]
+pub async fn document_pdf(state: State<'_, AppState>, document: String) -> CommandResult<Response> {
+    state.with_store(|store| {
+        let (info, bytes) = store.document_content(&stamp(), &document)?;
+        if info.media_type != "application/pdf" {
+            return Err(CommandError::new("not_pdf", "This document is not a PDF; read its text instead."));
+        }
+        Ok(Response::new(bytes))
+    })
+}
+
+#[tauri::command]
+pub async fn search(
+    state: State<'_, AppState>,
+    text: String,
+    job: Option<String>,
+    stage: Option<Stage>,
+    source: Option<String>,
+) -> CommandResult<Vec<SearchHit>> {
+    let filter = SearchFilter { job, stage, source, limit: 30, ..SearchFilter::default() };
+    state.with_store(|store| Ok(store.search(&stamp(), &text, &filter)?))
+}
