@@ -37,19 +37,23 @@ export interface StoreInfo {
 /** A command's failure: a stable `code` to branch on and a human `message` to show. */
 export class BackendError extends Error {
   readonly code: string;
+  /** Facts for some codes, e.g. the existing candidate of `duplicate_candidate`. */
+  readonly details: Record<string, unknown> | null;
 
-  constructor(code: string, message: string) {
+  constructor(code: string, message: string, details: Record<string, unknown> | null = null) {
     super(message);
     this.name = 'BackendError';
     this.code = code;
+    this.details = details;
   }
 
   static from(raw: unknown): BackendError {
     if (raw instanceof BackendError) return raw;
     if (raw && typeof raw === 'object' && 'code' in raw && 'message' in raw) {
-      const { code, message } = raw as { code: unknown; message: unknown };
+      const { code, message, details } = raw as { code: unknown; message: unknown; details?: unknown };
       if (typeof code === 'string' && typeof message === 'string') {
-        return new BackendError(code, message);
+        const facts = details && typeof details === 'object' ? (details as Record<string, unknown>) : null;
+        return new BackendError(code, message, facts);
       }
     }
     const text = raw instanceof Error ? raw.message : String(raw);
@@ -72,3 +76,180 @@ export const createWithPassphrase = (passphrase: string) =>
 export const unlockWithPassphrase = (passphrase: string) =>
   call<StoreInfo>('unlock_with_passphrase', { passphrase });
 export const storeInfo = () => call<StoreInfo>('store_info');
+
+// ----- the recruitment pipeline -----
+
+export type JobStatus = 'open' | 'on_hold' | 'closed';
+export type Stage = 'new' | 'screening' | 'interview' | 'offer' | 'hired' | 'rejected' | 'withdrawn';
+export const STAGES: Stage[] = ['new', 'screening', 'interview', 'offer', 'hired', 'rejected', 'withdrawn'];
+export type SourceKind = 'direct' | 'agency' | 'referral' | 'email' | 'job_board';
+export const SOURCE_KINDS: SourceKind[] = ['direct', 'agency', 'referral', 'email', 'job_board'];
+export type Language = 'fr' | 'en';
+export type DocumentKind = 'cv' | 'letter' | 'other';
+
+export interface Job {
+  uuid: string;
+  title: string;
+  department: string | null;
+  location: string | null;
+  country: string;
+  status: JobStatus;
+  description: string;
+  opened_at: string;
+  closed_at: string | null;
+  open_applications: number;
+}
+
+export interface NewJob {
+  title: string;
+  department: string | null;
+  location: string | null;
+  country: string;
+  description: string;
+}
+
+export interface Source {
+  kind: SourceKind;
+  detail?: string | null;
+}
+
+export interface Candidate {
+  uuid: string;
+  full_name: string;
+  emails: string[];
+  phone: string | null;
+  source: Source;
+  language: Language;
+  created_at: string;
+  last_contact_at: string;
+}
+
+export interface CandidateForm {
+  full_name: string;
+  emails: string[];
+  phone: string | null;
+  source_kind: SourceKind;
+  source_detail: string | null;
+  language: Language;
+}
+
+export interface Application {
+  uuid: string;
+  candidate_uuid: string;
+  candidate_name: string;
+  job_uuid: string;
+  job_title: string;
+  stage: Stage;
+  closed_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BoardCard {
+  application_uuid: string;
+  candidate_uuid: string;
+  candidate_name: string;
+  stage: Stage;
+  updated_at: string;
+}
+
+export interface Board {
+  job: Job;
+  columns: [Stage, BoardCard[]][];
+}
+
+export interface Rating {
+  criterion: string;
+  score: number;
+}
+
+export interface Note {
+  uuid: string;
+  candidate_uuid: string;
+  application_uuid: string | null;
+  kind: string;
+  author: string;
+  body: string;
+  ratings: Rating[];
+  created_at: string;
+}
+
+export interface NoteForm {
+  body: string;
+  feedback: boolean;
+  application: string | null;
+  ratings: Rating[];
+}
+
+export interface DocumentInfo {
+  uuid: string;
+  candidate_uuid: string;
+  kind: string;
+  file_name: string;
+  media_type: string;
+  size: number;
+  sha256: string;
+  text_status: string;
+  added_at: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  kind: string;
+  summary: string;
+  actor: string | null;
+  reference: string | null;
+}
+
+export interface Profile {
+  candidate: Candidate;
+  applications: Application[];
+  documents: DocumentInfo[];
+  notes: Note[];
+  timeline: TimelineEntry[];
+}
+
+export interface SearchHit {
+  candidate_uuid: string;
+  full_name: string;
+  field: string;
+  snippet: string;
+  rank: number;
+}
+
+export interface SearchFilter {
+  job?: string | null;
+  stage?: Stage | null;
+  source?: SourceKind | null;
+}
+
+export const listJobs = (status: JobStatus | null = null) => call<Job[]>('list_jobs', { status });
+export const addJob = (job: NewJob) => call<Job>('add_job', { job });
+export const setJobStatus = (job: string, status: JobStatus) => call<Job>('set_job_status', { job, status });
+export const jobBoard = (job: string) => call<Board>('job_board', { job });
+export const listCandidates = (limit: number, offset: number) =>
+  call<{ candidates: Candidate[]; total: number }>('list_candidates', { limit, offset });
+export const addCandidate = (candidate: CandidateForm) => call<Candidate>('add_candidate', { candidate });
+export const candidateProfile = (candidate: string) => call<Profile>('candidate_profile', { candidate });
+export const mergeCandidates = (keep: string, absorb: string) =>
+  call<Candidate>('merge_candidates', { keep, absorb });
+export const applyToJob = (candidate: string, job: string) => call<Application>('apply_to_job', { candidate, job });
+export const moveStage = (application: string, stage: Stage, reason: string | null = null) =>
+  call<Application>('move_stage', { application, stage, reason });
+export const addNote = (candidate: string, note: NoteForm) => call<Note>('add_note', { candidate, note });
+/** Sends a file's bytes (read in the webview) to be stored and its text extracted. */
+export const addDocument = async (candidate: string, kind: DocumentKind, file: File) => {
+  const bytes = Array.from(new Uint8Array(await file.arrayBuffer()));
+  return call<{ document: DocumentInfo; no_text_reason: string | null }>('add_document', {
+    candidate,
+    kind,
+    fileName: file.name,
+    bytes,
+  });
+};
+export const documentText = (document: string) =>
+  call<{ document: DocumentInfo; text: string | null }>('document_text', { document });
+export const documentPdf = async (document: string) =>
+  new Uint8Array(await call<ArrayBuffer>('document_pdf', { document }));
+export const search = (text: string, filter: SearchFilter = {}) =>
+  call<SearchHit[]>('search', { text, job: filter.job ?? null, stage: filter.stage ?? null, source: filter.source ?? null });
