@@ -70,11 +70,32 @@ enum Command {
     /// The audit log: list, verify.
     #[command(subcommand)]
     Audit(pipeline::AuditCommand),
+    /// Developer tools (synthetic data for benchmarks and demos).
+    #[command(subcommand)]
+    Dev(DevCommand),
     /// Internal: the bounded child process that extracts a document's text.
     #[command(name = "__extract-text", hide = true)]
     ExtractText {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DevCommand {
+    /// Fill the database with synthetic candidates (about 3 KB of CV text each). Never on real data.
+    Seed {
+        #[arg(long)]
+        candidates: u64,
+        #[arg(long, default_value_t = 50)]
+        jobs: u64,
+        /// Applications given to the first job (a large board).
+        #[arg(long, default_value_t = 2000)]
+        big_board: u64,
+        #[arg(long, default_value_t = 3000)]
+        cv_bytes: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
     },
 }
 
@@ -204,6 +225,26 @@ fn execute(cli: &Cli, secrets: &mut Secrets) -> Result<(), Failure> {
         Command::Note(cmd) => pipeline::note(&mut open(&dir, secrets)?, cmd, cli.json),
         Command::Search(args) => pipeline::search(&mut open(&dir, secrets)?, args, cli.json),
         Command::Audit(cmd) => pipeline::audit(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Dev(DevCommand::Seed { candidates, jobs, big_board, cv_bytes, seed }) => {
+            let mut store = open(&dir, secrets)?;
+            let started = std::time::Instant::now();
+            let seeded = store
+                .seed_synthetic(*candidates, *jobs, *big_board, *cv_bytes, *seed, chrono::Utc::now())
+                .map_err(Failure::from)?;
+            report(
+                cli.json,
+                json!(seeded),
+                &format!(
+                    "Seeded {} candidates over {} jobs in {:.1} s; job {} has {} applications.",
+                    seeded.candidates,
+                    seeded.jobs,
+                    started.elapsed().as_secs_f64(),
+                    seeded.big_job,
+                    seeded.big_job_applications
+                ),
+            );
+            Ok(())
+        }
         Command::ExtractText { .. } => unreachable!("handled above"),
     }
 }

@@ -8,6 +8,8 @@ mod audit;
 mod error;
 mod migrations;
 pub mod pipeline;
+mod seed;
+pub use seed::Seeded;
 
 use std::fs::File;
 use std::io::Read;
