@@ -1,0 +1,263 @@
+//! The daily recruitment workflow, end to end in the real app: open a job, add a candidate
+//! with a real PDF CV picked through the file input, see the card on the job's board, move
+//! it to interview, write a note, and find the candidate again by a word that only the CV
+//! contains (Ctrl+K). Then the CLI confirms it is all in the encrypted database.
+
+mod harness;
+
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+use fantoccini::elements::Element;
+use harness::{App, Launch, vivier};
+
+/// A word that appears only in the CV, so that finding it proves the PDF's text was
+/// extracted and indexed.
+const CV_WORD: &str = "Zanzibarite";
+
+/// A minimal, valid one-page PDF 1.4 in Helvetica whose text contains `text` (ASCII, no
+/// parentheses or backslashes), with a correct cross-reference table.
+fn minimal_pdf(text: &str) -> Vec<u8> {
+    let content = format!("BT /F1 14 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
+    pdf
+}
+
+/// Waits (up to 20 s) until `probe` answers something.
+async fn eventually<T, F: std::future::Future<Output = Option<T>>>(what: &str, probe: impl Fn() -> F) -> T {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(found) = probe().await {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+/// The board card of an application, once it is in the column of `stage`.
+async fn card_in(app: &App, stage: &str, application: &str) -> Option<Element> {
+    let css = format!(
+        "[data-testid=\"board-column-{stage}\"] [data-testid=\"board-card\"][data-application=\"{application}\"]"
+    );
+    app.client.find(Locator::Css(&css)).await.ok()
+}
+
+/// Drags an element onto another with the mouse, as a person would.
+async fn drag(app: &App, from: &Element, to: &Element) {
+    let mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement { element: from.clone(), duration: None, x: 0.0, y: 0.0 })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::MoveBy { duration: Some(Duration::from_millis(100)), x: 5.0, y: 5.0 })
+        .then(PointerAction::MoveToElement {
+            element: to.clone(),
+            duration: Some(Duration::from_millis(300)),
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    app.client.perform_actions(mouse).await.expect("pointer actions");
+    let _ = app.client.release_actions().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_candidate_with_a_pdf_cv_goes_from_application_to_interview_and_is_found_by_a_word_of_the_cv() {
+    let started = Instant::now();
+    let files = tempfile::tempdir().unwrap();
+    let cv = files.path().join("cv-ana-lefebvre.pdf");
+    std::fs::write(&cv, minimal_pdf(&format!("Ana Lefebvre - {CV_WORD} crystallography, 7 years"))).unwrap();
+
+    let app = App::start(Launch::default()).await;
+    app.testid("app-frame").await;
+    let t_frame = started.elapsed();
+
+    // Open a job.
+    app.click("nav-jobs").await;
+    app.testid("jobs-empty").await;
+    app.type_into("job-add-title", "Mineralogist").await;
+    app.click("job-add-submit").await;
+    let row = app.testid("job-row").await;
+    assert_eq!(row.text().await.unwrap().trim(), "Mineralogist");
+
+    // Add a candidate for it, with the CV picked through the file input.
+    app.click("nav-candidates").await;
+    app.testid("candidates-empty").await;
+    app.type_into("candidate-add-name", "Ana Lefebvre").await;
+    app.type_into("candidate-add-email", "ana.lefebvre@example.org").await;
+    let job_select = app.testid("candidate-add-job").await;
+    eventually("the job in the candidate form", || {
+        let job_select = job_select.clone();
+        async move {
+            let options = job_select.find_all(Locator::Css("option")).await.ok()?;
+            (options.len() > 1).then_some(())
+        }
+    })
+    .await;
+    let option = job_select.find(Locator::XPath("option[normalize-space(.)='Mineralogist']")).await.unwrap();
+    option.click().await.unwrap();
+    app.testid("doc-input").await.send_keys(cv.to_str().unwrap()).await.unwrap();
+    app.testid("file-queue").await;
+    let t_import = Instant::now();
+    app.click("candidate-add-submit").await;
+    let added = app.text_until("candidate-added", |t| t.contains("Ana Lefebvre")).await;
+    assert!(added.contains("Ana Lefebvre"), "no confirmation: {added:?}");
+    let t_import = t_import.elapsed();
+    assert!(
+        app.client.find(Locator::Css("[data-testid=\"doc-error\"], [data-testid=\"doc-no-text\"]")).await.is_err(),
+        "the CV was refused or had no text"
+    );
+
+    // The card is on the job's board, in New.
+    app.click("nav-jobs").await;
+    app.click("job-row").await;
+    let card = app.wait_css("[data-testid=\"board-column-new\"] [data-testid=\"board-card\"]").await;
+    let application = card.attr("data-application").await.unwrap().expect("card has its application");
+    assert!(card.text().await.unwrap().contains("Ana Lefebvre"));
+
+    // Drag it to Interview; if this WebDriver does not turn pointer actions into HTML5 drag
+    // and drop, use the keyboard way (the card's stage list) and say so.
+    let interview = app.testid("board-column-interview").await;
+    drag(&app, &card, &interview).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let dragged = card_in(&app, "interview", &application).await.is_some();
+    if !dragged {
+        eprintln!("note: pointer drag did not move the card under this WebDriver; using the card's stage list");
+        let card = card_in(&app, "new", &application).await.expect("the card is still in New");
+        card.find(Locator::Css("[data-testid=\"card-stage-select\"]"))
+            .await
+            .unwrap()
+            .select_by_value("interview")
+            .await
+            .unwrap();
+    }
+    let card = eventually("the card in Interview", || card_in(&app, "interview", &application)).await;
+
+    // Rejecting asks for a reason before anything moves.
+    card.find(Locator::Css("[data-testid=\"card-stage-select\"]"))
+        .await
+        .unwrap()
+        .select_by_value("rejected")
+        .await
+        .unwrap();
+    app.testid("card-reject-reason").await;
+    assert!(card_in(&app, "interview", &application).await.is_some(), "moved to rejected without a reason");
+
+    // A note on the candidate's profile.
+    card.find(Locator::Css("button")).await.unwrap().click().await.unwrap();
+    let name = app.text_until("profile-name", |t| !t.is_empty()).await;
+    assert_eq!(name.trim(), "Ana Lefebvre");
+    app.type_into("note-input", "Strong on X-ray diffraction; wants to relocate to Lyon.").await;
+    app.click("note-submit").await;
+    let notes = app.text_until("note-list", |t| t.contains("X-ray diffraction")).await;
+    assert!(notes.contains("X-ray diffraction"), "note list: {notes:?}");
+    // The CV's extracted text is readable in the app.
+    app.click("doc-open").await;
+    let text = app.text_until("doc-text", |t| t.contains(CV_WORD)).await;
+    assert!(text.contains(CV_WORD), "extracted text: {text:?}");
+
+    // Find her by a word that only her CV contains, with Ctrl+K from anywhere.
+    app.click("nav-jobs").await;
+    app.testid("page-jobs").await;
+    app.testid("nav-jobs").await.send_keys("\u{E009}k\u{E000}").await.unwrap();
+    let opened_with_keys = app
+        .client
+        .wait()
+        .at_most(Duration::from_secs(3))
+        .for_element(Locator::Css("[data-testid=\"search-input\"]"))
+        .await
+        .is_ok();
+    if !opened_with_keys {
+        eprintln!("note: Ctrl+K was not delivered by this WebDriver; using the search button");
+        app.click("search-open").await;
+    }
+    let t_search = Instant::now();
+    app.type_into("search-input", &CV_WORD.to_lowercase()).await;
+    let hit = app.testid("search-result").await;
+    let t_search = t_search.elapsed();
+    let hit_text = hit.text().await.unwrap();
+    assert!(hit_text.contains("Ana Lefebvre"), "search result: {hit_text:?}");
+    assert!(hit_text.contains(CV_WORD), "snippet: {hit_text:?}");
+    let mark = hit.find(Locator::Css("mark")).await.expect("the matched word is marked");
+    assert_eq!(mark.text().await.unwrap(), CV_WORD);
+    hit.click().await.unwrap();
+    let name = app.text_until("profile-name", |t| !t.is_empty()).await;
+    assert_eq!(name.trim(), "Ana Lefebvre");
+    let stage = app.text_until("profile-applications", |t| t.contains("Interview")).await;
+    assert!(stage.contains("Interview"), "applications on the profile: {stage:?}");
+
+    eprintln!(
+        "timings: frame {:?}, candidate + CV import {:?}, search to first result {:?}, drag and drop {}",
+        t_frame,
+        t_import,
+        t_search,
+        if dragged { "by pointer" } else { "by stage list" }
+    );
+    let data_dir = app.data_dir.clone();
+    let _tmp = app.stop().await;
+
+    // The CLI, on the same encrypted database, sees the same facts.
+    let out = vivier(&data_dir, &["search", CV_WORD, "--json"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(hits[0]["full_name"], "Ana Lefebvre", "{hits}");
+    assert_eq!(hits[0]["field"], "document", "{hits}");
+    let out = vivier(&data_dir, &["search", "diffraction", "--json", "--stage", "interview"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(hits[0]["full_name"], "Ana Lefebvre", "note not found at interview stage: {hits}");
+    let out = vivier(&data_dir, &["audit", "verify"], &[]);
+    assert!(out.status.success(), "audit chain: {}", String::from_utf8_lossy(&out.stdout));
+    let out = vivier(&data_dir, &["doctor", "--json"], &[]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["healthy"], true, "{report}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_candidate_with_the_same_email_is_offered_as_the_existing_person() {
+    let app = App::start(Launch::default()).await;
+    app.testid("app-frame").await;
+    app.click("nav-candidates").await;
+    app.type_into("candidate-add-name", "Léa Martin").await;
+    app.type_into("candidate-add-email", "lea.martin@example.org").await;
+    app.click("candidate-add-submit").await;
+    app.text_until("candidate-added", |t| t.contains("Léa Martin")).await;
+
+    app.type_into("candidate-add-name", "Lea MARTIN").await;
+    app.type_into("candidate-add-email", "Lea.Martin@Example.org").await;
+    app.click("candidate-add-submit").await;
+    let dup = app.text_until("candidate-duplicate", |t| t.contains("Léa Martin")).await;
+    assert!(dup.contains("Léa Martin"), "duplicate panel: {dup:?}");
+    app.click("duplicate-open").await;
+    let name = app.text_until("profile-name", |t| !t.is_empty()).await;
+    assert_eq!(name.trim(), "Léa Martin");
+    let data_dir = app.data_dir.clone();
+    let _tmp = app.stop().await;
+
+    let out = vivier(&data_dir, &["candidate", "list", "--json"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "a second person was created: {list}");
+}
