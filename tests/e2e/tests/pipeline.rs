@@ -137,22 +137,36 @@ async fn a_candidate_with_a_pdf_cv_goes_from_application_to_interview_and_is_fou
     let application = card.attr("data-application").await.unwrap().expect("card has its application");
     assert!(card.text().await.unwrap().contains("Ana Lefebvre"));
 
-    // Drag it to Interview; if this WebDriver does not turn pointer actions into HTML5 drag
-    // and drop, use the keyboard way (the card's stage list) and say so.
-    let interview = app.testid("board-column-interview").await;
-    drag(&app, &card, &interview).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let dragged = card_in(&app, "interview", &application).await.is_some();
-    if !dragged {
-        eprintln!("note: pointer drag did not move the card under this WebDriver; using the card's stage list");
-        let card = card_in(&app, "new", &application).await.expect("the card is still in New");
-        card.find(Locator::Css("[data-testid=\"card-stage-select\"]"))
-            .await
-            .unwrap()
-            .select_by_value("interview")
+    // Drag it to Screening. WebKitWebDriver does not turn pointer actions into HTML5 drag
+    // and drop, so when the pointer drag leaves the card where it was, the same drag events
+    // are dispatched in the page (dragstart on the card, dragover and drop on the column).
+    let screening = app.testid("board-column-screening").await;
+    drag(&app, &card, &screening).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let by_pointer = card_in(&app, "screening", &application).await.is_some();
+    if !by_pointer {
+        eprintln!("note: the pointer drag did not start an HTML5 drag under this WebDriver; dispatching drag events");
+        app.client
+            .execute(
+                "const [card, column] = arguments; const data = new DataTransfer();
+                 card.dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: data }));
+                 column.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: data }));
+                 column.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: data }));
+                 card.dispatchEvent(new DragEvent('dragend', { bubbles: true, dataTransfer: data }));",
+                vec![serde_json::to_value(&card).unwrap(), serde_json::to_value(&screening).unwrap()],
+            )
             .await
             .unwrap();
     }
+    let card = eventually("the card in Screening", || card_in(&app, "screening", &application)).await;
+
+    // Then to Interview the keyboard way: the card's stage list.
+    card.find(Locator::Css("[data-testid=\"card-stage-select\"]"))
+        .await
+        .unwrap()
+        .select_by_value("interview")
+        .await
+        .unwrap();
     let card = eventually("the card in Interview", || card_in(&app, "interview", &application)).await;
 
     // Rejecting asks for a reason before anything moves.
@@ -213,7 +227,7 @@ async fn a_candidate_with_a_pdf_cv_goes_from_application_to_interview_and_is_fou
         t_frame,
         t_import,
         t_search,
-        if dragged { "by pointer" } else { "by stage list" }
+        if by_pointer { "by pointer" } else { "by dispatched drag events" }
     );
     let data_dir = app.data_dir.clone();
     let _tmp = app.stop().await;
