@@ -187,8 +187,30 @@ async fn a_candidate_with_a_pdf_cv_goes_from_application_to_interview_and_is_fou
     app.click("note-submit").await;
     let notes = app.text_until("note-list", |t| t.contains("X-ray diffraction")).await;
     assert!(notes.contains("X-ray diffraction"), "note list: {notes:?}");
-    // The CV's extracted text is readable in the app.
+    // The CV opens on its pages, drawn in the app (pdf.js on a canvas), then as text.
     app.click("doc-open").await;
+    let t_pdf = Instant::now();
+    let page = app.testid("pdf-page").await;
+    let inked = eventually("ink on the PDF page", || {
+        let page = page.clone();
+        let client = app.client.clone();
+        async move {
+            let dark = client
+                .execute(
+                    "const c = arguments[0]; const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                     let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i] < 128) n++; return n;",
+                    vec![serde_json::to_value(&page).unwrap()],
+                )
+                .await
+                .ok()?
+                .as_u64()?;
+            (dark > 100).then_some(dark)
+        }
+    })
+    .await;
+    let t_pdf = t_pdf.elapsed();
+    eprintln!("the PDF page has {inked} dark pixels");
+    app.click("doc-view-text").await;
     let text = app.text_until("doc-text", |t| t.contains(CV_WORD)).await;
     assert!(text.contains(CV_WORD), "extracted text: {text:?}");
 
@@ -223,9 +245,10 @@ async fn a_candidate_with_a_pdf_cv_goes_from_application_to_interview_and_is_fou
     assert!(stage.contains("Interview"), "applications on the profile: {stage:?}");
 
     eprintln!(
-        "timings: frame {:?}, candidate + CV import {:?}, search to first result {:?}, drag and drop {}",
+        "timings: frame {:?}, candidate + CV import {:?}, PDF page drawn {:?}, search to first result {:?}, drag and drop {}",
         t_frame,
         t_import,
+        t_pdf,
         t_search,
         if by_pointer { "by pointer" } else { "by dispatched drag events" }
     );
