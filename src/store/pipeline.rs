@@ -850,6 +850,21 @@ fn document_info(conn: &rusqlite::Connection, uuid: &str) -> Result<DocumentInfo
     })?)
 }
 
+/// Runs a timeline query for one candidate and appends its entries.
+fn entries(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    cid: i64,
+    out: &mut Vec<TimelineEntry>,
+    entry: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<TimelineEntry>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    for row in stmt.query_map([cid], entry)? {
+        out.push(row?);
+    }
+    Ok(())
+}
+
 /// Stage changes, notes, documents and messages of a candidate, in time order.
 fn timeline(conn: &rusqlite::Connection, cid: i64, candidate: &Candidate) -> Result<Vec<TimelineEntry>> {
     let mut out = vec![TimelineEntry {
@@ -859,76 +874,78 @@ fn timeline(conn: &rusqlite::Connection, cid: i64, candidate: &Candidate) -> Res
         actor: None,
         reference: Some(candidate.uuid.clone()),
     }];
-    let mut stmt = conn.prepare_cached(
+    entries(
+        conn,
         "SELECT e.at, e.from_stage, e.to_stage, e.reason, e.actor, j.title, a.uuid
          FROM stage_events e JOIN applications a ON a.id = e.application_id JOIN jobs j ON j.id = a.job_id
          WHERE a.candidate_id = ?1",
+        cid,
+        &mut out,
+        |r| {
+            let from: Option<String> = r.get(1)?;
+            let to: String = r.get(2)?;
+            let reason: Option<String> = r.get(3)?;
+            let title: String = r.get(5)?;
+            let summary = match from {
+                None => format!("applied to {title}"),
+                Some(f) => format!("{title}: {f} → {to}{}", reason.map(|r| format!(" ({r})")).unwrap_or_default()),
+            };
+            Ok(TimelineEntry {
+                at: parse_ts(&r.get::<_, String>(0)?),
+                kind: "stage_change".into(),
+                summary,
+                actor: Some(r.get(4)?),
+                reference: Some(r.get(6)?),
+            })
+        },
     )?;
-    let rows = stmt.query_map([cid], |r| {
-        let from: Option<String> = r.get(1)?;
-        let to: String = r.get(2)?;
-        let reason: Option<String> = r.get(3)?;
-        let title: String = r.get(5)?;
-        let summary = match from {
-            None => format!("applied to {title}"),
-            Some(f) => format!("{title}: {f} → {to}{}", reason.map(|r| format!(" ({r})")).unwrap_or_default()),
-        };
-        Ok(TimelineEntry {
-            at: parse_ts(&r.get::<_, String>(0)?),
-            kind: "stage_change".into(),
-            summary,
-            actor: Some(r.get(4)?),
-            reference: Some(r.get(6)?),
-        })
-    })?;
-    for row in rows {
-        out.push(row?);
-    }
-    let mut stmt =
-        conn.prepare_cached("SELECT created_at, kind, author, body, uuid FROM notes WHERE candidate_id = ?1")?;
-    let rows = stmt.query_map([cid], |r| {
-        let body: String = r.get(3)?;
-        let summary: String = body.chars().take(120).collect();
-        Ok(TimelineEntry {
-            at: parse_ts(&r.get::<_, String>(0)?),
-            kind: r.get(1)?,
-            summary,
-            actor: Some(r.get(2)?),
-            reference: Some(r.get(4)?),
-        })
-    })?;
-    for row in rows {
-        out.push(row?);
-    }
-    let mut stmt =
-        conn.prepare_cached("SELECT added_at, kind, file_name, uuid FROM documents WHERE candidate_id = ?1")?;
-    let rows = stmt.query_map([cid], |r| {
-        Ok(TimelineEntry {
-            at: parse_ts(&r.get::<_, String>(0)?),
-            kind: "document".into(),
-            summary: format!("{}: {}", r.get::<_, String>(1)?, r.get::<_, String>(2)?),
-            actor: None,
-            reference: Some(r.get(3)?),
-        })
-    })?;
-    for row in rows {
-        out.push(row?);
-    }
-    let mut stmt = conn.prepare_cached(
+    entries(
+        conn,
+        "SELECT created_at, kind, author, body, uuid FROM notes WHERE candidate_id = ?1",
+        cid,
+        &mut out,
+        |r| {
+            let body: String = r.get(3)?;
+            let summary: String = body.chars().take(120).collect();
+            Ok(TimelineEntry {
+                at: parse_ts(&r.get::<_, String>(0)?),
+                kind: r.get(1)?,
+                summary,
+                actor: Some(r.get(2)?),
+                reference: Some(r.get(4)?),
+            })
+        },
+    )?;
+    entries(
+        conn,
+        "SELECT added_at, kind, file_name, uuid FROM documents WHERE candidate_id = ?1",
+        cid,
+        &mut out,
+        |r| {
+            Ok(TimelineEntry {
+                at: parse_ts(&r.get::<_, String>(0)?),
+                kind: "document".into(),
+                summary: format!("{}: {}", r.get::<_, String>(1)?, r.get::<_, String>(2)?),
+                actor: None,
+                reference: Some(r.get(3)?),
+            })
+        },
+    )?;
+    entries(
+        conn,
         "SELECT received_at, direction, coalesce(subject, ''), uuid FROM messages WHERE candidate_id = ?1",
+        cid,
+        &mut out,
+        |r| {
+            Ok(TimelineEntry {
+                at: parse_ts(&r.get::<_, String>(0)?),
+                kind: "message".into(),
+                summary: format!("{}: {}", r.get::<_, String>(1)?, r.get::<_, String>(2)?),
+                actor: None,
+                reference: Some(r.get(3)?),
+            })
+        },
     )?;
-    let rows = stmt.query_map([cid], |r| {
-        Ok(TimelineEntry {
-            at: parse_ts(&r.get::<_, String>(0)?),
-            kind: "message".into(),
-            summary: format!("{}: {}", r.get::<_, String>(1)?, r.get::<_, String>(2)?),
-            actor: None,
-            reference: Some(r.get(3)?),
-        })
-    })?;
-    for row in rows {
-        out.push(row?);
-    }
     out.sort_by_key(|e| e.at);
     Ok(out)
 }
