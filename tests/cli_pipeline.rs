@@ -143,7 +143,8 @@ fn a_recruitment_from_job_to_hire_through_the_cli() {
 fn duplicates_are_offered_for_merging_and_merge_works() {
     let c = Cli::new();
     let first = c.ok(&["candidate", "add", "--name", "Jeanne Dupont", "--email", "jeanne@example.fr"]);
-    let v = c.fails(&["candidate", "add", "--name", "Jeanne D", "--email", "JEANNE@example.fr"], 21, "duplicate_candidate");
+    let v =
+        c.fails(&["candidate", "add", "--name", "Jeanne D", "--email", "JEANNE@example.fr"], 21, "duplicate_candidate");
     assert!(s(&v["error"]["message"]).contains(s(&first["uuid"])), "the existing person is named");
     let second = c.ok(&["candidate", "add", "--name", "Jeanne D", "--email", "j.dupont@work.example"]);
     c.ok(&["candidate", "edit", s(&second["uuid"]), "--phone", "+33 6 99 88 77 66"]);
@@ -196,10 +197,7 @@ fn a_broken_audit_chain_exits_24_and_names_the_entry() {
     {
         let t = &c._t;
         let mut store = t.open().unwrap();
-        store
-            .connection()
-            .execute_batch("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2;")
-            .unwrap();
+        store.connection().execute_batch("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2;").unwrap();
     }
     let v = c.fails(&["audit", "verify"], 24, "audit_broken");
     assert!(s(&v["error"]["message"]).contains("entry 3"), "{v}");

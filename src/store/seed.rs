@@ -12,27 +12,92 @@ use super::pipeline::ts;
 use crate::pipeline::PipelineError;
 
 const FIRST: &[&str] = &[
-    "Ana", "Marc", "Jeanne", "Paul", "Lucie", "Karim", "Sofia", "Tom", "Nadia", "Hugo", "Élise", "Yann", "Inès", "Louis",
-    "Chloé", "Malik", "Léa", "Omar", "Zoé", "Bruno", "Agnès", "Théo", "Maya", "Jules",
+    "Ana", "Marc", "Jeanne", "Paul", "Lucie", "Karim", "Sofia", "Tom", "Nadia", "Hugo", "Élise", "Yann", "Inès",
+    "Louis", "Chloé", "Malik", "Léa", "Omar", "Zoé", "Bruno", "Agnès", "Théo", "Maya", "Jules",
 ];
 const LAST: &[&str] = &[
     "Lima", "Petit", "Dupont", "Martin", "Bernard", "Leroy", "Moreau", "Fournier", "Girard", "Bonnet", "Lambert",
     "Fontaine", "Rousseau", "Vincent", "Muller", "Lefèvre", "Faure", "André", "Mercier", "Blanc", "Guérin", "Boyer",
 ];
 const SKILLS: &[&str] = &[
-    "rust", "kotlin", "python", "sql", "postgresql", "kubernetes", "terraform", "react", "svelte", "typescript",
-    "accounting", "payroll", "sap", "excel", "figma", "marketing", "seo", "negotiation", "logistics", "welding",
-    "electronics", "embedded", "linux", "networking", "security", "audit", "finance", "sales", "support", "java",
+    "rust",
+    "kotlin",
+    "python",
+    "sql",
+    "postgresql",
+    "kubernetes",
+    "terraform",
+    "react",
+    "svelte",
+    "typescript",
+    "accounting",
+    "payroll",
+    "sap",
+    "excel",
+    "figma",
+    "marketing",
+    "seo",
+    "negotiation",
+    "logistics",
+    "welding",
+    "electronics",
+    "embedded",
+    "linux",
+    "networking",
+    "security",
+    "audit",
+    "finance",
+    "sales",
+    "support",
+    "java",
 ];
 const CITIES: &[&str] =
     &["Paris", "Lyon", "Nantes", "Lille", "Bordeaux", "Toulouse", "Rennes", "Grenoble", "Lisbon", "Berlin", "Madrid"];
 const COMPANIES: &[&str] = &[
-    "Airbus", "Thales", "Decathlon", "Orange", "Capgemini", "Ubisoft", "Michelin", "Renault", "Leroy Merlin", "Sodexo",
+    "Airbus",
+    "Thales",
+    "Decathlon",
+    "Orange",
+    "Capgemini",
+    "Ubisoft",
+    "Michelin",
+    "Renault",
+    "Leroy Merlin",
+    "Sodexo",
 ];
 const FILLER: &[&str] = &[
-    "managed", "delivered", "designed", "improved", "team", "project", "customers", "quality", "process", "budget",
-    "reporting", "migration", "platform", "tools", "training", "planning", "results", "growth", "operations", "data",
-    "the", "and", "with", "for", "in", "of", "a", "on", "across", "several", "international", "daily",
+    "managed",
+    "delivered",
+    "designed",
+    "improved",
+    "team",
+    "project",
+    "customers",
+    "quality",
+    "process",
+    "budget",
+    "reporting",
+    "migration",
+    "platform",
+    "tools",
+    "training",
+    "planning",
+    "results",
+    "growth",
+    "operations",
+    "data",
+    "the",
+    "and",
+    "with",
+    "for",
+    "in",
+    "of",
+    "a",
+    "on",
+    "across",
+    "several",
+    "international",
+    "daily",
 ];
 
 /// What seeding made.
@@ -70,22 +135,36 @@ fn uuid_from(rng: &mut Rng) -> String {
     uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
 }
 
+/// A pseudo-word from a syllable table: a large vocabulary with a skewed frequency, closer to
+/// real CVs than a few hundred words repeated everywhere.
+fn word(rng: &mut Rng) -> String {
+    const SYL: &[&str] = &[
+        "ka", "lo", "mi", "ren", "ta", "vo", "sel", "dra", "ni", "po", "qua", "li", "ber", "tos", "ga", "ur", "ex",
+        "on", "fi", "mar", "stu", "cel", "dan", "or",
+    ];
+    // Two to four syllables: about 24^2..24^4 distinct words, short ones more frequent.
+    let n = 2 + (rng.next() % 3).min(rng.next() % 3);
+    (0..n).map(|_| rng.pick(SYL)).collect()
+}
+
 fn cv_text(rng: &mut Rng, name: &str, target: usize) -> String {
-    let mut cv = format!("{name}\nCurriculum vitae\n{}\n", rng.pick(CITIES));
+    // Each person has a handful of skills, employers and cities, as a real CV does.
+    let skills: Vec<&str> = (0..4).map(|_| rng.pick(SKILLS)).collect();
+    let companies: Vec<&str> = (0..2).map(|_| rng.pick(COMPANIES)).collect();
+    let city = rng.pick(CITIES);
+    let mut cv = format!("{name}\nCurriculum vitae\n{city}\n");
     while cv.len() < target {
+        let skill = skills[(rng.next() % skills.len() as u64) as usize];
+        let company = companies[(rng.next() % companies.len() as u64) as usize];
         cv.push_str(&format!(
-            "{} years at {} in {}: {} {} {} {} {}, {} {} {}.\n",
+            "{} years at {company}: {} {skill} {} {}, {} {} {}.\n",
             1 + rng.next() % 9,
-            rng.pick(COMPANIES),
-            rng.pick(CITIES),
             rng.pick(FILLER),
-            rng.pick(SKILLS),
+            word(rng),
             rng.pick(FILLER),
+            word(rng),
+            word(rng),
             rng.pick(FILLER),
-            rng.pick(SKILLS),
-            rng.pick(FILLER),
-            rng.pick(FILLER),
-            rng.pick(SKILLS),
         ));
     }
     cv
