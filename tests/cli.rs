@@ -313,3 +313,73 @@ fn the_real_secret_service_keeps_the_key() {
     assert!(out.status.success());
     assert_eq!(json_of(&out)["key_source"], "keyring");
 }
+
+/// A real full disk: a 700 KB tmpfs in a private mount namespace (needs root, as CI has;
+/// skipped with a notice otherwise). Candidates with documents are added until the disk is
+/// full: the failing command exits 15 with `disk_full`, and the database stays healthy with
+/// exactly what was reported as stored (no candidate without its row, no half document).
+#[test]
+fn a_full_disk_is_a_clear_error_and_nothing_is_half_written() {
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: mounting a small tmpfs needs root");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mnt = tmp.path().join("mnt");
+    std::fs::create_dir(&mnt).unwrap();
+    let doc = tmp.path().join("cv.txt");
+    std::fs::write(&doc, "Zanzibarite specialist. ".repeat(2500)).unwrap();
+    let script = r#"
+        set -u
+        mount -t tmpfs -o size=700k tmpfs "$MNT" || exit 99
+        D="$MNT/data"
+        "$VIVIER" --data-dir "$D" init --passphrase > /dev/null || exit 98
+        i=0; docs=0
+        while true; do
+          i=$((i+1))
+          out=$("$VIVIER" --data-dir "$D" --json candidate add --name "P $i" --email "p$i@example.org"); rc=$?
+          if [ $rc -ne 0 ]; then echo "FAILED $rc $out"; i=$((i-1)); break; fi
+          id=$(printf '%s' "$out" | python3 -c 'import sys,json; print(json.load(sys.stdin)["uuid"])')
+          out=$("$VIVIER" --data-dir "$D" --json doc add "$id" "$DOC" --kind cv); rc=$?
+          if [ $rc -ne 0 ]; then echo "FAILED $rc $out"; break; fi
+          docs=$((docs+1))
+          if [ $i -gt 300 ]; then echo "NEVER_FULL"; break; fi
+        done
+        echo "ADDED $i $docs"
+        "$VIVIER" --data-dir "$D" --json doctor > /dev/null; echo "DOCTOR $?"
+        # Searching records an audit entry, so it waits for space: free some, as the
+        # message asks, then count what is there.
+        mount -o remount,size=8m "$MNT"
+        "$VIVIER" --data-dir "$D" --json candidate list --limit 1000 | python3 -c 'import sys,json; print("COUNT", len(json.load(sys.stdin)))'
+        "$VIVIER" --data-dir "$D" --json search zanzibarite --limit 500 | python3 -c 'import sys,json; print("FOUND", len(json.load(sys.stdin)))'
+    "#;
+    let out = std::process::Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "bash", "-c", script])
+        .env("MNT", &mnt)
+        .env("DOC", &doc)
+        .env("VIVIER", env!("CARGO_BIN_EXE_vivier"))
+        .env("VIVIER_PASSPHRASE", PASS)
+        .env_remove("VIVIER_DATA_DIR")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if out.status.code() == Some(99) {
+        eprintln!("skipped: this machine refuses to mount a tmpfs ({})", String::from_utf8_lossy(&out.stderr));
+        return;
+    }
+    let line = |prefix: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} in: {text}\n{}", String::from_utf8_lossy(&out.stderr)))
+            .trim()
+            .to_owned()
+    };
+    let failed = line("FAILED ");
+    assert!(failed.starts_with("15 "), "{failed}");
+    assert!(failed.contains("\"disk_full\""), "{failed}");
+    let added: Vec<usize> = line("ADDED ").split(' ').map(|n| n.parse().unwrap()).collect();
+    assert!(added[0] >= 1, "the disk filled before anything was stored: {text}");
+    assert_eq!(line("DOCTOR "), "0", "the database is not healthy after a full disk: {text}");
+    assert_eq!(line("COUNT ").parse::<usize>().unwrap(), added[0], "candidates: {text}");
+    assert_eq!(line("FOUND ").parse::<usize>().unwrap(), added[1], "documents: {text}");
+}
