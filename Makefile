@@ -15,7 +15,7 @@ TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus-x11 gnome-keyring libsecret-t
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run test check unit e2e bench ui system-build system-test tauri-driver
+.PHONY: run test check unit e2e bench bench-desktop ui system-build system-test tauri-driver
 
 run: system-build ui
 	cargo run --release -p vivier-app
@@ -38,6 +38,15 @@ e2e: ui
 
 bench: system-build
 	scripts/with-keyring cargo bench -p vivier --bench store
+
+# Desktop cold start and memory on a seeded data directory (VIVIER_BENCH_DIR, passphrase
+# in VIVIER_PASSPHRASE): its key is moved into this run's throwaway keyring first.
+bench-desktop: ui tauri-driver
+	cargo build --release -p vivier -p vivier-app
+	VIVIER_APP=$(CURDIR)/target/release/vivier-app scripts/with-keyring bash -c '\
+		target/release/vivier --data-dir "$$VIVIER_BENCH_DIR" key passphrase --keyring && \
+		xvfb-run -a cargo test --release -p vivier-e2e --test startup_bench -- --ignored --nocapture; \
+		rc=$$?; VIVIER_NEW_PASSPHRASE="$$VIVIER_PASSPHRASE" target/release/vivier --data-dir "$$VIVIER_BENCH_DIR" key passphrase; exit $$rc'
 
 ui: system-build
 	cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build
