@@ -4,6 +4,7 @@
 //! stores these lives in `store`; the doors (CLI, app) only call the store's methods.
 
 pub mod contact;
+pub mod hiring;
 pub mod search;
 pub mod stage;
 
@@ -55,6 +56,11 @@ pub enum PipelineError {
     #[error("the job \"{title}\" is closed; reopen it before adding applications")]
     JobClosed { title: String },
 
+    /// Data collected before the stage from which it may be (promise P3), or on a closed
+    /// application. `field` names the field, never its value.
+    #[error("{}", hiring::gate_message(field, *stage, *from))]
+    StageGate { field: String, stage: Stage, from: Stage },
+
     #[error(transparent)]
     Document(#[from] crate::documents::DocumentError),
 
@@ -73,6 +79,7 @@ impl PipelineError {
             PipelineError::ReasonRequired => "reason_required",
             PipelineError::AlreadyApplied { .. } => "already_applied",
             PipelineError::JobClosed { .. } => "job_closed",
+            PipelineError::StageGate { .. } => "stage_gate",
             PipelineError::Document(e) => e.code(),
             PipelineError::Store(e) => e.code(),
         }

@@ -6,6 +6,7 @@
 
 mod audit;
 mod error;
+pub mod hiring;
 mod migrations;
 pub mod pipeline;
 mod seed;

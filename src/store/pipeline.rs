@@ -42,7 +42,12 @@ pub struct Upload<'a> {
 pub const DOCUMENT_KINDS: [&str; 3] = ["cv", "letter", "other"];
 
 /// Finds a row by full UUID or by a unique UUID prefix of at least 4 characters.
-fn resolve(tx: &rusqlite::Connection, table: &'static str, what: &'static str, id: &str) -> Result<(i64, String)> {
+pub(super) fn resolve(
+    tx: &rusqlite::Connection,
+    table: &'static str,
+    what: &'static str,
+    id: &str,
+) -> Result<(i64, String)> {
     let id = id.trim().to_ascii_lowercase();
     let not_found = || PipelineError::NotFound { what, id: id.clone() };
     if id.len() < 4 || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
@@ -77,7 +82,7 @@ fn resolve_candidate(tx: &rusqlite::Connection, id: &str) -> Result<(i64, String
 }
 
 impl Store {
-    fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    pub(super) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction()?;
         let out = f(&tx)?;
         tx.commit()?;
@@ -391,7 +396,15 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![app_id, from.as_str(), to.as_str(), reason, stamp.actor, now],
             )?;
-            append(tx, stamp, "stage", Some(&cuuid), Some(&format!("{uuid} {from}->{to}")))?;
+            // Promise P3: what the new stage may not hold (hiring details before offer, custom
+            // values before their stage, anything on a closed application) goes in this same
+            // transaction; the audit names the erased fields, never their values.
+            let erased = super::hiring::erase_out_of_stage(tx, app_id, to)?;
+            let mut detail = format!("{uuid} {from}->{to}");
+            if !erased.is_empty() {
+                detail.push_str(&format!("; erased {}", erased.join(",")));
+            }
+            append(tx, stamp, "stage", Some(&cuuid), Some(&detail))?;
             application_by_uuid(tx, &uuid)
         })
     }
