@@ -1,5 +1,6 @@
 //! Argument parsing, secret gathering and output for the `vivier` binary.
 
+mod hiring;
 mod pipeline;
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -67,6 +68,12 @@ enum Command {
     Note(pipeline::NoteCommand),
     /// Full-text search over names, emails, notes and document text.
     Search(pipeline::SearchArgs),
+    /// Hiring details of an application (from the offer stage): set, show.
+    #[command(subcommand)]
+    Hiring(hiring::HiringCommand),
+    /// Custom fields, collected from a declared stage: add, set, list.
+    #[command(subcommand)]
+    Field(hiring::FieldCommand),
     /// The audit log: list, verify.
     #[command(subcommand)]
     Audit(pipeline::AuditCommand),
@@ -154,7 +161,7 @@ fn exit_code(code: &str) -> u8 {
         "already_initialised" => 16,
         "not_found" | "ambiguous_id" => 20,
         "duplicate_candidate" | "already_applied" => 21,
-        "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" => 22,
+        "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" => 22,
         "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" => 23,
         "audit_broken" => 24,
         _ => 1,
@@ -225,6 +232,8 @@ fn execute(cli: &Cli, secrets: &mut Secrets) -> Result<(), Failure> {
         Command::Note(cmd) => pipeline::note(&mut open(&dir, secrets)?, cmd, cli.json),
         Command::Search(args) => pipeline::search(&mut open(&dir, secrets)?, args, cli.json),
         Command::Audit(cmd) => pipeline::audit(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Hiring(cmd) => hiring::hiring(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Field(cmd) => hiring::field(&mut open(&dir, secrets)?, cmd, cli.json),
         Command::Dev(DevCommand::Seed { candidates, jobs, big_board, cv_bytes, seed }) => {
             let mut store = open(&dir, secrets)?;
             let started = std::time::Instant::now();
