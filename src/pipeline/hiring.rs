@@ -670,7 +670,7 @@ mod tests {
         assert_eq!(d.nationality.as_deref(), Some("FR"));
         assert_eq!(d.iban.as_deref(), Some("FR7630006000011234567890189"));
         assert_eq!(d.emergency_phone.as_deref(), Some("+33612345678"));
-        assert_eq!(format!("{d:?}").contains("FR76"), false, "Debug shows values");
+        assert!(!format!("{d:?}").contains("FR76"), "Debug shows values");
 
         let half = HiringDetails { emergency_name: Some("Marc".into()), ..HiringDetails::default() };
         assert!(half.validated(day(2026, 3, 1)).is_err());
