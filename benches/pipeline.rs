@@ -67,17 +67,22 @@ fn main() {
         "java support",
     ];
     let mut times = Vec::new();
+    let mut per_query = vec![Vec::new(); queries.len()];
     let mut results = 0;
     for round in 0..10 {
-        for q in queries {
+        for (i, q) in queries.iter().enumerate() {
             let filter = SearchFilter { limit: 20, ..SearchFilter::default() };
             let started = Instant::now();
             let hits = store.search(&stamp, q, &filter).unwrap();
             times.push(started.elapsed());
+            per_query[i].push(started.elapsed());
             if round == 0 {
                 results += hits.len();
             }
         }
+    }
+    for (q, t) in queries.iter().zip(per_query) {
+        println!("  {q:<28} p50 {:7.2} ms", pct(t, 0.5));
     }
     println!(
         "search (top 20, {} queries x 10): p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms ({results} hits in round 1)",

@@ -32,20 +32,21 @@ pub struct SearchHit {
 }
 
 /// Builds an FTS5 query from free text: each word (letters and digits, accents kept for
-/// the tokenizer to fold) becomes a quoted prefix term, all required. Operators and quotes
-/// typed by the user are treated as text, so no input can make a syntax error.
+/// the tokenizer to fold) becomes a quoted term, all required; the last one is a prefix,
+/// for search as you type. Operators and quotes typed by the user are treated as text, so
+/// no input can make a syntax error.
 pub fn fts_query(text: &str) -> Result<String, PipelineError> {
     let terms: Vec<String> = text
         .split(|c: char| !(c.is_alphanumeric() || c == '@' || c == '.' || c == '+' || c == '-' || c == '_'))
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())
         .take(16)
-        .map(|w| format!("\"{}\"*", w.replace('"', "")))
+        .map(|w| format!("\"{}\"", w.replace('"', "")))
         .collect();
     if terms.is_empty() {
         return Err(PipelineError::Invalid { field: "query", reason: "type at least one word to search for".into() });
     }
-    Ok(terms.join(" "))
+    Ok(terms.join(" ") + "*")
 }
 
 #[cfg(test)]
@@ -54,13 +55,13 @@ mod tests {
 
     #[test]
     fn words_become_quoted_prefix_terms() {
-        assert_eq!(fts_query("Dupont  kotlin").unwrap(), "\"Dupont\"* \"kotlin\"*");
+        assert_eq!(fts_query("Dupont  kotlin").unwrap(), "\"Dupont\" \"kotlin\"*");
     }
 
     #[test]
     fn operators_and_quotes_are_plain_text() {
         let q = fts_query("\"a\" OR b) NEAR(c").unwrap();
-        assert_eq!(q, "\"a\"* \"OR\"* \"b\"* \"NEAR\"* \"c\"*");
+        assert_eq!(q, "\"a\" \"OR\" \"b\" \"NEAR\" \"c\"*");
     }
 
     #[test]

@@ -128,6 +128,9 @@ impl Store {
             return Err(StoreError::Unsafe(format!("journal mode is {mode}, not WAL")));
         }
         run(conn, "PRAGMA synchronous = FULL")?;
+        // 32 MB of decrypted pages (default 2 MB): search and boards over 100,000
+        // candidates touch more than that; memory stays well under the app's budget.
+        run(conn, "PRAGMA cache_size = -32768")?;
         Ok(())
     }
 

@@ -588,52 +588,76 @@ impl Store {
         let limit = if filter.limit == 0 { 20 } else { filter.limit.min(500) };
         let job_id =
             filter.job.as_deref().map(|j| resolve(&self.conn, "jobs", "job", j)).transpose()?.map(|(id, _)| id);
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT c.uuid, c.full_name, e.field, snippet(search_index, 0, '[', ']', '…', 12), bm25(search_index)
-             FROM search_index
-             JOIN search_entries e ON e.id = search_index.rowid
-             JOIN candidates c ON c.id = e.candidate_id
-             WHERE search_index MATCH ?1
-               AND (?2 IS NULL OR c.source = ?2)
-               AND (?3 IS NULL OR c.created_at >= ?3)
-               AND (?4 IS NULL OR c.created_at < ?4)
-               AND (?5 IS NULL AND ?6 IS NULL OR EXISTS (
-                     SELECT 1 FROM applications a WHERE a.candidate_id = c.id
-                       AND (?5 IS NULL OR a.job_id = ?5) AND (?6 IS NULL OR a.stage = ?6)))
-             ORDER BY bm25(search_index)
-             LIMIT ?7",
-        )?;
-        let rows = stmt.query_map(
-            params![
-                query,
-                filter.source,
-                filter.since.map(ts),
-                filter.until.map(ts),
-                job_id,
-                filter.stage.map(Stage::as_str),
-                (limit * 4) as i64
-            ],
-            |r| {
-                Ok(SearchHit {
-                    candidate_uuid: r.get(0)?,
-                    full_name: r.get(1)?,
-                    field: r.get(2)?,
-                    snippet: r.get(3)?,
-                    rank: r.get(4)?,
-                })
-            },
-        )?;
-        let mut hits: Vec<SearchHit> = Vec::new();
-        for hit in rows {
-            let hit = hit?;
-            if !hits.iter().any(|h| h.candidate_uuid == hit.candidate_uuid) {
-                hits.push(hit);
+        let params_of = (
+            filter.source.clone(),
+            filter.since.map(ts),
+            filter.until.map(ts),
+            job_id,
+            filter.stage.map(Stage::as_str),
+        );
+        // Rank passages in the index alone (cheap), then look up only the best ones'
+        // candidates through the filters; widen the window when filters or duplicates
+        // leave too few.
+        let mut window = (limit * 4) as i64;
+        let mut found: Vec<(i64, SearchHit)> = Vec::new();
+        loop {
+            found.clear();
+            let mut ranked = self.conn.prepare_cached(
+                "SELECT rowid, bm25(search_index) FROM search_index WHERE search_index MATCH ?1
+                 ORDER BY bm25(search_index) LIMIT ?2",
+            )?;
+            let passages: Vec<(i64, f64)> = ranked
+                .query_map(params![query, window], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<std::result::Result<_, _>>()?;
+            let mut owner = self.conn.prepare_cached(
+                "SELECT c.uuid, c.full_name, e.field
+                 FROM search_entries e JOIN candidates c ON c.id = e.candidate_id
+                 WHERE e.id = ?1
+                   AND (?2 IS NULL OR c.source = ?2)
+                   AND (?3 IS NULL OR c.created_at >= ?3)
+                   AND (?4 IS NULL OR c.created_at < ?4)
+                   AND (?5 IS NULL AND ?6 IS NULL OR EXISTS (
+                         SELECT 1 FROM applications a WHERE a.candidate_id = c.id
+                           AND (?5 IS NULL OR a.job_id = ?5) AND (?6 IS NULL OR a.stage = ?6)))",
+            )?;
+            for (rowid, rank) in &passages {
+                let (source, since, until, job, stage) = &params_of;
+                let hit = owner
+                    .query_row(params![rowid, source, since, until, job, stage], |r| {
+                        Ok(SearchHit {
+                            candidate_uuid: r.get(0)?,
+                            full_name: r.get(1)?,
+                            field: r.get(2)?,
+                            snippet: String::new(),
+                            rank: *rank,
+                        })
+                    })
+                    .optional()?;
+                if let Some(hit) = hit
+                    && !found.iter().any(|(_, h)| h.candidate_uuid == hit.candidate_uuid)
+                {
+                    found.push((*rowid, hit));
+                    if found.len() == limit {
+                        break;
+                    }
+                }
             }
-            if hits.len() == limit {
+            if found.len() == limit || (passages.len() as i64) < window {
                 break;
             }
+            window *= 8;
         }
-        drop(stmt);
+        // Snippets only for what is shown.
+        let mut snippet = self.conn.prepare_cached(
+            "SELECT snippet(search_index, 0, '[', ']', '…', 12) FROM search_index
+             WHERE search_index MATCH ?1 AND rowid = ?2",
+        )?;
+        let mut hits = Vec::with_capacity(found.len());
+        for (rowid, mut hit) in found {
+            hit.snippet = snippet.query_row(params![query, rowid], |r| r.get(0)).optional()?.unwrap_or_default();
+            hits.push(hit);
+        }
+        drop(snippet);
         // Audited as a search, without the query (it may name someone).
         self.write(|tx| append(tx, stamp, "search", None, Some(&format!("{} results", hits.len()))))?;
         Ok(hits)
