@@ -58,7 +58,9 @@ async fn cold_start_to_board_and_resident_memory() {
     println!("click on the job to board painted ({cards} cards): {:.0} ms", board.as_secs_f64() * 1e3);
     println!("cold start to board painted: {:.0} ms", total.as_secs_f64() * 1e3);
     let mut sum = 0.0;
-    for (cmd, mb) in rss_mb("vivier-app").into_iter().chain(rss_mb("WebKitWebProcess")).chain(rss_mb("WebKitNetworkProcess")) {
+    for (cmd, mb) in
+        rss_mb("vivier-app").into_iter().chain(rss_mb("WebKitWebProcess")).chain(rss_mb("WebKitNetworkProcess"))
+    {
         println!("resident memory {mb:.0} MB  {cmd}");
         sum += mb;
     }
