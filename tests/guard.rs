@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use vivier::privacy::guard::{Category, Guard, Level};
 
 const CORPUS: &str = include_str!("guard/corpus.tsv");
+const HELD_OUT: &str = include_str!("guard/heldout.tsv");
 
 struct Sample {
     line: usize,
@@ -16,9 +17,9 @@ struct Sample {
     text: String,
 }
 
-fn corpus() -> Vec<Sample> {
+fn parse(tsv: &str) -> Vec<Sample> {
     let mut samples = Vec::new();
-    for (index, line) in CORPUS.lines().enumerate() {
+    for (index, line) in tsv.lines().enumerate() {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
@@ -106,10 +107,16 @@ fn measure(samples: &[Sample]) -> (Vec<[Counts; 2]>, Vec<String>) {
 
 #[test]
 fn the_guard_meets_its_precision_and_recall_targets_on_the_corpus() {
-    let samples = corpus();
+    let samples = parse(CORPUS);
     let negatives = samples.iter().filter(|s| s.expected.is_empty()).count();
     let french = samples.iter().filter(|s| s.language == "fr").count();
-    println!("corpus: {} sentences ({} fr, {} en), {} without any category", samples.len(), french, samples.len() - french, negatives);
+    println!(
+        "corpus: {} sentences ({} fr, {} en), {} without any category",
+        samples.len(),
+        french,
+        samples.len() - french,
+        negatives
+    );
     assert!(samples.len() >= 300 && negatives >= 100, "the corpus is too small");
     for category in Category::ALL {
         for language in ["fr", "en"] {
@@ -121,9 +128,21 @@ fn the_guard_meets_its_precision_and_recall_targets_on_the_corpus() {
         }
     }
 
-    let (counts, errors) = measure(&samples);
+    let (refused, all) = report(&samples);
+    assert!(refused.recall() >= 0.95, "recall on refused categories {:.3} < 0.95", refused.recall());
+    assert!(refused.precision() >= 0.90, "precision on refused categories {:.3} < 0.90", refused.precision());
+    assert!(all.precision() >= 0.90, "precision over all categories {:.3} < 0.90", all.precision());
+}
+
+/// Prints the table and the sentences not exactly right; returns the refused and the
+/// overall micro-averaged counts.
+fn report(samples: &[Sample]) -> (Counts, Counts) {
+    let (counts, errors) = measure(samples);
     println!();
-    println!("{:<24} {:>17}   {:>17}   {:>17}", "category", "fr  P     R     n", "en  P     R     n", "all P     R     n");
+    println!(
+        "{:<24} {:>17}   {:>17}   {:>17}",
+        "category", "fr  P     R     n", "en  P     R     n", "all P     R     n"
+    );
     let mut refused = [Counts::default(); 3];
     let mut all = [Counts::default(); 3];
     for (i, category) in Category::ALL.into_iter().enumerate() {
@@ -148,9 +167,20 @@ fn the_guard_meets_its_precision_and_recall_targets_on_the_corpus() {
         println!("  {error}");
     }
 
-    let refused = refused[2];
-    let all = all[2];
-    assert!(refused.recall() >= 0.95, "recall on refused categories {:.3} < 0.95", refused.recall());
-    assert!(refused.precision() >= 0.90, "precision on refused categories {:.3} < 0.90", refused.precision());
-    assert!(all.precision() >= 0.90, "precision over all categories {:.3} < 0.90", all.precision());
+    (refused[2], all[2])
+}
+
+/// The held-out set: figures printed, not enforced (see its header).
+#[test]
+fn held_out_figures_are_printed() {
+    let samples = parse(HELD_OUT);
+    println!("held-out: {} sentences", samples.len());
+    let (refused, all) = report(&samples);
+    println!(
+        "held-out refused: P {:.2} R {:.2}; all: P {:.2} R {:.2}",
+        refused.precision(),
+        refused.recall(),
+        all.precision(),
+        all.recall()
+    );
 }

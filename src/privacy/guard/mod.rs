@@ -130,6 +130,11 @@ impl Category {
         }
     }
 
+    /// This category's bit in a set of categories.
+    fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+
     pub fn from_code(code: &str) -> Option<Category> {
         Category::ALL.into_iter().find(|c| c.code() == code)
     }
@@ -247,7 +252,8 @@ impl Guard {
         let line = Line { text, folded: &folded, tokens: &tokens, words: &words };
 
         let mut hits: Vec<(Category, usize, usize)> = Vec::new();
-        let mut excepted = vec![false; tokens.len()];
+        // Per token, a bit per category whose exceptions cover it.
+        let mut excepted = vec![0u16; tokens.len()];
         let mut candidates: Vec<u32> = Vec::new();
         for (i, word) in words.iter().enumerate() {
             candidates.clear();
@@ -271,14 +277,17 @@ impl Guard {
                 let pattern = &self.patterns[id as usize];
                 if let Some(end) = line.match_from(pattern, 0, i) {
                     match pattern.target {
-                        Target::Exception => excepted[i..end].iter_mut().for_each(|e| *e = true),
+                        Target::Exception(scope) => {
+                            let bits = scope.map_or(u16::MAX, Category::bit);
+                            excepted[i..end].iter_mut().for_each(|e| *e |= bits);
+                        }
                         Target::Category(category) => hits.push((category, i, end)),
                     }
                 }
             }
         }
 
-        hits.retain(|&(_, start, end)| !excepted[start..end].iter().any(|&e| e));
+        hits.retain(|&(category, start, end)| !excepted[start..end].iter().any(|&e| e & category.bit() != 0));
         hits.sort_unstable();
         let mut merged: Vec<(Category, usize, usize)> = Vec::with_capacity(hits.len());
         for (category, start, end) in hits {
@@ -326,10 +335,11 @@ impl Line<'_> {
             return Some(at);
         };
         let joins = at < self.tokens.len() && (slot == 0 || self.tokens[at].soft_before);
-        if joins && self.slot_matches(current, at) {
-            if let Some(end) = self.match_from(pattern, slot + 1, at + 1) {
-                return Some(end);
-            }
+        if joins
+            && self.slot_matches(current, at)
+            && let Some(end) = self.match_from(pattern, slot + 1, at + 1)
+        {
+            return Some(end);
         }
         if current.optional { self.match_from(pattern, slot + 1, at) } else { None }
     }

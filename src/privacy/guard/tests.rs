@@ -118,7 +118,8 @@ fn overlapping_findings_of_one_category_are_merged() {
     assert_eq!(findings.len(), 1);
     assert_eq!((findings[0].start, findings[0].end), (0, "syndiqué à la CGT".len()));
 
-    let guard = Guard::from_vocab(&[("t", "health | refused | a b\nhealth | refused | b c\nage | warned | c\n")]).unwrap();
+    let guard =
+        Guard::from_vocab(&[("t", "health | refused | a b\nhealth | refused | b c\nage | warned | c\n")]).unwrap();
     let findings = guard.check("x a b c y");
     assert_eq!(findings.len(), 2);
     assert_eq!((findings[0].category, findings[0].words.as_str()), (Category::Health, "a b c"));

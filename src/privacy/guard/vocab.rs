@@ -5,6 +5,7 @@
 //! ```text
 //! category | level | phrase      a phrase of that category (level must be the category's)
 //! ! phrase                        an exception: a false friend, whose words are left alone
+//! ! category | phrase             an exception for one category only
 //! @name = word, word*, word       a named set of single words, usable as `@name` in phrases
 //! ```
 //!
@@ -67,7 +68,8 @@ pub(crate) struct Slot {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Target {
     Category(Category),
-    Exception,
+    /// Words left alone: by every category (`None`) or by one.
+    Exception(Option<Category>),
 }
 
 #[derive(Debug, Clone)]
@@ -107,7 +109,14 @@ pub(crate) fn parse(files: &[(&str, &str)]) -> Result<Vec<Pattern>, VocabError> 
                 continue;
             }
             let (target, phrase) = if let Some(rest) = line.strip_prefix('!') {
-                (Target::Exception, rest)
+                match rest.split_once('|') {
+                    Some((code, phrase)) if !code.contains('(') => {
+                        let category = Category::from_code(code.trim())
+                            .ok_or_else(|| error(format!("unknown category {:?}", code.trim())))?;
+                        (Target::Exception(Some(category)), phrase)
+                    }
+                    _ => (Target::Exception(None), rest),
+                }
             } else {
                 let mut parts = line.splitn(3, '|');
                 let (Some(code), Some(level), Some(phrase)) = (parts.next(), parts.next(), parts.next()) else {
@@ -215,7 +224,8 @@ fn word_options(word: &str, sets: &HashMap<String, Vec<Atom>>) -> Result<Vec<Vec
             alternatives.push("");
         }
         let optional = alternatives.iter().any(|a| a.is_empty());
-        let single: Result<Vec<Atom>, String> = alternatives.iter().filter(|a| !a.is_empty()).map(|a| atom(a)).collect();
+        let single: Result<Vec<Atom>, String> =
+            alternatives.iter().filter(|a| !a.is_empty()).map(|a| atom(a)).collect();
         if let Ok(atoms) = single {
             if atoms.is_empty() {
                 return Err(format!("empty group {word:?}"));
