@@ -12,10 +12,12 @@
 //! - [`documents`]: recognising PDF, DOCX, ODT and text by content; bounded text extraction
 //!   in a child process with time and memory limits.
 //! - [`audit`]: the hash-chained log of every view, edit, export and deletion.
+//! - [`privacy`]: the sensitive-category guard, stage gates and retention.
 
 pub mod audit;
 pub mod data_dir;
 pub mod documents;
 pub mod keys;
 pub mod pipeline;
+pub mod privacy;
 pub mod store;
