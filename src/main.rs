@@ -6,6 +6,7 @@
 //! - 0 success
 //! - 1 unexpected failure
 //! - 2 usage error, or a passphrase refused as too short or mistyped
+//! - 3 / 4 `guard check` only: the text holds a warned criterion / a refused category
 //! - 10 the data directory is not initialised, or its key file is missing
 //! - 11 the key is unreachable: keyring unavailable, locked or without the entry, or a
 //!   passphrase is required and none was given
@@ -20,6 +21,8 @@
 //! - 22 invalid input or a stage move that is not allowed
 //! - 23 a document that is unsupported, too large, empty, or not what its name says
 //! - 24 the audit log's hash chain is broken
+//! - 25 refused by the sensitive-category guard (the text names origin, politics, religion,
+//!   union, sex life, health, genetics or pregnancy); nothing was stored
 
 mod cli;
 

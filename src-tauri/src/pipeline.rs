@@ -208,7 +208,7 @@ pub struct DocumentText {
 #[tauri::command]
 pub async fn document_text(state: State<'_, AppState>, document: String) -> CommandResult<DocumentText> {
     state.with_store(|store| {
-        let (document, text) = store.document_text(&stamp(), &document)?;
+        let (document, text) = store.document_text(&stamp(), &document, false)?;
         Ok(DocumentText { document, text })
     })
 }

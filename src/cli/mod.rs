@@ -77,6 +77,9 @@ enum Command {
     /// The audit log: list, verify.
     #[command(subcommand)]
     Audit(pipeline::AuditCommand),
+    /// The sensitive-category guard: check any text (a job ad, interview questions).
+    #[command(subcommand)]
+    Guard(GuardCommand),
     /// Developer tools (synthetic data for benchmarks and demos).
     #[command(subcommand)]
     Dev(DevCommand),
@@ -85,6 +88,16 @@ enum Command {
     ExtractText {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum GuardCommand {
+    /// Print each finding (category, level, span, words). Exit 0 when clean, 3 when only
+    /// warned, 4 when something is refused.
+    Check {
+        /// A UTF-8 text file, or - (the default) for stdin.
+        file: Option<PathBuf>,
     },
 }
 
@@ -164,6 +177,7 @@ fn exit_code(code: &str) -> u8 {
         "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" => 22,
         "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" => 23,
         "audit_broken" => 24,
+        "sensitive_data" => 25,
         _ => 1,
     }
 }
@@ -186,6 +200,9 @@ pub fn run() -> ExitCode {
 }
 
 fn execute(cli: &Cli, secrets: &mut Secrets) -> Result<(), Failure> {
+    if let Command::Guard(GuardCommand::Check { file }) = &cli.command {
+        return guard_check(file.as_deref(), cli.json);
+    }
     if let Command::ExtractText { .. } = &cli.command {
         return match vivier::documents::run_child() {
             c if c == ExitCode::SUCCESS => Ok(()),
@@ -254,8 +271,52 @@ fn execute(cli: &Cli, secrets: &mut Secrets) -> Result<(), Failure> {
             );
             Ok(())
         }
-        Command::ExtractText { .. } => unreachable!("handled above"),
+        Command::ExtractText { .. } | Command::Guard(_) => unreachable!("handled above"),
     }
+}
+
+/// `vivier guard check`: the guard on any text, no data directory needed.
+fn guard_check(file: Option<&std::path::Path>, json: bool) -> Result<(), Failure> {
+    use std::io::Read;
+    use vivier::privacy::guard::{Guard, Level};
+    let mut bytes = Vec::new();
+    let read = match file {
+        None => std::io::stdin().read_to_end(&mut bytes).map(|_| ()),
+        Some(p) if p.as_os_str() == "-" => std::io::stdin().read_to_end(&mut bytes).map(|_| ()),
+        Some(p) => std::fs::read(p).map(|b| bytes = b),
+    };
+    read.map_err(|e| Failure { code: "usage", message: format!("cannot read the text: {e}") })?;
+    let text = String::from_utf8(bytes).map_err(|_| Failure {
+        code: "usage",
+        message: "the text is not UTF-8; save it as UTF-8 and try again".into(),
+    })?;
+    let findings = Guard::standard().check(&text);
+    let refused = findings.iter().any(|f| f.level == Level::Refused);
+    let warned = findings.iter().any(|f| f.level == Level::Warned);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({"findings": findings, "refused": refused, "warned": warned}))
+                .unwrap_or_default()
+        );
+    } else {
+        for f in &findings {
+            let level = if f.level == Level::Refused { "REFUSED" } else { "warned " };
+            println!("{level}  {:<26} {:>6}..{:<6} \"{}\"", f.category.label_en(), f.start, f.end, f.words);
+        }
+        if findings.is_empty() {
+            println!("Nothing of a sensitive category found.");
+        }
+    }
+    // Exit codes of a check, not failures: 3 warned, 4 refused.
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    if refused {
+        std::process::exit(4);
+    }
+    if warned {
+        std::process::exit(3);
+    }
+    Ok(())
 }
 
 /// Opens the store of an initialised data directory with its keyring or passphrase.

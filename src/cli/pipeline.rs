@@ -133,8 +133,13 @@ pub enum DocCommand {
         #[arg(long)]
         force: bool,
     },
-    /// Print a document's extracted text (audited as a view).
-    Text { document: String },
+    /// Print a document's extracted text (audited as a view). Passages of a sensitive
+    /// category are masked unless --reveal is given (audited as a reveal).
+    Text {
+        document: String,
+        #[arg(long)]
+        reveal: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -464,8 +469,8 @@ pub fn doc(store: &mut Store, cmd: &DocCommand, json: bool) -> Result<(), Failur
                 let _ = writeln!(w, "Wrote {} ({} bytes) to {}", info.file_name, info.size, output.display());
             });
         }
-        DocCommand::Text { document } => {
-            let (info, text) = store.document_text(&stamp, document)?;
+        DocCommand::Text { document, reveal } => {
+            let (info, text) = store.document_text(&stamp, document, *reveal)?;
             out(json, json!({"document": info, "text": text}), |w| match &text {
                 Some(t) => {
                     let _ = writeln!(w, "{t}");

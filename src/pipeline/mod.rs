@@ -61,6 +61,9 @@ pub enum PipelineError {
     #[error("{}", hiring::gate_message(field, *stage, *from))]
     StageGate { field: String, stage: Stage, from: Stage },
 
+    #[error("{0}")]
+    Refused(crate::privacy::policy::Refusal),
+
     #[error(transparent)]
     Document(#[from] crate::documents::DocumentError),
 
@@ -80,9 +83,16 @@ impl PipelineError {
             PipelineError::AlreadyApplied { .. } => "already_applied",
             PipelineError::JobClosed { .. } => "job_closed",
             PipelineError::StageGate { .. } => "stage_gate",
+            PipelineError::Refused(_) => "sensitive_data",
             PipelineError::Document(e) => e.code(),
             PipelineError::Store(e) => e.code(),
         }
+    }
+}
+
+impl From<crate::privacy::policy::Refusal> for PipelineError {
+    fn from(r: crate::privacy::policy::Refusal) -> PipelineError {
+        PipelineError::Refused(r)
     }
 }
 
@@ -349,6 +359,17 @@ pub struct Note {
     pub body: String,
     pub ratings: Vec<Rating>,
     pub created_at: DateTime<Utc>,
+    /// Warned criteria found in the text (stored, shown, recorded).
+    pub warnings: Vec<GuardWarning>,
+}
+
+/// A warned criterion found in text HR wrote: its category and the words.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuardWarning {
+    pub category: String,
+    pub label_en: String,
+    pub label_fr: String,
+    pub words: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

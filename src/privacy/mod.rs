@@ -4,3 +4,4 @@
 //! speaks SQL (that is `store`) and never reads the clock (time comes in as a value).
 
 pub mod guard;
+pub mod policy;

@@ -234,6 +234,8 @@ impl Store {
         collect_from: Stage,
     ) -> Result<CustomField> {
         let field = NewCustomField { name: name.to_owned(), kind, collect_from }.validated()?;
+        // A field's name is text HR writes: "religion" or "union member?" is no field to keep.
+        crate::privacy::policy::check_hr_text("field name", &field.name)?;
         self.write(|tx| {
             if let Ok((_, existing)) = field_by_name(tx, &field.name) {
                 return Err(PipelineError::Invalid {
@@ -283,12 +285,17 @@ impl Store {
                 return Err(PipelineError::StageGate { field: field.name, stage, from: field.collect_from });
             }
             let value = field.kind.normalize(value)?;
+            let warned = crate::privacy::policy::check_hr_text("field value", &value)?;
             tx.execute(
                 "INSERT INTO custom_values (application_id, field_id, value, updated_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (application_id, field_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
                 params![app_id, field_id, value, ts(stamp.at)],
             )?;
             append(tx, stamp, "field", Some(&cuuid), Some(&format!("{uuid} set {}", field.name)))?;
+            let cid: i64 = tx.query_row("SELECT candidate_id FROM applications WHERE id = ?1", [app_id], |r| r.get(0))?;
+            let reference = format!("{uuid}/{field_id}");
+            super::flags::clear(tx, "custom_field", &reference)?;
+            super::flags::record(tx, Some(cid), "custom_field", &reference, &warned, stamp)?;
             Ok(CustomValue { field: field.name, kind: field.kind, collect_from: field.collect_from, value })
         })
     }

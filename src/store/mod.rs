@@ -6,6 +6,7 @@
 
 mod audit;
 mod error;
+mod flags;
 pub mod hiring;
 mod migrations;
 pub mod pipeline;

@@ -6,13 +6,14 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 
-use super::{Store, audit::append};
+use super::{Store, audit::append, flags};
 use crate::documents::{self, DocumentFormat, Extraction, Extractor};
 use crate::pipeline::search::{SearchFilter, SearchHit, fts_query};
 use crate::pipeline::{
     Application, Board, BoardCard, Candidate, CandidateEdit, DocumentInfo, Job, JobStatus, Language, NewCandidate,
     NewJob, NewNote, Note, PipelineError, Profile, Rating, Source, Stage, Stamp, TimelineEntry, contact,
 };
+use crate::privacy::policy::{self, Span};
 
 type Result<T> = std::result::Result<T, PipelineError>;
 
@@ -37,6 +38,9 @@ pub struct Upload<'a> {
     pub file_name: &'a str,
     pub bytes: &'a [u8],
 }
+
+/// What stands in a preview for a masked passage.
+pub const MASK: &str = "[████]";
 
 /// Kinds of document a candidate can have.
 pub const DOCUMENT_KINDS: [&str; 3] = ["cv", "letter", "other"];
@@ -93,6 +97,12 @@ impl Store {
 
     pub fn add_job(&mut self, stamp: &Stamp, job: NewJob) -> Result<Job> {
         let job = job.validated()?;
+        let warned = policy::check_hr_fields(&[
+            ("title", &job.title),
+            ("department", job.department.as_deref().unwrap_or("")),
+            ("location", job.location.as_deref().unwrap_or("")),
+            ("description", &job.description),
+        ])?;
         let uuid = new_uuid();
         self.write(|tx| {
             tx.execute(
@@ -100,6 +110,8 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7)",
                 params![uuid, job.title, job.department, job.location, job.country, job.description, ts(stamp.at)],
             )?;
+            // Offsets of warnings found in several fields are relative to each field.
+            flags::record(tx, None, "job", &uuid, &warned, stamp)?;
             job_by_uuid(tx, &uuid)
         })
     }
@@ -385,6 +397,10 @@ impl Store {
             )?;
             let from = Stage::parse(&from)?;
             let reason = from.check_move(to, reason)?;
+            let warned = match &reason {
+                Some(r) => policy::check_hr_text("reason", r)?,
+                None => Vec::new(),
+            };
             let now = ts(stamp.at);
             let closed_reason = if to.is_open() { None } else { reason.clone() };
             tx.execute(
@@ -404,6 +420,9 @@ impl Store {
             if !erased.is_empty() {
                 detail.push_str(&format!("; erased {}", erased.join(",")));
             }
+            let cid: i64 =
+                tx.query_row("SELECT candidate_id FROM applications WHERE id = ?1", [app_id], |r| r.get(0))?;
+            flags::record(tx, Some(cid), "stage_reason", &uuid, &warned, stamp)?;
             append(tx, stamp, "stage", Some(&cuuid), Some(&detail))?;
             application_by_uuid(tx, &uuid)
         })
@@ -454,6 +473,10 @@ impl Store {
 
     pub fn add_note(&mut self, stamp: &Stamp, candidate: &str, note: NewNote) -> Result<Note> {
         let note = note.validated()?;
+        let warned = policy::check_hr_text("note", &note.body)?;
+        for (criterion, _) in &note.ratings {
+            policy::check_hr_text("rating criterion", criterion)?;
+        }
         self.write(|tx| {
             let (cid, cuuid) = resolve_candidate(tx, candidate)?;
             let app_id = match &note.application {
@@ -485,6 +508,7 @@ impl Store {
                     params![note_id, criterion, *score as i64],
                 )?;
             }
+            flags::record(tx, Some(cid), "note", &uuid, &warned, stamp)?;
             index_text(tx, cid, "note", &uuid, &note.body)?;
             append(tx, stamp, "note", Some(&cuuid), Some(&format!("{kind} {uuid}")))?;
             note_by_id(tx, note_id)
@@ -525,6 +549,9 @@ impl Store {
             Extraction::Text(t) if !t.trim().is_empty() => (Some(t.as_str()), "extracted"),
             _ => (None, "none"),
         };
+        // The candidate's own words are stored as given; passages of a sensitive category
+        // are flagged, masked in previews and kept out of the search index.
+        let flagged = text.map(policy::flag_candidate_text);
         let sha = hex::encode(Sha256::digest(bytes));
         let info = self.write(|tx| {
             let (cid, cuuid) = resolve_candidate(tx, candidate)?;
@@ -547,8 +574,9 @@ impl Store {
                     ts(stamp.at)
                 ],
             )?;
-            if let Some(text) = text {
-                index_text(tx, cid, "document", &uuid, text)?;
+            if let Some(flagged) = &flagged {
+                flags::record(tx, Some(cid), "document", &uuid, &flagged.findings, stamp)?;
+                index_text(tx, cid, "document", &uuid, &flagged.indexable)?;
             }
             append(tx, stamp, "document_add", Some(&cuuid), Some(&format!("{kind} {uuid}")))?;
             document_info(tx, &uuid)
@@ -567,16 +595,30 @@ impl Store {
         })
     }
 
-    /// A document's extracted text (None when it has none); audited as a view.
-    pub fn document_text(&mut self, stamp: &Stamp, id: &str) -> Result<(DocumentInfo, Option<String>)> {
+    /// A document's extracted text (None when it has none), its sensitive passages masked
+    /// unless `reveal` is asked for; audited as a view, or as a reveal.
+    pub fn document_text(&mut self, stamp: &Stamp, id: &str, reveal: bool) -> Result<(DocumentInfo, Option<String>)> {
         self.write(|tx| {
             let (doc_id, uuid) = resolve(tx, "documents", "document", id)?;
             let info = document_info(tx, &uuid)?;
             let text: Option<String> =
                 tx.query_row("SELECT text FROM documents WHERE id = ?1", [doc_id], |r| r.get(0))?;
-            append(tx, stamp, "view", Some(&info.candidate_uuid), Some(&format!("document {uuid}")))?;
+            let masked: Vec<Span> =
+                flags::spans(tx, "document", &uuid, "refused")?.into_iter().map(|(_, s)| s).collect();
+            let action = if reveal && !masked.is_empty() { "reveal" } else { "view" };
+            append(tx, stamp, action, Some(&info.candidate_uuid), Some(&format!("document {uuid}")))?;
+            let text = match (text, reveal) {
+                (Some(t), false) => Some(policy::mask(&t, &masked, MASK)),
+                (t, _) => t,
+            };
             Ok((info, text))
         })
+    }
+
+    /// The flagged passages of a document: category and byte span in its extracted text.
+    pub fn document_flags(&self, id: &str) -> Result<Vec<(String, Span)>> {
+        let (_, uuid) = resolve(&self.conn, "documents", "document", id)?;
+        flags::spans(&self.conn, "document", &uuid, "refused")
     }
 
     // ----- search, profile, timeline -----
@@ -584,6 +626,8 @@ impl Store {
     /// Full-text search over names, emails, phones, notes and document text, best first,
     /// one hit per candidate.
     pub fn search(&mut self, stamp: &Stamp, text: &str, filter: &SearchFilter) -> Result<Vec<SearchHit>> {
+        // Nobody searches candidates by religion or union: such a query is refused.
+        policy::check_hr_text("search", text)?;
         let query = fts_query(text)?;
         let limit = if filter.limit == 0 { 20 } else { filter.limit.min(500) };
         let job_id =
@@ -857,8 +901,10 @@ fn note_by_id(conn: &rusqlite::Connection, id: i64) -> Result<Note> {
             body: r.get(5)?,
             ratings: Vec::new(),
             created_at: parse_ts(&r.get::<_, String>(6)?),
+            warnings: Vec::new(),
         })
     })?;
+    note.warnings = flags::warnings(conn, "note", &note.uuid, &note.body)?;
     let mut stmt =
         conn.prepare_cached("SELECT criterion, score FROM note_ratings WHERE note_id = ?1 ORDER BY criterion")?;
     note.ratings = stmt
