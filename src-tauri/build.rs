@@ -29,6 +29,13 @@ const COMMANDS: &[&str] = &[
     "document_text",
     "document_pdf",
     "search",
+    "guard_check",
+    "hiring_details",
+    "set_hiring_details",
+    "custom_fields",
+    "declare_custom_field",
+    "set_custom_value",
+    "custom_values",
 ];
 
 const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\

@@ -6,6 +6,7 @@
 
 mod commands;
 mod error;
+mod hiring;
 mod pipeline;
 
 use std::path::PathBuf;
@@ -60,6 +61,13 @@ fn main() -> ExitCode {
             pipeline::document_text,
             pipeline::document_pdf,
             pipeline::search,
+            hiring::guard_check,
+            hiring::hiring_details,
+            hiring::set_hiring_details,
+            hiring::custom_fields,
+            hiring::declare_custom_field,
+            hiring::set_custom_value,
+            hiring::custom_values,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Vivier");

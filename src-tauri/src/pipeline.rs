@@ -19,7 +19,7 @@ use crate::commands::AppState;
 use crate::error::{CommandError, CommandResult};
 
 /// Who is acting: VIVIER_ACTOR, else the OS user, else "desktop"; stamped now.
-fn stamp() -> Stamp {
+pub(crate) fn stamp() -> Stamp {
     let actor = ["VIVIER_ACTOR", "USER"]
         .iter()
         .find_map(|var| std::env::var(var).ok().filter(|a| !a.trim().is_empty()))
@@ -199,17 +199,35 @@ pub async fn add_document(
     Ok(AddedDocument { document, no_text_reason })
 }
 
+/// A flagged passage of a document's extracted text: its category and byte span (the span
+/// locates the passage in the revealed text; the masked text shows a mask there instead).
+#[derive(Debug, Serialize)]
+pub struct FlaggedPassage {
+    category: String,
+    start: usize,
+    end: usize,
+}
+
 #[derive(Debug, Serialize)]
 pub struct DocumentText {
     document: DocumentInfo,
     text: Option<String>,
+    /// Whether `text` is the original (a reveal, audited) rather than the masked preview.
+    revealed: bool,
+    flags: Vec<FlaggedPassage>,
 }
 
+/// A document's text, its flagged passages masked unless `reveal` (audited as a reveal).
 #[tauri::command]
-pub async fn document_text(state: State<'_, AppState>, document: String) -> CommandResult<DocumentText> {
+pub async fn document_text(state: State<'_, AppState>, document: String, reveal: bool) -> CommandResult<DocumentText> {
     state.with_store(|store| {
-        let (document, text) = store.document_text(&stamp(), &document, false)?;
-        Ok(DocumentText { document, text })
+        let (document, text) = store.document_text(&stamp(), &document, reveal)?;
+        let flags = store
+            .document_flags(&document.uuid)?
+            .into_iter()
+            .map(|(category, span)| FlaggedPassage { category, start: span.start, end: span.end })
+            .collect();
+        Ok(DocumentText { document, text, revealed: reveal, flags })
     })
 }
 
