@@ -163,7 +163,16 @@ export interface Rating {
   score: number;
 }
 
+/** A warned criterion (age, family situation…) found in text HR wrote, stored with it. */
+export interface GuardWarning {
+  category: string;
+  label_en: string;
+  label_fr: string;
+  words: string;
+}
+
 export interface Note {
+  warnings?: GuardWarning[];
   uuid: string;
   candidate_uuid: string;
   application_uuid: string | null;
@@ -247,9 +256,99 @@ export const addDocument = async (candidate: string, kind: DocumentKind, file: F
     bytes,
   });
 };
-export const documentText = (document: string) =>
-  call<{ document: DocumentInfo; text: string | null }>('document_text', { document });
+/** A flagged passage of a document's extracted text (byte offsets into the revealed text). */
+export interface FlaggedPassage {
+  category: string;
+  start: number;
+  end: number;
+}
+
+export interface DocumentText {
+  document: DocumentInfo;
+  /** Masked ("[████]" over flagged passages) unless `revealed`. */
+  text: string | null;
+  revealed: boolean;
+  flags: FlaggedPassage[];
+}
+
+/** A document's text; `reveal` shows its masked passages and is recorded in the audit log. */
+export const documentText = (document: string, reveal = false) =>
+  call<DocumentText>('document_text', { document, reveal });
 export const documentPdf = async (document: string) =>
   new Uint8Array(await call<ArrayBuffer>('document_pdf', { document }));
 export const search = (text: string, filter: SearchFilter = {}) =>
   call<SearchHit[]>('search', { text, job: filter.job ?? null, stage: filter.stage ?? null, source: filter.source ?? null });
+
+// ----- the sensitive-category guard -----
+
+export type GuardLevel = 'refused' | 'warned';
+
+/** A passage the guard flags: byte offsets (UTF-8) into the checked text. */
+export interface Finding {
+  category: string;
+  level: GuardLevel;
+  start: number;
+  end: number;
+  words: string;
+}
+
+/** Checks text as HR types it; nothing is stored or recorded. */
+export const guardCheck = (text: string) => call<Finding[]>('guard_check', { text });
+
+// ----- stage-gated data: hiring details and custom fields -----
+
+export interface HiringDetails {
+  address: string | null;
+  birth_date: string | null;
+  birth_place: string | null;
+  nationality: string | null;
+  nir: string | null;
+  iban: string | null;
+  emergency_name: string | null;
+  emergency_phone: string | null;
+}
+
+export interface HiringRecord {
+  application_uuid: string;
+  candidate_uuid: string;
+  stage: Stage;
+  /** Whether hiring details may be entered at this stage. */
+  collectable: boolean;
+  details: HiringDetails;
+  updated_at: string | null;
+}
+
+export type FieldKind = 'text' | 'date' | 'number' | 'yes_no';
+export const FIELD_KINDS: FieldKind[] = ['text', 'date', 'number', 'yes_no'];
+
+export interface CustomField {
+  name: string;
+  kind: FieldKind;
+  collect_from: Stage;
+}
+
+export interface CustomValue {
+  field: string;
+  kind: FieldKind;
+  collect_from: Stage;
+  value: string;
+}
+
+/** Hiring details may be collected from this stage on. */
+export const HIRING_FROM: Stage = 'offer';
+const PROGRESS: Partial<Record<Stage, number>> = { new: 0, screening: 1, interview: 2, offer: 3, hired: 4 };
+/** Mirrors the engine's gate to decide what to show; the engine still decides what is stored. */
+export const mayCollect = (stage: Stage, from: Stage) => {
+  const at = PROGRESS[stage];
+  const need = PROGRESS[from];
+  return at !== undefined && need !== undefined && at >= need;
+};
+
+export const hiringDetails = (application: string) => call<HiringRecord>('hiring_details', { application });
+export const setHiringDetails = (application: string, details: HiringDetails) =>
+  call<HiringRecord>('set_hiring_details', { application, details });
+export const customFields = () => call<CustomField[]>('custom_fields');
+export const declareCustomField = (field: CustomField) => call<CustomField>('declare_custom_field', { field });
+export const setCustomValue = (application: string, field: string, value: string) =>
+  call<CustomValue>('set_custom_value', { application, field, value });
+export const customValues = (application: string) => call<CustomValue[]>('custom_values', { application });
