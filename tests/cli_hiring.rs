@@ -4,59 +4,17 @@
 
 mod common;
 
-use std::process::Output;
-
 use common::*;
 use serde_json::Value;
 
-struct Cli {
-    _t: TempDataDir,
-    root: std::path::PathBuf,
-}
+type Cli = CliDir;
 
-impl Cli {
-    fn new() -> Cli {
-        let t = TempDataDir::with_passphrase();
-        let root = t.root().to_owned();
-        Cli { _t: t, root }
-    }
-
-    fn run(&self, json: bool, args: &[&str]) -> Output {
-        let mut cmd = cli();
-        cmd.arg("--data-dir").arg(&self.root);
-        if json {
-            cmd.arg("--json");
-        }
-        cmd.args(args).env("VIVIER_PASSPHRASE", PASS).env("VIVIER_ACTOR", "hr.test").output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> Value {
-        let out = self.run(true, args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed ({:?}): {}{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e})"))
-    }
-
-    fn fails(&self, args: &[&str], exit: i32, code: &str) -> Value {
-        let out = self.run(true, args);
-        assert_eq!(out.status.code(), Some(exit), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(v["error"]["code"], code, "{v}");
-        v
-    }
-
-    /// An application at `new`; returns its UUID.
-    fn application(&self) -> String {
-        let a = self.ok(&["candidate", "add", "--name", "Ana Lima", "--email", "ana@example.org"]);
-        let job = self.ok(&["job", "add", "--title", "Data engineer"]);
-        let app = self.ok(&["apply", s(&a["uuid"]), s(&job["uuid"])]);
-        s(&app["uuid"]).to_owned()
-    }
+/// An application at `new`; returns its UUID.
+fn application(c: &Cli) -> String {
+    let a = c.ok(&["candidate", "add", "--name", "Ana Lima", "--email", "ana@example.org"]);
+    let job = c.ok(&["job", "add", "--title", "Data engineer"]);
+    let app = c.ok(&["apply", s(&a["uuid"]), s(&job["uuid"])]);
+    s(&app["uuid"]).to_owned()
 }
 
 fn s(v: &Value) -> &str {
@@ -91,7 +49,7 @@ fn set_args(app: &str) -> Vec<&str> {
 #[test]
 fn hiring_details_are_refused_with_exit_22_before_offer_and_accepted_from_offer() {
     let c = Cli::new();
-    let app = c.application();
+    let app = application(&c);
     for stage in ["new", "screening", "interview"] {
         if stage != "new" {
             c.ok(&["stage", &app, stage]);
@@ -128,7 +86,7 @@ fn hiring_details_are_refused_with_exit_22_before_offer_and_accepted_from_offer(
 #[test]
 fn bad_hiring_values_exit_22_without_echoing_them() {
     let c = Cli::new();
-    let app = c.application();
+    let app = application(&c);
     c.ok(&["stage", &app, "offer"]);
     let v = c.fails(&["hiring", "set", &app, "--nir", "1 85 05 78 006 084 92"], 22, "invalid_input");
     assert!(s(&v["error"]["message"]).contains("key"), "{v}");
@@ -145,7 +103,7 @@ fn bad_hiring_values_exit_22_without_echoing_them() {
 #[test]
 fn moving_back_from_offer_erases_the_details_and_the_audit_names_only_fields() {
     let c = Cli::new();
-    let app = c.application();
+    let app = application(&c);
     c.ok(&["field", "add", "Start date", "--kind", "date", "--from", "offer"]);
     c.ok(&["stage", &app, "offer"]);
     c.ok(&set_args(&app));
@@ -172,7 +130,7 @@ fn moving_back_from_offer_erases_the_details_and_the_audit_names_only_fields() {
 #[test]
 fn custom_fields_are_declared_listed_and_gated_by_their_stage() {
     let c = Cli::new();
-    let app = c.application();
+    let app = application(&c);
     let f = c.ok(&["field", "add", "Notice period", "--kind", "number", "--from", "screening"]);
     assert_eq!(f["kind"], "number");
     assert_eq!(f["collect_from"], "screening");

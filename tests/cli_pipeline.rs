@@ -4,55 +4,11 @@
 mod common;
 
 use std::path::Path;
-use std::process::Output;
 
 use common::*;
 use serde_json::Value;
 
-struct Cli {
-    _t: TempDataDir,
-    root: std::path::PathBuf,
-}
-
-impl Cli {
-    fn new() -> Cli {
-        let t = TempDataDir::with_passphrase();
-        let root = t.root().to_owned();
-        Cli { _t: t, root }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        cli()
-            .arg("--data-dir")
-            .arg(&self.root)
-            .arg("--json")
-            .args(args)
-            .env("VIVIER_PASSPHRASE", PASS)
-            .env("VIVIER_ACTOR", "hr.test")
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> Value {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed ({:?}): {}{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e})"))
-    }
-
-    fn fails(&self, args: &[&str], exit: i32, code: &str) -> Value {
-        let out = self.run(args);
-        assert_eq!(out.status.code(), Some(exit), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(v["error"]["code"], code, "{v}");
-        v
-    }
-}
+type Cli = CliDir;
 
 fn s(v: &Value) -> &str {
     v.as_str().unwrap()
@@ -195,7 +151,7 @@ fn a_broken_audit_chain_exits_24_and_names_the_entry() {
     c.ok(&["candidate", "show", s(&a["uuid"])]);
     c.ok(&["candidate", "show", s(&a["uuid"])]);
     {
-        let t = &c._t;
+        let t = &c.data;
         let mut store = t.open().unwrap();
         store.connection().execute_batch("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2;").unwrap();
     }

@@ -108,3 +108,48 @@ pub fn cli() -> std::process::Command {
     cmd.env_remove("VIVIER_DATA_DIR").env_remove("VIVIER_PASSPHRASE").env_remove("VIVIER_NEW_PASSPHRASE");
     cmd
 }
+
+/// A passphrase data directory driven through the CLI with `VIVIER_ACTOR=hr.test`.
+pub struct CliDir {
+    pub data: TempDataDir,
+    pub root: PathBuf,
+}
+
+impl CliDir {
+    pub fn new() -> CliDir {
+        let data = TempDataDir::with_passphrase();
+        let root = data.root().to_owned();
+        CliDir { data, root }
+    }
+
+    pub fn run(&self, json: bool, args: &[&str]) -> std::process::Output {
+        let mut cmd = cli();
+        cmd.arg("--data-dir").arg(&self.root);
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.args(args).env("VIVIER_PASSPHRASE", PASS).env("VIVIER_ACTOR", "hr.test").output().unwrap()
+    }
+
+    /// Runs with --json, expects success, returns the JSON answer.
+    pub fn ok(&self, args: &[&str]) -> serde_json::Value {
+        let out = self.run(true, args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed ({:?}): {}{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e})"))
+    }
+
+    /// Runs with --json, expects exit code `exit` and error `code`, returns the JSON answer.
+    pub fn fails(&self, args: &[&str], exit: i32, code: &str) -> serde_json::Value {
+        let out = self.run(true, args);
+        assert_eq!(out.status.code(), Some(exit), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["error"]["code"], code, "{v}");
+        v
+    }
+}
