@@ -31,22 +31,89 @@ pub struct SearchHit {
     pub rank: f64,
 }
 
-/// Builds an FTS5 query from free text: each word (letters and digits, accents kept for
-/// the tokenizer to fold) becomes a quoted term, all required; the last one is a prefix,
-/// for search as you type. Operators and quotes typed by the user are treated as text, so
-/// no input can make a syntax error.
-pub fn fts_query(text: &str) -> Result<String, PipelineError> {
-    let terms: Vec<String> = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '@' || c == '.' || c == '+' || c == '-' || c == '_'))
+/// The words of a query: letters and digits (and the `@ . + - _` of addresses), at most 16.
+pub fn terms(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '@' || c == '.' || c == '+' || c == '-' || c == '_'))
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())
         .take(16)
-        .map(|w| format!("\"{}\"", w.replace('"', "")))
-        .collect();
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Builds an FTS5 query from free text: each word (accents kept for the tokenizer to
+/// fold) becomes a quoted term, all required; the last one is a prefix, for search as you
+/// type. Operators and quotes typed by the user are treated as text, so no input can make
+/// a syntax error.
+pub fn fts_query(text: &str) -> Result<String, PipelineError> {
+    let terms: Vec<String> = terms(text).iter().map(|w| format!("\"{}\"", w.replace('"', ""))).collect();
     if terms.is_empty() {
         return Err(PipelineError::Invalid { field: "query", reason: "type at least one word to search for".into() });
     }
     Ok(terms.join(" ") + "*")
+}
+
+/// A passage of `text` around the first word matching the query, matched words between
+/// `[` and `]`, about `width` words long, `…` where it is cut. Words are compared folded
+/// (case and accents), the last query word as a prefix, as the index does. Pure and
+/// linear, so only the shown results pay for it.
+pub fn snippet(text: &str, query: &str, width: usize) -> String {
+    use crate::privacy::guard::fold;
+    let wanted: Vec<Vec<String>> =
+        terms(query).iter().map(|t| token_spans(t).into_iter().map(|(a, b)| fold(&t[a..b])).collect()).collect();
+    let wanted: Vec<String> = wanted.into_iter().flatten().collect();
+    let last = wanted.len().saturating_sub(1);
+    let words = token_spans(text);
+    let hit = |w: &str| {
+        let f = fold(w);
+        wanted.iter().enumerate().any(|(i, t)| f == *t || (i == last && f.starts_with(t.as_str())))
+    };
+    let first = words.iter().position(|&(a, b)| hit(&text[a..b])).unwrap_or(0);
+    let start = first.saturating_sub(width / 3);
+    let end = (start + width).min(words.len());
+    if words.is_empty() {
+        return String::new();
+    }
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut at = words[start].0;
+    for &(a, b) in &words[start..end] {
+        out.push_str(&text[at..a].replace(['\n', '\r', '\t'], " "));
+        if hit(&text[a..b]) {
+            out.push('[');
+            out.push_str(&text[a..b]);
+            out.push(']');
+        } else {
+            out.push_str(&text[a..b]);
+        }
+        at = b;
+    }
+    if end < words.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Byte ranges of the words (runs of letters and digits) of a text.
+fn token_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                spans.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        spans.push((s, text.len()));
+    }
+    spans
 }
 
 #[cfg(test)]
@@ -67,6 +134,17 @@ mod tests {
     #[test]
     fn emails_stay_one_term() {
         assert_eq!(fts_query("ana@example.org").unwrap(), "\"ana@example.org\"*");
+    }
+
+    #[test]
+    fn snippets_mark_folded_matches_and_cut_around_the_first() {
+        let text = "Curriculum vitae. Expérience : sept ans chez Airbus, Toulouse, en développement Rust et C++.";
+        assert_eq!(snippet(text, "airbus", 6), "…ans chez [Airbus], Toulouse, en développement…");
+        assert_eq!(snippet(text, "experience", 4), "…vitae. [Expérience] : sept ans…");
+        assert_eq!(snippet(text, "toul", 3), "…Airbus, [Toulouse], en…");
+        assert_eq!(snippet("Rust rustacean", "rust x", 5), "[Rust] rustacean");
+        assert_eq!(snippet("", "rust", 5), "");
+        assert_eq!(snippet("no match here", "zzz", 2), "no match…");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Store, audit::append, flags};
 use crate::documents::{self, DocumentFormat, Extraction, Extractor};
-use crate::pipeline::search::{SearchFilter, SearchHit, fts_query};
+use crate::pipeline::search::{SearchFilter, SearchHit, fts_query, snippet};
 use crate::pipeline::{
     Application, Board, BoardCard, Candidate, CandidateEdit, DocumentInfo, Job, JobStatus, Language, NewCandidate,
     NewJob, NewNote, Note, PipelineError, Profile, Rating, Source, Stage, Stamp, TimelineEntry, contact,
@@ -644,15 +644,36 @@ impl Store {
         // leave too few.
         let mut window = (limit * 4) as i64;
         let mut found: Vec<(i64, SearchHit)> = Vec::new();
+        // An email address is looked up, not ranked: its words ("example", "org") are in
+        // every profile and would make the ranking read them all.
+        let exact: Option<Vec<(i64, f64)>> = match contact::normalize_email(text) {
+            Ok(email) if !text.trim().contains(' ') => {
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT e.id FROM candidate_emails ce JOIN search_entries e
+                       ON e.candidate_id = ce.candidate_id AND e.field = 'profile'
+                     WHERE ce.email_normalized = ?1",
+                )?;
+                let ids: Vec<(i64, f64)> =
+                    stmt.query_map([&email], |r| Ok((r.get(0)?, 0.0)))?.collect::<std::result::Result<_, _>>()?;
+                (!ids.is_empty()).then_some(ids)
+            }
+            _ => None,
+        };
         loop {
             found.clear();
+            if let Some(passages) = &exact {
+                window = passages.len() as i64 + 1;
+            }
             let mut ranked = self.conn.prepare_cached(
                 "SELECT rowid, bm25(search_index) FROM search_index WHERE search_index MATCH ?1
                  ORDER BY bm25(search_index) LIMIT ?2",
             )?;
-            let passages: Vec<(i64, f64)> = ranked
-                .query_map(params![query, window], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<std::result::Result<_, _>>()?;
+            let passages: Vec<(i64, f64)> = match &exact {
+                Some(passages) => passages.clone(),
+                None => ranked
+                    .query_map(params![query, window], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<std::result::Result<_, _>>()?,
+            };
             let mut owner = self.conn.prepare_cached(
                 "SELECT c.uuid, c.full_name, e.field
                  FROM search_entries e JOIN candidates c ON c.id = e.candidate_id
@@ -691,17 +712,17 @@ impl Store {
             }
             window *= 8;
         }
-        // Snippets only for what is shown.
-        let mut snippet = self.conn.prepare_cached(
-            "SELECT snippet(search_index, 0, '[', ']', '…', 12) FROM search_index
-             WHERE search_index MATCH ?1 AND rowid = ?2",
-        )?;
+        // Snippets only for what is shown, built from the passage as it was indexed (the
+        // FTS5 content table holds the indexed text: flagged passages already blanked).
+        // FTS5's own snippet() with a rowid constraint walks the whole doclist: ~4 ms each.
+        let mut content = self.conn.prepare_cached("SELECT c0 FROM search_index_content WHERE id = ?1")?;
         let mut hits = Vec::with_capacity(found.len());
         for (rowid, mut hit) in found {
-            hit.snippet = snippet.query_row(params![query, rowid], |r| r.get(0)).optional()?.unwrap_or_default();
+            let body: Option<String> = content.query_row([rowid], |r| r.get(0)).optional()?;
+            hit.snippet = body.map(|b| snippet(&b, text, 14)).unwrap_or_default();
             hits.push(hit);
         }
-        drop(snippet);
+        drop(content);
         // Audited as a search, without the query (it may name someone).
         self.write(|tx| append(tx, stamp, "search", None, Some(&format!("{} results", hits.len()))))?;
         Ok(hits)
