@@ -41,16 +41,22 @@ pub fn terms(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Builds an FTS5 query from free text: each word (accents kept for the tokenizer to
+/// Builds an FTS5 query from free text: each token (accents kept for the tokenizer to
 /// fold) becomes a quoted term, all required; the last one is a prefix, for search as you
 /// type. Operators and quotes typed by the user are treated as text, so no input can make
 /// a syntax error.
 pub fn fts_query(text: &str) -> Result<String, PipelineError> {
-    let terms: Vec<String> = terms(text).iter().map(|w| format!("\"{}\"", w.replace('"', ""))).collect();
-    if terms.is_empty() {
+    // Each word is split into the tokens the index holds (letters and digits), so that no
+    // term is a phrase: AND of tokens finds "ana.lima" or "jean-pierre" in any writing.
+    let tokens: Vec<String> = terms(text)
+        .iter()
+        .flat_map(|t| token_spans(t).into_iter().map(|(a, b)| format!("\"{}\"", &t[a..b])).collect::<Vec<_>>())
+        .take(16)
+        .collect();
+    if tokens.is_empty() {
         return Err(PipelineError::Invalid { field: "query", reason: "type at least one word to search for".into() });
     }
-    Ok(terms.join(" ") + "*")
+    Ok(tokens.join(" ") + "*")
 }
 
 /// A passage of `text` around the first word matching the query, matched words between
@@ -132,8 +138,8 @@ mod tests {
     }
 
     #[test]
-    fn emails_stay_one_term() {
-        assert_eq!(fts_query("ana@example.org").unwrap(), "\"ana@example.org\"*");
+    fn emails_become_their_tokens() {
+        assert_eq!(fts_query("ana@example.org").unwrap(), "\"ana\" \"example\" \"org\"*");
     }
 
     #[test]
