@@ -160,7 +160,8 @@ fn guard_check_exits_0_3_or_4_and_prints_findings() {
     };
     let out = check("Nous recherchons un comptable rigoureux.", false);
     assert_eq!(out.status.code(), Some(0));
-    let out = check("Profil recherché : 30 ans maximum.", true);
+    assert_eq!(check("Plus de 10 ans d'expérience en paie.", false).status.code(), Some(0));
+    let out = check("Idéalement entre 25 et 35 ans.", true);
     assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stdout));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["warned"], true);
