@@ -22,12 +22,9 @@ fn data_dir() -> Result<PathBuf, vivier::data_dir::DataDirError> {
     }
 }
 
-/// The first argument that starts this binary as the bounded text-extraction child.
-pub const EXTRACT_TEXT_ARG: &str = "__extract-text";
-
 fn main() -> ExitCode {
     // Text extraction runs in a child process: this binary, started again in child mode.
-    if std::env::args().nth(1).as_deref() == Some(EXTRACT_TEXT_ARG) {
+    if std::env::args().nth(1).as_deref() == Some(vivier::documents::CHILD_ARG) {
         return vivier::documents::run_child();
     }
     let root = match data_dir() {

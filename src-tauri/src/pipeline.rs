@@ -20,17 +20,13 @@ use crate::error::{CommandError, CommandResult};
 
 /// Who is acting: VIVIER_ACTOR, else the OS user, else "desktop"; stamped now.
 pub(crate) fn stamp() -> Stamp {
-    let actor = ["VIVIER_ACTOR", "USER"]
-        .iter()
-        .find_map(|var| std::env::var(var).ok().filter(|a| !a.trim().is_empty()))
-        .unwrap_or_else(|| "desktop".into());
+    let actor = Stamp::os_actor().unwrap_or_else(|| "desktop".into());
     Stamp::new(actor, Utc::now())
 }
 
 /// Text extraction runs in this very binary, started again in its child mode.
 fn extractor() -> CommandResult<Extractor> {
-    let program = std::env::current_exe().map_err(|_| CommandError::internal())?;
-    Ok(Extractor::new(program, vec![crate::EXTRACT_TEXT_ARG.into()]))
+    Extractor::this_binary().map_err(|_| CommandError::internal())
 }
 
 #[tauri::command]

@@ -84,7 +84,7 @@ enum Command {
     #[command(subcommand)]
     Dev(DevCommand),
     /// Internal: the bounded child process that extracts a document's text.
-    #[command(name = "__extract-text", hide = true)]
+    #[command(name = vivier::documents::CHILD_ARG, hide = true)]
     ExtractText {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,

@@ -194,19 +194,14 @@ pub enum AuditCommand {
 
 /// Who is acting: VIVIER_ACTOR, else the OS user.
 pub fn stamp() -> Stamp {
-    let actor = std::env::var("VIVIER_ACTOR")
-        .ok()
-        .filter(|a| !a.trim().is_empty())
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("LOGNAME").ok())
-        .unwrap_or_else(|| format!("uid:{}", unsafe { libc::getuid() }));
+    let actor = Stamp::os_actor().unwrap_or_else(|| format!("uid:{}", unsafe { libc::getuid() }));
     Stamp::new(actor, Utc::now())
 }
 
 /// The text extractor: this very binary, in its hidden child mode.
 pub fn extractor() -> Extractor {
-    let program = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("vivier"));
-    Extractor::new(program, vec!["__extract-text".into()])
+    Extractor::this_binary()
+        .unwrap_or_else(|_| Extractor::new(PathBuf::from("vivier"), vec![vivier::documents::CHILD_ARG.into()]))
 }
 
 fn out(json: bool, value: serde_json::Value, human: impl FnOnce(&mut dyn Write)) {

@@ -82,7 +82,16 @@ pub struct Extractor {
     pub env: Vec<(String, String)>,
 }
 
+/// The argument that starts a Vivier binary (CLI or app) as the extraction child.
+pub const CHILD_ARG: &str = "__extract-text";
+
 impl Extractor {
+    /// The running binary, started again as the extraction child (`CHILD_ARG`), with the
+    /// default limits. Each door's `main` hands `CHILD_ARG` to [`run_child`].
+    pub fn this_binary() -> std::io::Result<Self> {
+        Ok(Self::new(std::env::current_exe()?, vec![CHILD_ARG.into()]))
+    }
+
     /// An extractor with the default limits (10 s, 1 GiB).
     pub fn new(program: PathBuf, args: Vec<String>) -> Self {
         Self { program, args, timeout: DEFAULT_TIMEOUT, memory_limit: DEFAULT_MEMORY_LIMIT, env: Vec::new() }

@@ -71,7 +71,7 @@ mod sniff;
 
 use serde::{Deserialize, Serialize};
 
-pub use child::{Extraction, Extractor, run_child};
+pub use child::{CHILD_ARG, Extraction, Extractor, run_child};
 pub use extract::{MAX_ENTRY_SIZE, MAX_TEXT_LEN, MAX_XML_DEPTH, extract_text};
 pub use sniff::{DEFAULT_SIZE_LIMIT, check_name, check_size, sniff};
 

@@ -24,6 +24,14 @@ impl Stamp {
     pub fn new(actor: impl Into<String>, at: DateTime<Utc>) -> Stamp {
         Stamp { actor: actor.into(), at }
     }
+
+    /// The actor a door records when nobody signs in: `VIVIER_ACTOR` (a configured
+    /// profile), else the OS user (`USER`, `LOGNAME`); `None` when none is set.
+    pub fn os_actor() -> Option<String> {
+        ["VIVIER_ACTOR", "USER", "LOGNAME"]
+            .iter()
+            .find_map(|var| std::env::var(var).ok().filter(|a| !a.trim().is_empty()))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
