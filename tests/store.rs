@@ -229,6 +229,17 @@ fn key_rotation_reencrypts_and_the_old_key_no_longer_opens() {
     assert!(kf.next.is_none());
 }
 
+/// The first step of a rotation, as `rotate_key` takes it: the next key wrapped in the key
+/// file before the database changes.
+fn stage_next_key(t: &TempDataDir, new: &DbKey) {
+    let mut kf = KeyFile::load(&t.dir.key_path()).unwrap().unwrap();
+    kf.next = Some(NextKey {
+        check: new.check_tag(&kf.store_id),
+        wrapped: Some(Wrapped::seal(new, &passphrase(), &kf.store_id).unwrap()),
+    });
+    kf.save(&t.dir.key_path()).unwrap();
+}
+
 /// A crash after the database was re-keyed but before the key file was updated: the next
 /// key saved beforehand opens it, and the rotation completes.
 #[test]
@@ -239,12 +250,7 @@ fn a_rotation_interrupted_after_rekey_completes_on_next_open() {
     drop(store);
     let old = key_of(&t.dir);
     let new = DbKey::generate().unwrap();
-    let mut kf = KeyFile::load(&t.dir.key_path()).unwrap().unwrap();
-    kf.next = Some(NextKey {
-        check: new.check_tag(&kf.store_id),
-        wrapped: Some(Wrapped::seal(&new, &passphrase(), &kf.store_id).unwrap()),
-    });
-    kf.save(&t.dir.key_path()).unwrap();
+    stage_next_key(&t, &new);
     {
         let conn = raw_sqlcipher(&t.dir.db_path(), &old);
         conn.execute_batch(&format!("PRAGMA rekey = \"x'{}'\";", hex::encode(new.expose_secret_bytes()))).unwrap();
@@ -265,12 +271,7 @@ fn a_rotation_interrupted_before_rekey_keeps_the_old_key() {
     let t = TempDataDir::with_passphrase();
     let old = key_of(&t.dir);
     let new = DbKey::generate().unwrap();
-    let mut kf = KeyFile::load(&t.dir.key_path()).unwrap().unwrap();
-    kf.next = Some(NextKey {
-        check: new.check_tag(&kf.store_id),
-        wrapped: Some(Wrapped::seal(&new, &passphrase(), &kf.store_id).unwrap()),
-    });
-    kf.save(&t.dir.key_path()).unwrap();
+    stage_next_key(&t, &new);
     drop(t.open().unwrap());
     let kf = KeyFile::load(&t.dir.key_path()).unwrap().unwrap();
     assert!(kf.next.is_none());

@@ -6,22 +6,8 @@
 
 mod harness;
 
-use std::time::{Duration, Instant};
-
 use fantoccini::Locator;
-use harness::{App, Launch, vivier};
-
-/// Waits (up to 20 s) until `probe` answers something.
-async fn eventually<T, F: std::future::Future<Output = Option<T>>>(what: &str, probe: impl Fn() -> F) -> T {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(found) = probe().await {
-            return found;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
-}
+use harness::{App, Launch, eventually, vivier};
 
 /// Whether an element matching `css` is on the page right now.
 async fn present(app: &App, css: &str) -> bool {

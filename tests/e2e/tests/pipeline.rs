@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::elements::Element;
-use harness::{App, Launch, vivier};
+use harness::{App, Launch, eventually, vivier};
 
 /// A word that appears only in the CV, so that finding it proves the PDF's text was
 /// extracted and indexed.
@@ -44,18 +44,6 @@ fn minimal_pdf(text: &str) -> Vec<u8> {
         format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
     );
     pdf
-}
-
-/// Waits (up to 20 s) until `probe` answers something.
-async fn eventually<T, F: std::future::Future<Output = Option<T>>>(what: &str, probe: impl Fn() -> F) -> T {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(found) = probe().await {
-            return found;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
 }
 
 /// The board card of an application, once it is in the column of `stage`.

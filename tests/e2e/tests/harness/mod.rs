@@ -150,6 +150,18 @@ fn kill_group(driver: &mut Child) {
     let _ = driver.wait();
 }
 
+/// Waits (up to 20 s) until `probe` answers something.
+pub async fn eventually<T, F: std::future::Future<Output = Option<T>>>(what: &str, probe: impl Fn() -> F) -> T {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(found) = probe().await {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
 fn wait_for_port(port: u16, timeout: Duration) {
     let deadline = Instant::now() + timeout;
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
