@@ -16,13 +16,15 @@
 //! - 14 the database was written by a newer Vivier
 //! - 15 the data directory cannot be written, or the disk is full
 //! - 16 the data directory is already initialised
-//! - 20 no job, candidate, application or document matches the identifier (or several do)
+//! - 20 no job, candidate, application or document matches the identifier (or several do),
+//!   or the candidate was purged
 //! - 21 a duplicate: the person or the application already exists
 //! - 22 invalid input or a stage move that is not allowed
 //! - 23 a document that is unsupported, too large, empty, or not what its name says
 //! - 24 the audit log's hash chain is broken
 //! - 25 refused by the sensitive-category guard (the text names origin, politics, religion,
 //!   union, sex life, health, genetics or pregnancy); nothing was stored
+//! - 26 an erasure refused by law: the candidate was hired (restrict their data instead)
 
 mod cli;
 

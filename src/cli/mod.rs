@@ -2,6 +2,7 @@
 
 mod hiring;
 mod pipeline;
+mod retention;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -77,6 +78,11 @@ enum Command {
     /// The audit log: list, verify.
     #[command(subcommand)]
     Audit(pipeline::AuditCommand),
+    /// Retention: due dates, upcoming purges, legal holds, the purge log, settings.
+    #[command(subcommand)]
+    Retention(retention::RetentionCommand),
+    /// Purge every candidate whose data must go (also run by the app, hourly).
+    Purge(retention::PurgeArgs),
     /// The sensitive-category guard: check any text (a job ad, interview questions).
     #[command(subcommand)]
     Guard(GuardCommand),
@@ -178,6 +184,8 @@ fn exit_code(code: &str) -> u8 {
         "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" => 23,
         "audit_broken" => 24,
         "sensitive_data" => 25,
+        "hired_cannot_be_erased" => 26,
+        "purged" => 20,
         _ => 1,
     }
 }
@@ -250,6 +258,12 @@ fn execute(cli: &Cli, secrets: &mut Secrets) -> Result<(), Failure> {
         Command::Search(args) => pipeline::search(&mut open(&dir, secrets)?, args, cli.json),
         Command::Audit(cmd) => pipeline::audit(&mut open(&dir, secrets)?, cmd, cli.json),
         Command::Hiring(cmd) => hiring::hiring(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Retention(cmd) => retention::retention(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Purge(args) if args.install_timer => {
+            let protected = matches!(dir.status()?, Status::Passphrase);
+            retention::install_timer(dir.root(), protected, cli.json)
+        }
+        Command::Purge(args) => retention::purge(&mut open(&dir, secrets)?, args, cli.json),
         Command::Field(cmd) => hiring::field(&mut open(&dir, secrets)?, cmd, cli.json),
         Command::Dev(DevCommand::Seed { candidates, jobs, big_board, cv_bytes, seed }) => {
             let mut store = open(&dir, secrets)?;

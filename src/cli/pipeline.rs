@@ -72,6 +72,21 @@ pub enum CandidateCommand {
     Merge { keep: String, absorb: String },
     /// Candidates who share an email or phone with this one.
     Duplicates { candidate: String },
+    /// The candidate objects to being kept for future offers: purged once no application
+    /// of theirs is open (at once when none is).
+    Object { candidate: String },
+    /// The candidate confirmed a consent renewal (mail, phone): their last contact is now.
+    Renew { candidate: String },
+    /// Erase everything about a candidate who asked for it, confirmed by HR with --yes.
+    /// Refused for a hire (restrict instead). Cannot be undone.
+    Erase {
+        candidate: String,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Restrict the use of a candidate's data (kept, out of search): what a hire gets
+    /// instead of erasure.
+    Restrict { candidate: String },
 }
 
 #[derive(Debug, Args)]
@@ -286,8 +301,21 @@ pub fn job(store: &mut Store, cmd: &JobCommand, json: bool) -> Result<(), Failur
 }
 
 pub fn candidate(store: &mut Store, cmd: &CandidateCommand, json: bool) -> Result<(), Failure> {
+    use super::retention::{Request, request};
     let stamp = stamp();
     match cmd {
+        CandidateCommand::Object { candidate } => return request(store, Request::Object(candidate), json),
+        CandidateCommand::Renew { candidate } => return request(store, Request::Renew(candidate), json),
+        CandidateCommand::Restrict { candidate } => return request(store, Request::Restrict(candidate), json),
+        CandidateCommand::Erase { candidate, yes } => {
+            if !yes {
+                return Err(usage(format!(
+                    "erasing removes everything about {candidate} at once and cannot be undone; \
+                     confirm that the candidate asked for it with --yes"
+                )));
+            }
+            return request(store, Request::Erase(candidate), json);
+        }
         CandidateCommand::Add(a) => {
             let language =
                 Language::parse(&a.language).ok_or_else(|| usage(format!("\"{}\" is not fr or en", a.language)))?;

@@ -73,6 +73,9 @@ pub enum PipelineError {
     Refused(crate::privacy::policy::Refusal),
 
     #[error(transparent)]
+    Retention(#[from] crate::privacy::retention::RetentionError),
+
+    #[error(transparent)]
     Document(#[from] crate::documents::DocumentError),
 
     #[error(transparent)]
@@ -92,6 +95,7 @@ impl PipelineError {
             PipelineError::JobClosed { .. } => "job_closed",
             PipelineError::StageGate { .. } => "stage_gate",
             PipelineError::Refused(_) => "sensitive_data",
+            PipelineError::Retention(e) => e.code(),
             PipelineError::Document(e) => e.code(),
             PipelineError::Store(e) => e.code(),
         }

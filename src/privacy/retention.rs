@@ -26,7 +26,8 @@ pub struct Facts {
     /// When HR confirmed an erasure the candidate asked for.
     pub erasure_confirmed: Option<DateTime<Utc>>,
     pub open_applications: bool,
-    pub hire: Option<Hire>,
+    /// Every hired application of the candidate (usually none or one).
+    pub hires: Vec<Hire>,
     pub holds: Vec<Hold>,
 }
 
@@ -94,11 +95,56 @@ pub enum RetentionError {
         "the pool period is {0} months: it must be between 1 and {MAX_POOL_MONTHS} months (the policy allows no more)"
     )]
     PoolTooLong(u32),
+    #[error("a retention period of {0} years is outside 1 to 50 years; give the period the law of the country sets")]
+    YearsOutOfRange(u32),
     #[error(
         "this candidate was hired: their data is kept for the contract and then the legal period of the \
-         country of hire, so it cannot be erased now. Restrict its use instead (the restriction is recorded)"
+         country of hire, so it cannot be erased now. Restrict its use instead (`vivier candidate restrict`)"
     )]
     HiredCannotBeErased,
+    #[error("candidate {uuid} was purged on {at} ({rule}); nothing of them is left but the purge log")]
+    Purged { uuid: String, at: String, rule: String },
+    #[error("an --as-of date later than now would purge people before their date; add --dry-run to preview it")]
+    FuturePurge,
+}
+
+impl RetentionError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            RetentionError::PoolTooLong(_) | RetentionError::YearsOutOfRange(_) => "invalid_input",
+            RetentionError::HiredCannotBeErased => "hired_cannot_be_erased",
+            RetentionError::Purged { .. } => "purged",
+            RetentionError::FuturePurge => "invalid_input",
+        }
+    }
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Pool => "pool",
+            Rule::Objection => "objection",
+            Rule::Erasure => "erasure",
+            Rule::HiredRetention => "hired_retention",
+            Rule::ContractRunning => "contract_running",
+        }
+    }
+
+    /// The rule in a sentence, for the command line (the app words it in its own language).
+    pub fn explain(self) -> &'static str {
+        match self {
+            Rule::Pool => "not hired: the pool period after the candidate's last contact",
+            Rule::Objection => "the candidate objected to being kept, and no application of theirs is open",
+            Rule::Erasure => "the candidate asked for erasure, confirmed by HR",
+            Rule::HiredRetention => "hired: the contract ended, plus the retention period of the country of hire",
+            Rule::ContractRunning => "hired: kept while the contract runs",
+        }
+    }
+}
+
+/// Checks a retention period in years for a country of hire.
+pub fn check_years(years: u32) -> Result<u32, RetentionError> {
+    if (1..=50).contains(&years) { Ok(years) } else { Err(RetentionError::YearsOutOfRange(years)) }
 }
 
 impl Settings {
@@ -137,15 +183,18 @@ pub fn add_months(at: DateTime<Utc>, months: u32) -> DateTime<Utc> {
 /// The due date and rule for one candidate at `now`.
 pub fn decide(facts: &Facts, settings: &Settings, now: DateTime<Utc>) -> Decision {
     let held = facts.holds.iter().any(|h| h.in_force(now));
-    if let Some(hire) = &facts.hire {
-        return match hire.contract_end {
-            None => Decision { due: None, rule: Rule::ContractRunning, held },
-            Some(end) => {
-                let years = settings.years_for(&hire.country);
-                let end = Utc.from_utc_datetime(&end.and_hms_opt(0, 0, 0).unwrap_or_default());
-                Decision { due: Some(add_months(end, years * 12)), rule: Rule::HiredRetention, held }
-            }
-        };
+    if !facts.hires.is_empty() {
+        // The file of a hire goes with the last of their contracts to expire.
+        let mut due = None;
+        for hire in &facts.hires {
+            let Some(end) = hire.contract_end else {
+                return Decision { due: None, rule: Rule::ContractRunning, held };
+            };
+            let years = settings.years_for(&hire.country);
+            let end = Utc.from_utc_datetime(&end.and_hms_opt(0, 0, 0).unwrap_or_default());
+            due = due.max(Some(add_months(end, years * 12)));
+        }
+        return Decision { due, rule: Rule::HiredRetention, held };
     }
     let mut best = (add_months(facts.last_contact, settings.pool_months), Rule::Pool);
     if let Some(objected) = facts.objected
@@ -164,7 +213,7 @@ pub fn decide(facts: &Facts, settings: &Settings, now: DateTime<Utc>) -> Decisio
 
 /// Checks that an erasure request can be confirmed.
 pub fn check_erasure(facts: &Facts) -> Result<(), RetentionError> {
-    if facts.hire.is_some() {
+    if !facts.hires.is_empty() {
         return Err(RetentionError::HiredCannotBeErased);
     }
     Ok(())
@@ -184,7 +233,7 @@ mod tests {
             objected: None,
             erasure_confirmed: None,
             open_applications: false,
-            hire: None,
+            hires: vec![],
             holds: vec![],
         }
     }
@@ -229,7 +278,7 @@ mod tests {
         let d = decide(&f, &s, at(2025, 3, 1));
         assert_eq!(d.rule, Rule::Erasure);
         assert!(d.purge_now(at(2025, 3, 1)));
-        f.hire = Some(Hire { country: "FR".into(), contract_end: None });
+        f.hires = vec![Hire { country: "FR".into(), contract_end: None }];
         assert_eq!(check_erasure(&f).unwrap_err(), RetentionError::HiredCannotBeErased);
     }
 
@@ -238,20 +287,28 @@ mod tests {
         let mut s = Settings::default();
         s.hired_years.push(("DE".into(), 10));
         let mut f = facts(at(2020, 1, 1));
-        f.hire = Some(Hire { country: "FR".into(), contract_end: None });
+        f.hires = vec![Hire { country: "FR".into(), contract_end: None }];
         let d = decide(&f, &s, at(2030, 1, 1));
         assert_eq!((d.rule, d.due), (Rule::ContractRunning, None));
         assert!(!d.purge_now(at(2099, 1, 1)));
-        f.hire = Some(Hire { country: "FR".into(), contract_end: NaiveDate::from_ymd_opt(2028, 2, 29) });
+        f.hires = vec![Hire { country: "FR".into(), contract_end: NaiveDate::from_ymd_opt(2028, 2, 29) }];
         assert_eq!(
             decide(&f, &s, at(2030, 1, 1)).due.unwrap().date_naive(),
             NaiveDate::from_ymd_opt(2033, 2, 28).unwrap()
         );
-        f.hire = Some(Hire { country: "de".into(), contract_end: NaiveDate::from_ymd_opt(2028, 6, 30) });
+        f.hires = vec![Hire { country: "de".into(), contract_end: NaiveDate::from_ymd_opt(2028, 6, 30) }];
         assert_eq!(
             decide(&f, &s, at(2030, 1, 1)).due.unwrap().date_naive(),
             NaiveDate::from_ymd_opt(2038, 6, 30).unwrap()
         );
+        // Two contracts: the later expiry wins; one still running keeps everything.
+        f.hires.push(Hire { country: "FR".into(), contract_end: NaiveDate::from_ymd_opt(2035, 1, 31) });
+        assert_eq!(
+            decide(&f, &s, at(2036, 1, 1)).due.unwrap().date_naive(),
+            NaiveDate::from_ymd_opt(2040, 1, 31).unwrap()
+        );
+        f.hires.push(Hire { country: "FR".into(), contract_end: None });
+        assert_eq!(decide(&f, &s, at(2036, 1, 1)).rule, Rule::ContractRunning);
     }
 
     #[test]
@@ -294,7 +351,7 @@ mod tests {
             }
             if next(5) == 0 {
                 let end = (next(2) == 0).then(|| (last + chrono::Duration::days(next(3000) as i64)).date_naive());
-                f.hire = Some(Hire { country: ["FR", "DE", "ES"][next(3) as usize].into(), contract_end: end });
+                f.hires = vec![Hire { country: ["FR", "DE", "ES"][next(3) as usize].into(), contract_end: end }];
             }
             if next(5) == 0 {
                 let from = last + chrono::Duration::days(next(1500) as i64);
@@ -310,11 +367,11 @@ mod tests {
                 Some(_) => assert_eq!(d.purge_now(now), !held, "survived its due date: {f:?} {d:?}"),
                 None => {
                     assert!(!d.purge_now(now));
-                    assert!(f.hire.as_ref().is_some_and(|h| h.contract_end.is_none()));
+                    assert!(f.hires.iter().any(|h| h.contract_end.is_none()));
                 }
             }
             // Nothing HR does alone moves the date later than the pool rule for a non-hire.
-            if f.hire.is_none() {
+            if f.hires.is_empty() {
                 assert!(d.due.unwrap() <= add_months(last, s.pool_months()));
             }
         }

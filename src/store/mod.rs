@@ -10,6 +10,7 @@ mod flags;
 pub mod hiring;
 mod migrations;
 pub mod pipeline;
+pub mod retention;
 mod seed;
 pub use seed::Seeded;
 
@@ -115,6 +116,11 @@ impl Store {
             Ok(_) => {}
             Err(e) if error::is_not_a_database(&e) => return Err(StoreError::WrongKey),
             Err(e) => return Err(StoreError::from_open(e, path)),
+        }
+        if !exists {
+            // Set before the first table: a purge can then hand freed pages back to the
+            // file system (`PRAGMA incremental_vacuum`) instead of rebuilding the file.
+            run(&conn, "PRAGMA auto_vacuum = INCREMENTAL")?;
         }
         Ok(Store { conn, path: path.to_owned() })
     }

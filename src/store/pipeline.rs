@@ -69,7 +69,7 @@ pub(super) fn resolve(
 }
 
 /// A candidate by UUID (or prefix) or by one of their email addresses.
-fn resolve_candidate(tx: &rusqlite::Connection, id: &str) -> Result<(i64, String)> {
+pub(super) fn resolve_candidate(tx: &rusqlite::Connection, id: &str) -> Result<(i64, String)> {
     if id.contains('@') {
         let email = contact::normalize_email(id)?;
         return tx
@@ -677,7 +677,7 @@ impl Store {
             let mut owner = self.conn.prepare_cached(
                 "SELECT c.uuid, c.full_name, e.field
                  FROM search_entries e JOIN candidates c ON c.id = e.candidate_id
-                 WHERE e.id = ?1
+                 WHERE e.id = ?1 AND c.restricted_at IS NULL
                    AND (?2 IS NULL OR c.source = ?2)
                    AND (?3 IS NULL OR c.created_at >= ?3)
                    AND (?4 IS NULL OR c.created_at < ?4)
