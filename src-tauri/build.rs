@@ -36,6 +36,21 @@ const COMMANDS: &[&str] = &[
     "declare_custom_field",
     "set_custom_value",
     "custom_values",
+    "retention_status",
+    "upcoming_purges",
+    "legal_holds",
+    "place_hold",
+    "release_holds",
+    "purge_log",
+    "record_objection",
+    "confirm_erasure",
+    "renew_consent",
+    "restrict_candidate",
+    "set_contract_end",
+    "retention_settings",
+    "set_pool_months",
+    "set_retention_period",
+    "purge_now",
 ];
 
 const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\

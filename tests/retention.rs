@@ -227,6 +227,31 @@ fn a_legal_hold_suspends_the_purge_is_listed_and_ends() {
 }
 
 #[test]
+fn upcoming_lists_who_goes_within_the_days_soonest_first() {
+    let d = TempDataDir::with_passphrase();
+    let mut s = d.open().unwrap();
+    let j = job(&mut s, t(2020, 1, 1), "FR");
+    let soon = person(&mut s, t(2024, 1, 20), "Soon Due", "soon@example.org");
+    let sooner = person(&mut s, t(2024, 1, 5), "Sooner Due", "sooner@example.org");
+    let later = person(&mut s, t(2024, 3, 1), "Later Due", "later@example.org");
+    let hire = person(&mut s, t(2020, 1, 1), "Long Hire", "hire@example.org");
+    let app = s.apply(&hr(t(2020, 1, 1)), &hire, &j).unwrap().uuid;
+    s.move_stage(&hr(t(2020, 1, 2)), &app, Stage::Offer, None).unwrap();
+    s.move_stage(&hr(t(2020, 1, 3)), &app, Stage::Hired, None).unwrap();
+    s.place_hold(&hr(t(2025, 1, 1)), &sooner, "Audit", None).unwrap();
+    let list = s.upcoming_purges(t(2026, 1, 1), 30).unwrap();
+    let names: Vec<(&str, bool)> = list.iter().map(|u| (u.full_name.as_str(), u.held)).collect();
+    assert_eq!(names, vec![("Sooner Due", true), ("Soon Due", false)]);
+    assert_eq!(list[1].emails, vec!["soon@example.org".to_owned()]);
+    assert_eq!((list[1].due, list[1].rule), (t(2026, 1, 20), Rule::Pool));
+    // Overdue people (not purged yet) are listed too; a hire whose contract runs never.
+    let list = s.upcoming_purges(t(2026, 4, 1), 0).unwrap();
+    assert_eq!(list.len(), 3);
+    assert!(list.iter().all(|u| u.candidate_uuid != hire));
+    let _ = (soon, later);
+}
+
+#[test]
 fn a_dry_run_changes_nothing_and_a_future_date_only_previews() {
     let d = TempDataDir::with_passphrase();
     let mut s = d.open().unwrap();
@@ -290,7 +315,7 @@ fn a_new_database_reclaims_free_pages_incrementally() {
     let size = std::fs::metadata(d.dir.db_path()).unwrap().len();
     let report = s.purge(&hr(t(2023, 1, 1)), t(2023, 1, 1), false).unwrap();
     let cleanup = report.cleanup.unwrap();
-    assert!(cleanup.index_optimised && cleanup.wal_truncated && !cleanup.vacuumed);
+    assert!(!cleanup.index_optimised && cleanup.wal_truncated && !cleanup.vacuumed);
     assert!(cleanup.pages_reclaimed > 100, "{cleanup:?}");
     let free: i64 = s.connection().query_row("PRAGMA freelist_count", [], |r| r.get(0)).unwrap();
     assert_eq!(free, 0);
@@ -335,6 +360,17 @@ fn decrypted(db: &std::path::Path, key: &DbKey, page_size: usize) -> Vec<u8> {
 
 #[test]
 fn a_purge_leaves_no_canary_in_the_decrypted_pages_wal_or_index() {
+    canary_purge(0);
+}
+
+/// The same with enough other people purged at once for the bulk path (tombstones in the
+/// index, then a merge).
+#[test]
+fn a_bulk_purge_leaves_no_canary_either() {
+    canary_purge(70);
+}
+
+fn canary_purge(others: usize) {
     const CANARY: &str = "zqxcanary";
     let d = TempDataDir::with_passphrase();
     let mut s = d.open().unwrap();
@@ -427,8 +463,27 @@ fn a_purge_leaves_no_canary_in_the_decrypted_pages_wal_or_index() {
         assert!(contains(&plain, needle), "the decryption works: {} is there before", String::from_utf8_lossy(needle));
     }
 
-    let outcome = s.confirm_erasure(&hr(t(2025, 2, 1)), &c).unwrap();
-    let counts = outcome.purged.unwrap().counts;
+    for i in 0..others {
+        let o = person(&mut s, t(2025, 1, 2), &format!("Other {i}"), &format!("other{i}@example.org"));
+        let text = format!("Other curriculum {i} with common words experience and skills");
+        s.add_document(
+            &at,
+            &o,
+            Upload { kind: "cv", file_name: "cv.txt", bytes: text.as_bytes() },
+            DEFAULT_SIZE_LIMIT,
+            &extractor(),
+        )
+        .unwrap();
+    }
+    let counts = if others == 0 {
+        s.confirm_erasure(&hr(t(2025, 2, 1)), &c).unwrap().purged.unwrap().counts
+    } else {
+        // Everybody is past the pool period: one bulk purge takes them all.
+        let report = s.purge(&hr(t(2027, 6, 1)), t(2027, 6, 1), false).unwrap();
+        assert_eq!(report.purged.len(), others + 1);
+        assert!(report.cleanup.as_ref().unwrap().index_optimised);
+        report.purged.into_iter().find(|p| p.candidate_uuid == c).unwrap().counts
+    };
     assert_eq!((counts.documents, counts.notes, counts.messages, counts.applications), (2, 1, 1, 2));
     assert_eq!((counts.hiring_details, counts.custom_values, counts.ratings, counts.holds), (1, 1, 1, 1));
     assert!(counts.flags > 0 && counts.index_entries >= 3, "{counts:?}");

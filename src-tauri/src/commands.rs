@@ -46,6 +46,12 @@ impl AppState {
         }
     }
 
+    /// Runs `f` on the store if it is open (None otherwise), for background work.
+    pub fn with_open_store<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
+        let mut slot = self.store.lock().ok()?;
+        slot.as_mut().map(|(store, _)| f(store))
+    }
+
     /// Opens the store with `open` unless it is open already, keeps it, and describes it.
     /// The lock is held throughout, so two calls never open the store twice.
     fn open_with(

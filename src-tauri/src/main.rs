@@ -4,10 +4,12 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod clock;
 mod commands;
 mod error;
 mod hiring;
 mod pipeline;
+mod retention;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +38,10 @@ fn main() -> ExitCode {
     };
     tauri::Builder::default()
         .manage(commands::AppState::new(root))
+        .setup(|app| {
+            retention::spawn_purge_task(app.handle().clone());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::store_status,
             commands::open_store,
@@ -65,6 +71,21 @@ fn main() -> ExitCode {
             hiring::declare_custom_field,
             hiring::set_custom_value,
             hiring::custom_values,
+            retention::retention_status,
+            retention::upcoming_purges,
+            retention::legal_holds,
+            retention::place_hold,
+            retention::release_holds,
+            retention::purge_log,
+            retention::record_objection,
+            retention::confirm_erasure,
+            retention::renew_consent,
+            retention::restrict_candidate,
+            retention::set_contract_end,
+            retention::retention_settings,
+            retention::set_pool_months,
+            retention::set_retention_period,
+            retention::purge_now,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Vivier");

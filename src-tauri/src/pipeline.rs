@@ -3,7 +3,6 @@
 //! call, the error mapped. Every rule (duplicates, stage moves, size limits, audit) is the
 //! engine's. Arguments are never logged: they are candidate data.
 
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use tauri::ipc::Response;
@@ -21,7 +20,7 @@ use crate::error::{CommandError, CommandResult};
 /// Who is acting: VIVIER_ACTOR, else the OS user, else "desktop"; stamped now.
 pub(crate) fn stamp() -> Stamp {
     let actor = Stamp::os_actor().unwrap_or_else(|| "desktop".into());
-    Stamp::new(actor, Utc::now())
+    Stamp::new(actor, crate::clock::now())
 }
 
 /// Text extraction runs in this very binary, started again in its child mode.

@@ -19,7 +19,8 @@ pub(crate) fn append(
     detail: Option<&str>,
 ) -> Result<(), PipelineError> {
     let last: Option<(i64, String)> = tx
-        .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (seq, prev) = match last {
         Some((seq, hash)) => (seq + 1, hash),
@@ -27,11 +28,11 @@ pub(crate) fn append(
     };
     let at = ts(stamp.at);
     let hash = entry_hash(&prev, seq, &at, &stamp.actor, action, candidate_uuid, detail);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO audit (seq, at, actor, action, candidate_uuid, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![seq, at, stamp.actor, action, candidate_uuid, detail, prev, hash],
-    )?;
+    )?
+    .execute(params![seq, at, stamp.actor, action, candidate_uuid, detail, prev, hash])?;
     Ok(())
 }
 

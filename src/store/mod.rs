@@ -107,7 +107,9 @@ impl Store {
         let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::from_open(e, path))?;
         // Quiet SQLCipher: a wrong key must not print anything to stderr.
         run(&conn, "PRAGMA cipher_log_level = NONE")?;
-        run(&conn, "PRAGMA cipher_memory_security = ON")?;
+        // Off: its mlock and wipe of every allocation cost a bulk purge minutes and every
+        // read several times its time, for little (docs/decisions.md).
+        run(&conn, "PRAGMA cipher_memory_security = OFF")?;
         let literal = key.sqlcipher_literal();
         conn.execute_batch(&literal).map_err(StoreError::sqlite)?;
         drop(literal);

@@ -9,7 +9,7 @@
 //! spans, holds, search-index entries), and writes only the purge log (UUID, date, rule,
 //! counts), the erasure ledger (UUID, date) and a UUID-only audit entry. It then leaves no
 //! residue: `secure_delete` zeroes freed cells and pages, the FTS5 index runs with
-//! `secure-delete` and is optimised, the WAL is checkpointed and truncated, and free pages
+//! `secure-delete` (a bulk purge merges the index instead), the WAL is checkpointed and truncated, and free pages
 //! are given back to the file system.
 
 use std::collections::HashMap;
@@ -28,6 +28,10 @@ use crate::privacy::retention::{
 };
 
 type Result<T> = std::result::Result<T, PipelineError>;
+
+/// From this many people in one purge, the index is cleaned by a merge after the deletions
+/// rather than row by row during them.
+const BULK_PURGE: usize = 64;
 
 /// The setting that holds the pool period in months.
 const POOL_SETTING: &str = "retention.pool_months";
@@ -107,6 +111,7 @@ pub struct Purged {
 /// What the clean-up after a purge did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Cleanup {
+    /// The index was merged (bulk purges; smaller ones delete from it in place).
     pub index_optimised: bool,
     /// False when another connection kept a read open: the next run finishes it.
     pub wal_truncated: bool,
@@ -114,7 +119,7 @@ pub struct Cleanup {
     pub pages_reclaimed: i64,
     /// The file was rebuilt once to allow reclaiming pages (databases created before it).
     pub vacuumed: bool,
-    /// Time spent on each step, in milliseconds: index, pages, WAL.
+    /// Time spent on each step, in milliseconds: index merge, pages, WAL.
     pub index_ms: u64,
     pub reclaim_ms: u64,
     pub wal_ms: u64,
@@ -186,8 +191,21 @@ fn settings_of(conn: &rusqlite::Connection) -> Result<Settings> {
     Ok(settings)
 }
 
+/// The earliest last contact a candidate may have and still be due by `at` under the
+/// pool rule, with a week's margin for month ends: a superset, `decide` has the last word.
+fn pool_cutoff(settings: &Settings, at: DateTime<Utc>) -> String {
+    let months = chrono::Months::new(settings.pool_months());
+    ts(at.checked_sub_months(months).unwrap_or(at) + Duration::days(7))
+}
+
 /// The facts of every candidate, or of one (`only`), keyed by row id, with UUID and name.
-fn gather(conn: &rusqlite::Connection, only: Option<i64>) -> Result<Vec<(i64, String, String, Facts)>> {
+/// With `cutoff`, only those who may be due: last contact at or before it, an objection
+/// or an erasure on record, or a hire (their dates do not depend on last contact).
+fn gather(
+    conn: &rusqlite::Connection,
+    only: Option<i64>,
+    cutoff: Option<&str>,
+) -> Result<Vec<(i64, String, String, Facts)>> {
     let mut hires: HashMap<i64, Vec<Hire>> = HashMap::new();
     let mut stmt = conn.prepare_cached(
         "SELECT a.candidate_id, j.country, a.contract_end FROM applications a JOIN jobs j ON j.id = a.job_id
@@ -224,9 +242,13 @@ fn gather(conn: &rusqlite::Connection, only: Option<i64>) -> Result<Vec<(i64, St
         "SELECT c.id, c.uuid, c.full_name, c.last_contact_at, c.objected_at, c.erasure_confirmed_at,
                 EXISTS (SELECT 1 FROM applications a WHERE a.candidate_id = c.id
                           AND a.stage IN ('new', 'screening', 'interview', 'offer'))
-         FROM candidates c WHERE ?1 IS NULL OR c.id = ?1",
+         FROM candidates c
+         WHERE (?1 IS NULL OR c.id = ?1)
+           AND (?2 IS NULL OR c.last_contact_at <= ?2 OR c.objected_at IS NOT NULL
+                OR c.erasure_confirmed_at IS NOT NULL
+                OR c.id IN (SELECT candidate_id FROM applications WHERE stage = 'hired'))",
     )?;
-    let rows = stmt.query_map([only], |r| {
+    let rows = stmt.query_map(params![only, cutoff], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
@@ -308,8 +330,9 @@ fn holds_where(conn: &rusqlite::Connection, only: Option<i64>, now: DateTime<Utc
 
 fn status_of(conn: &rusqlite::Connection, cid: i64, now: DateTime<Utc>) -> Result<RetentionStatus> {
     let settings = settings_of(conn)?;
-    let (_, uuid, full_name, facts) =
-        gather(conn, Some(cid))?.pop().ok_or(PipelineError::NotFound { what: "candidate", id: cid.to_string() })?;
+    let (_, uuid, full_name, facts) = gather(conn, Some(cid), None)?
+        .pop()
+        .ok_or(PipelineError::NotFound { what: "candidate", id: cid.to_string() })?;
     let decision = decide(&facts, &settings, now);
     let restricted: Option<String> =
         conn.query_row("SELECT restricted_at FROM candidates WHERE id = ?1", [cid], |r| r.get(0))?;
@@ -370,15 +393,15 @@ fn count_staged(tx: &rusqlite::Connection) -> Result<HashMap<i64, PurgeCounts>> 
         (
             "documents",
             format!(
-                "SELECT candidate_id, count(*) FROM documents WHERE candidate_id {IN} AND kind <> 'offer_letter'
-                 GROUP BY 1"
+                "SELECT candidate_id, count(*) FILTER (WHERE kind <> 'offer_letter') FROM documents
+                 WHERE candidate_id {IN} GROUP BY 1"
             ),
         ),
         (
             "letters",
             format!(
-                "SELECT candidate_id, count(*) FROM documents WHERE candidate_id {IN} AND kind = 'offer_letter'
-                 GROUP BY 1"
+                "SELECT candidate_id, count(*) FILTER (WHERE kind = 'offer_letter') FROM documents
+                 WHERE candidate_id {IN} GROUP BY 1"
             ),
         ),
         ("notes", format!("SELECT candidate_id, count(*) FROM notes WHERE candidate_id {IN} GROUP BY 1")),
@@ -453,11 +476,25 @@ fn delete_staged(tx: &rusqlite::Connection) -> Result<()> {
 
 /// Removes `due` candidates (row id, UUID, decision) in the caller's transaction and records
 /// what stays: purge log, erasure ledger, a UUID-only audit entry each.
-fn purge_rows(tx: &rusqlite::Connection, stamp: &Stamp, due: &[(i64, String, Decision)]) -> Result<Vec<Purged>> {
+fn purge_rows(
+    tx: &rusqlite::Connection,
+    stamp: &Stamp,
+    due: &[(i64, String, Decision)],
+) -> Result<(Vec<Purged>, bool)> {
     let ids: Vec<i64> = due.iter().map(|(id, _, _)| *id).collect();
     stage_ids(tx, &ids)?;
     let mut counts = count_staged(tx)?;
+    // A few people: FTS5's secure-delete takes their passages out of the index in place.
+    // Many: that costs a page rewrite per word and person (minutes for 20,000 CVs), so the
+    // index takes cheap tombstones instead and the clean-up merges them away (`optimize`).
+    let bulk = due.len() >= BULK_PURGE;
+    if bulk {
+        tx.execute("INSERT INTO search_index (search_index, rank) VALUES ('secure-delete', 0)", [])?;
+    }
     delete_staged(tx)?;
+    if bulk {
+        tx.execute("INSERT INTO search_index (search_index, rank) VALUES ('secure-delete', 1)", [])?;
+    }
     let at = ts(stamp.at);
     let mut log =
         tx.prepare_cached("INSERT INTO purge_log (candidate_uuid, purged_at, rule, counts) VALUES (?1, ?2, ?3, ?4)")?;
@@ -473,7 +510,7 @@ fn purge_rows(tx: &rusqlite::Connection, stamp: &Stamp, due: &[(i64, String, Dec
         append(tx, stamp, "purge", Some(uuid), Some(&format!("rule {}", rule.as_str())))?;
         out.push(Purged { candidate_uuid: uuid.clone(), rule, due: decision.due.unwrap_or(stamp.at), counts });
     }
-    Ok(out)
+    Ok((out, bulk))
 }
 
 impl Store {
@@ -538,7 +575,8 @@ impl Store {
         let settings = settings_of(&self.conn)?;
         let horizon = now + Duration::days(i64::from(days));
         let mut soon = Vec::new();
-        for (cid, uuid, name, facts) in gather(&self.conn, None)? {
+        let cutoff = pool_cutoff(&settings, horizon);
+        for (cid, uuid, name, facts) in gather(&self.conn, None, Some(&cutoff))? {
             let d = decide(&facts, &settings, now);
             if let Some(due) = d.due.filter(|due| *due <= horizon) {
                 soon.push((cid, uuid, name, facts.last_contact, due, d.rule, d.held));
@@ -640,7 +678,7 @@ impl Store {
     /// stands). Refused, with the legal reason, for a hire: restrict instead.
     pub fn confirm_erasure(&mut self, stamp: &Stamp, id: &str) -> Result<RequestOutcome> {
         self.request(stamp, id, "erase", |tx, cid| {
-            let (_, _, _, facts) = gather(tx, Some(cid))?
+            let (_, _, _, facts) = gather(tx, Some(cid), None)?
                 .pop()
                 .ok_or(PipelineError::NotFound { what: "candidate", id: cid.to_string() })?;
             check_erasure(&facts)?;
@@ -666,18 +704,19 @@ impl Store {
             record(tx, cid)?;
             append(tx, stamp, action, Some(&uuid), None)?;
             let settings = settings_of(tx)?;
-            let (_, _, _, facts) =
-                gather(tx, Some(cid))?.pop().ok_or(PipelineError::NotFound { what: "candidate", id: uuid.clone() })?;
+            let (_, _, _, facts) = gather(tx, Some(cid), None)?
+                .pop()
+                .ok_or(PipelineError::NotFound { what: "candidate", id: uuid.clone() })?;
             let decision = decide(&facts, &settings, stamp.at);
             if decision.purge_now(stamp.at) {
-                let purged = purge_rows(tx, stamp, &[(cid, uuid.clone(), decision)])?.pop();
+                let purged = purge_rows(tx, stamp, &[(cid, uuid.clone(), decision)])?.0.pop();
                 return Ok(RequestOutcome { candidate_uuid: uuid, purged, status: None });
             }
             Ok(RequestOutcome { candidate_uuid: uuid, purged: None, status: Some(status_of(tx, cid, stamp.at)?) })
         })
         .and_then(|outcome| {
             if outcome.purged.is_some() {
-                self.clean_up()?;
+                self.clean_up(false)?;
             }
             Ok(outcome)
         })
@@ -756,7 +795,8 @@ impl Store {
         let settings = settings_of(&tx)?;
         let mut due = Vec::new();
         let mut held = Vec::new();
-        for (cid, uuid, _, facts) in gather(&tx, None)? {
+        let cutoff = pool_cutoff(&settings, as_of);
+        for (cid, uuid, _, facts) in gather(&tx, None, Some(&cutoff))? {
             let d = decide(&facts, &settings, as_of);
             if d.purge_now(as_of) {
                 due.push((cid, uuid, d));
@@ -781,9 +821,9 @@ impl Store {
                 .collect();
             return Ok(PurgeReport { as_of, dry_run, purged, held, cleanup: None });
         }
-        let purged = purge_rows(&tx, stamp, &due)?;
+        let (purged, bulk) = purge_rows(&tx, stamp, &due)?;
         tx.commit()?;
-        let cleanup = if purged.is_empty() { None } else { Some(self.clean_up()?) };
+        let cleanup = if purged.is_empty() { None } else { Some(self.clean_up(bulk)?) };
         Ok(PurgeReport { as_of, dry_run, purged, held, cleanup })
     }
 
@@ -811,16 +851,19 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Leaves no residue of what was deleted: the search index merged into one segment
-    /// (its deleted entries gone), the WAL written back and truncated, free pages handed
-    /// back to the file system. `secure_delete` has zeroed freed cells and pages already.
-    fn clean_up(&mut self) -> Result<Cleanup> {
+    /// Leaves no residue of what was deleted: after a bulk purge the search index merged into
+    /// one segment (its tombstoned entries gone; a small purge removed them in place), the
+    /// WAL written back and truncated, free pages handed back to the file system.
+    /// `secure_delete` has zeroed freed cells and pages already.
+    fn clean_up(&mut self, merge_index: bool) -> Result<Cleanup> {
         let ms = |t: std::time::Instant| t.elapsed().as_millis() as u64;
         let mut done = Cleanup::default();
-        let t = std::time::Instant::now();
-        self.conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')", [])?;
-        done.index_optimised = true;
-        done.index_ms = ms(t);
+        if merge_index {
+            let t = std::time::Instant::now();
+            self.conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')", [])?;
+            done.index_optimised = true;
+            done.index_ms = ms(t);
+        }
         let t = std::time::Instant::now();
         let auto_vacuum: i64 = self.conn.query_row("PRAGMA auto_vacuum", [], |r| r.get(0))?;
         let free_before: i64 = self.conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
