@@ -2,6 +2,7 @@
 // never `invoke` directly. A failed command rejects with a `BackendError`, rebuilt from
 // the `{code, message}` the shell sends: branch on `code`, show `message`.
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 
 export type Status = 'uninitialised' | 'keyring' | 'passphrase';
 export type KeySource = 'keyring' | 'passphrase';
@@ -352,3 +353,149 @@ export const declareCustomField = (field: CustomField) => call<CustomField>('dec
 export const setCustomValue = (application: string, field: string, value: string) =>
   call<CustomValue>('set_custom_value', { application, field, value });
 export const customValues = (application: string) => call<CustomValue[]>('custom_values', { application });
+
+// ----- retention (promises P6, P7): due dates, holds, requests, the purge -----
+
+/** Why a candidate's data goes when it does. */
+export type RetentionRule = 'pool' | 'objection' | 'erasure' | 'hired_retention' | 'contract_running';
+
+/** A legal hold, in force or released. `until` is the first instant after its last day. */
+export interface HoldInfo {
+  uuid: string;
+  candidate_uuid: string;
+  full_name: string;
+  reason: string;
+  placed_by: string;
+  placed_at: string;
+  until: string | null;
+  released_by: string | null;
+  released_at: string | null;
+  in_force: boolean;
+}
+
+/** When a candidate's data must go and why; `due` is null while a contract runs. */
+export interface RetentionStatus {
+  candidate_uuid: string;
+  full_name: string;
+  last_contact_at: string;
+  due: string | null;
+  rule: RetentionRule;
+  /** A legal hold in force suspends the purge. */
+  held: boolean;
+  objected_at: string | null;
+  erasure_confirmed_at: string | null;
+  restricted_at: string | null;
+  holds: HoldInfo[];
+}
+
+/** A candidate whose data goes soon (or is overdue, e.g. held). */
+export interface Upcoming {
+  candidate_uuid: string;
+  full_name: string;
+  emails: string[];
+  language: string;
+  last_contact_at: string;
+  due: string;
+  rule: RetentionRule;
+  held: boolean;
+}
+
+/** How many rows of each kind went with a person. */
+export interface PurgeCounts {
+  emails: number;
+  applications: number;
+  stage_events: number;
+  hiring_details: number;
+  custom_values: number;
+  documents: number;
+  letters: number;
+  notes: number;
+  ratings: number;
+  messages: number;
+  flags: number;
+  index_entries: number;
+  holds: number;
+}
+
+export interface Purged {
+  candidate_uuid: string;
+  rule: RetentionRule;
+  due: string;
+  counts: PurgeCounts;
+}
+
+/** A line of the purge log: nothing but the UUID, the date, the rule and the counts. */
+export interface PurgeLogEntry {
+  candidate_uuid: string;
+  purged_at: string;
+  rule: RetentionRule;
+  counts: Partial<PurgeCounts>;
+}
+
+export interface PurgeReport {
+  as_of: string;
+  dry_run: boolean;
+  purged: Purged[];
+  /** UUIDs due but kept by a legal hold. */
+  held: string[];
+  cleanup: Record<string, unknown> | null;
+}
+
+/** An objection or erasure: `purged` when the data went at once, else the new `status`. */
+export interface RequestOutcome {
+  candidate_uuid: string;
+  purged: Purged | null;
+  status: RetentionStatus | null;
+}
+
+export interface RetentionSettings {
+  pool_months: number;
+  max_pool_months: number;
+  default_hired_years: number;
+  /** Years kept after a contract ends, per country of hire. */
+  countries: [string, number][];
+}
+
+export const retentionStatus = (candidate: string) => call<RetentionStatus>('retention_status', { candidate });
+export const upcomingPurges = (days: number) => call<Upcoming[]>('upcoming_purges', { days });
+export const legalHolds = () => call<HoldInfo[]>('legal_holds');
+/** `until`: the first instant after the hold's last day (see `dayAfter`), or null. */
+export const placeHold = (candidate: string, reason: string, until: string | null) =>
+  call<HoldInfo>('place_hold', { candidate, reason, until });
+export const releaseHolds = (candidate: string) => call<HoldInfo[]>('release_holds', { candidate });
+export const purgeLog = (limit: number) => call<PurgeLogEntry[]>('purge_log', { limit });
+export const recordObjection = (candidate: string) => call<RequestOutcome>('record_objection', { candidate });
+/** Fails with `hired_cannot_be_erased` for a hire: offer `restrictCandidate` instead. */
+export const confirmErasure = (candidate: string) => call<RequestOutcome>('confirm_erasure', { candidate });
+export const renewConsent = (candidate: string) => call<RetentionStatus>('renew_consent', { candidate });
+export const restrictCandidate = (candidate: string) => call<RetentionStatus>('restrict_candidate', { candidate });
+/** `end`: 'YYYY-MM-DD', or null while the contract runs. Only for a hired application. */
+export const setContractEnd = (application: string, end: string | null) =>
+  call<RetentionStatus>('set_contract_end', { application, end });
+export const retentionSettings = () => call<RetentionSettings>('retention_settings');
+export const setPoolMonths = (months: number) => call<RetentionSettings>('set_pool_months', { months });
+export const setRetentionPeriod = (country: string, years: number) =>
+  call<RetentionSettings>('set_retention_period', { country, years });
+export const purgeNow = () => call<PurgeReport>('purge_now');
+
+/** The event the app emits after a purge it ran (at start, hourly, or `purgeNow`). */
+export const PURGED_EVENT = 'vivier://purged';
+
+/** Calls `cb` with the number purged each time the app purges; returns the unsubscriber
+ * (to return from `onMount`). */
+export function onPurged(cb: (purged: number) => void): () => void {
+  let unlisten: (() => void) | null = null;
+  let stopped = false;
+  listen<number>(PURGED_EVENT, (e) => cb(e.payload))
+    .then((stop) => {
+      if (stopped) stop();
+      else unlisten = stop;
+    })
+    .catch(() => {
+      // Not in the desktop shell: nothing to listen to.
+    });
+  return () => {
+    stopped = true;
+    unlisten?.();
+  };
+}

@@ -1,7 +1,7 @@
 // Small display helpers shared by the pipeline screens: dates in the interface language,
 // stage/source labels, and search snippets split into plain and marked parts.
 import type { Lang, Strings } from './i18n';
-import type { JobStatus, Source, Stage } from './backend';
+import type { JobStatus, PurgeCounts, RetentionRule, Source, Stage } from './backend';
 
 export function date(iso: string, lang: Lang): string {
   const d = new Date(iso);
@@ -42,4 +42,54 @@ export function size(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The first instant after a local calendar day ('YYYY-MM-DD'), as the engine takes a
+ * hold's end: local midnight of the next day, in UTC. Null for an empty or invalid day. */
+export function dayAfter(day: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day.trim());
+  if (!m) return null;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** A hold's last day from its end (the first instant after it): one second earlier. */
+export function lastDay(until: string, lang: Lang): string {
+  const d = new Date(new Date(until).getTime() - 1000);
+  return Number.isNaN(d.getTime()) ? until : date(d.toISOString(), lang);
+}
+
+/** A number of months in words: "1 month", "24 months". */
+export function monthsText(t: Strings, n: number): string {
+  return (n === 1 ? t.months_one : t.months_other).replace('{n}', String(n));
+}
+
+/** A retention rule in words; the pool rule says how many months (24 when not known). */
+export function ruleLabel(t: Strings, rule: RetentionRule, poolMonths: number | null): string {
+  const text = t[`rule_${rule}` as keyof Strings] ?? rule;
+  return text.replace('{months}', monthsText(t, poolMonths ?? 24));
+}
+
+const COUNT_KINDS: (keyof PurgeCounts)[] = [
+  'emails',
+  'applications',
+  'stage_events',
+  'hiring_details',
+  'custom_values',
+  'documents',
+  'letters',
+  'notes',
+  'ratings',
+  'messages',
+  'flags',
+  'index_entries',
+  'holds',
+];
+
+/** What went in a purge, e.g. "e-mails 1, applications 2": kinds with none are left out. */
+export function countsSummary(t: Strings, counts: Partial<PurgeCounts>): string {
+  const parts = COUNT_KINDS.filter((k) => (counts[k] ?? 0) > 0).map(
+    (k) => `${t[`count_${k}` as keyof Strings]} ${counts[k]}`,
+  );
+  return parts.length > 0 ? parts.join(', ') : t.count_nothing;
 }
