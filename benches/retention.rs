@@ -49,6 +49,16 @@ fn main() {
         let mut store = DataDir::new(&prepared).open(Unlock { keyring: None, passphrase: Some(&pass) }).unwrap();
         println!("open + migrate the copy: {:.0} ms", ms(started.elapsed()));
         let conn = store.connection();
+        // The indexes of migration 0005 as released, rebuilt in case the seeded directory was
+        // opened by a development build of it (no-ops on a directory migrated by a release).
+        conn.execute_batch(
+            "DROP INDEX IF EXISTS documents_candidate;
+             CREATE INDEX documents_candidate ON documents (candidate_id, kind);
+             CREATE INDEX IF NOT EXISTS candidates_requests ON candidates (id)
+                 WHERE objected_at IS NOT NULL OR erasure_confirmed_at IS NOT NULL;
+             CREATE INDEX IF NOT EXISTS applications_hired ON applications (candidate_id) WHERE stage = 'hired';",
+        )
+        .unwrap();
         let auto_vacuum: i64 = conn.query_row("PRAGMA auto_vacuum", [], |r| r.get(0)).unwrap();
         if auto_vacuum != 2 {
             let started = Instant::now();

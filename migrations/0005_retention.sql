@@ -12,10 +12,14 @@
 ALTER TABLE candidates ADD COLUMN objected_at TEXT;
 ALTER TABLE candidates ADD COLUMN erasure_confirmed_at TEXT;
 ALTER TABLE candidates ADD COLUMN restricted_at TEXT;
+-- The purge reads only who may be due: by last contact, by a request on record, or hired.
 CREATE INDEX candidates_last_contact ON candidates (last_contact_at);
+CREATE INDEX candidates_requests ON candidates (id)
+    WHERE objected_at IS NOT NULL OR erasure_confirmed_at IS NOT NULL;
 
 -- A hired application's contract end (YYYY-MM-DD); NULL while the contract runs.
 ALTER TABLE applications ADD COLUMN contract_end TEXT;
+CREATE INDEX applications_hired ON applications (candidate_id) WHERE stage = 'hired';
 
 CREATE INDEX notes_application ON notes (application_id);
 

@@ -300,7 +300,13 @@ pub fn request(store: &mut Store, request: Request<'_>, json: bool) -> Result<()
             });
         }
         Request::Erase(id) => {
-            let o = store.confirm_erasure(&stamp, id)?;
+            let o = store.confirm_erasure(&stamp, id).map_err(|e| {
+                let mut f = Failure::from(e);
+                if f.code == "hired_cannot_be_erased" {
+                    f.message.push_str(&format!(": `vivier candidate restrict {id}`"));
+                }
+                f
+            })?;
             out(json, json!(o), |w| {
                 if o.purged.is_none() {
                     let _ = writeln!(w, "Erasure recorded; a legal hold delays it.");

@@ -99,7 +99,7 @@ pub enum RetentionError {
     YearsOutOfRange(u32),
     #[error(
         "this candidate was hired: their data is kept for the contract and then the legal period of the \
-         country of hire, so it cannot be erased now. Restrict its use instead (`vivier candidate restrict`)"
+         country of hire, so it cannot be erased now. Restrict its use instead (the restriction is recorded)"
     )]
     HiredCannotBeErased,
     #[error("candidate {uuid} was purged on {at} ({rule}); nothing of them is left but the purge log")]

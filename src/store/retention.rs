@@ -244,9 +244,11 @@ fn gather(
                           AND a.stage IN ('new', 'screening', 'interview', 'offer'))
          FROM candidates c
          WHERE (?1 IS NULL OR c.id = ?1)
-           AND (?2 IS NULL OR c.last_contact_at <= ?2 OR c.objected_at IS NOT NULL
-                OR c.erasure_confirmed_at IS NOT NULL
-                OR c.id IN (SELECT candidate_id FROM applications WHERE stage = 'hired'))",
+           AND (?2 IS NULL OR c.id IN (
+                    SELECT id FROM candidates WHERE last_contact_at <= ?2
+                    UNION SELECT id FROM candidates
+                          WHERE objected_at IS NOT NULL OR erasure_confirmed_at IS NOT NULL
+                    UNION SELECT candidate_id FROM applications WHERE stage = 'hired'))",
     )?;
     let rows = stmt.query_map(params![only, cutoff], |r| {
         Ok((

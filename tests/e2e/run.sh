@@ -15,4 +15,5 @@ export TAURI_DRIVER
 [ -x "$TAURI_DRIVER" ] || { echo "tauri-driver is missing: cargo install tauri-driver --locked --version '^2'" >&2; exit 1; }
 [ -x /usr/bin/WebKitWebDriver ] || { echo "WebKitWebDriver is missing: apt-get install webkit2gtk-driver" >&2; exit 1; }
 
-exec scripts/with-keyring xvfb-run -a -s "-screen 0 1280x900x24" cargo test -p vivier-e2e -- --test-threads=1 "$@"
+# Arguments go to cargo (e.g. `--test retention`); scenarios run one at a time.
+exec scripts/with-keyring xvfb-run -a -s "-screen 0 1280x900x24" cargo test -p vivier-e2e "$@" -- --test-threads=1
