@@ -326,6 +326,8 @@ pub struct Application {
     pub closed_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// A hire's contract end, from which the retention period of the country runs.
+    pub contract_end: Option<chrono::NaiveDate>,
 }
 
 /// A note or interview feedback.

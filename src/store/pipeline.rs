@@ -872,7 +872,8 @@ fn index_text(tx: &rusqlite::Connection, cid: i64, field: &str, reference: &str,
 
 fn applications_where(conn: &rusqlite::Connection, clause: &str, arg: i64) -> Result<Vec<Application>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT a.uuid, c.uuid, c.full_name, j.uuid, j.title, a.stage, a.closed_reason, a.created_at, a.updated_at
+        "SELECT a.uuid, c.uuid, c.full_name, j.uuid, j.title, a.stage, a.closed_reason, a.created_at, a.updated_at,
+                a.contract_end
          FROM applications a JOIN candidates c ON c.id = a.candidate_id JOIN jobs j ON j.id = a.job_id
          WHERE {clause} ORDER BY a.created_at"
     ))?;
@@ -896,6 +897,9 @@ fn application_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
         closed_reason: r.get(6)?,
         created_at: parse_ts(&r.get::<_, String>(7)?),
         updated_at: parse_ts(&r.get::<_, String>(8)?),
+        contract_end: r
+            .get::<_, Option<String>>(9)?
+            .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
     })
 }
 

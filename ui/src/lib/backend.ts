@@ -144,6 +144,8 @@ export interface Application {
   closed_reason: string | null;
   created_at: string;
   updated_at: string;
+  /** A hire's contract end (YYYY-MM-DD), from which the country's retention period runs. */
+  contract_end: string | null;
 }
 
 export interface BoardCard {
