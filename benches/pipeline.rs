@@ -100,16 +100,50 @@ fn main() {
             |r| r.get(0),
         )
         .unwrap();
+    // As the app asks for it (BOARD_PAGE in ui/src/lib/backend.ts): every column's count
+    // and its first 25 cards; then the next 25 of the largest column (scrolled down); then
+    // the whole board at once (the CLI).
+    const PAGE: usize = 25;
     let mut times = Vec::new();
-    let mut cards = 0;
+    let (mut cards, mut applications, mut largest) = (0, 0, None);
     for _ in 0..50 {
         let started = Instant::now();
-        let board = store.board(&big_job).unwrap();
+        let board = store.board(&big_job, None, 0, PAGE).unwrap();
         times.push(started.elapsed());
-        cards = board.columns.iter().map(|(_, c)| c.len()).sum();
+        cards = board.columns.iter().map(|c| c.cards.len()).sum();
+        applications = board.columns.iter().map(|c| c.total).sum();
+        largest = board.columns.iter().max_by_key(|c| c.total).map(|c| c.stage);
     }
     println!(
-        "board of a job with {cards} applications: p50 {:.2} ms, p95 {:.2} ms",
+        "board of a job with {applications} applications, {cards} cards sent: p50 {:.2} ms, p95 {:.2} ms",
+        pct(times.clone(), 0.5),
+        pct(times, 0.95)
+    );
+    let largest = largest.unwrap();
+    let mut times = Vec::new();
+    for i in 0..50 {
+        let started = Instant::now();
+        let offset = PAGE * (1 + i % 10);
+        let column = store.board(&big_job, Some(largest), offset, PAGE).unwrap();
+        times.push(started.elapsed());
+        let column = &column.columns[0];
+        assert_eq!(column.cards.len() as u64, column.total.saturating_sub(offset as u64).min(PAGE as u64));
+    }
+    println!(
+        "next {PAGE} cards of its column {largest} (offsets {PAGE} to {}): p50 {:.2} ms, p95 {:.2} ms",
+        PAGE * 10,
+        pct(times.clone(), 0.5),
+        pct(times, 0.95)
+    );
+    let mut times = Vec::new();
+    for _ in 0..10 {
+        let started = Instant::now();
+        let board = store.board(&big_job, None, 0, usize::MAX).unwrap();
+        times.push(started.elapsed());
+        assert_eq!(board.columns.iter().map(|c| c.cards.len() as u64).sum::<u64>(), applications);
+    }
+    println!(
+        "the whole board, every card ({applications}): p50 {:.2} ms, p95 {:.2} ms",
         pct(times.clone(), 0.5),
         pct(times, 0.95)
     );

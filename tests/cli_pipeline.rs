@@ -78,8 +78,9 @@ fn a_recruitment_from_job_to_hire_through_the_cli() {
     assert!(kinds.contains(&"stage_change") && kinds.contains(&"document") && kinds.contains(&"feedback"), "{kinds:?}");
 
     let board = c.ok(&["job", "show", &job_id]);
-    let hired = board["columns"].as_array().unwrap().iter().find(|c| c[0] == "hired").unwrap();
-    assert_eq!(hired[1].as_array().unwrap().len(), 1);
+    let hired = board["columns"].as_array().unwrap().iter().find(|c| c["stage"] == "hired").unwrap();
+    assert_eq!(hired["total"], 1);
+    assert_eq!(hired["cards"].as_array().unwrap().len(), 1);
     assert_eq!(c.ok(&["job", "list"])[0]["title"], "Backend developer");
     c.ok(&["job", "close", &job_id]);
     assert_eq!(c.ok(&["job", "list", "--status", "closed"]).as_array().unwrap().len(), 1);

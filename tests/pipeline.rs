@@ -109,10 +109,89 @@ fn applications_move_through_stages_and_every_move_is_dated_in_the_timeline() {
     assert!(stages[3].1.contains("interview → rejected (Another profile was closer)"), "{stages:?}");
     assert!(profile.timeline.windows(2).all(|w| w[0].at <= w[1].at), "timeline out of order");
 
-    let board = s.board(&job).unwrap();
-    let rejected_col = board.columns.iter().find(|(st, _)| *st == Stage::Rejected).unwrap();
-    assert_eq!(rejected_col.1.len(), 1);
+    let board = s.board(&job, None, 0, 50).unwrap();
+    let rejected_col = board.columns.iter().find(|c| c.stage == Stage::Rejected).unwrap();
+    assert_eq!((rejected_col.total, rejected_col.cards.len()), (1, 1));
     assert_eq!(board.job.open_applications, 0);
+}
+
+/// The uuids of a board column's cards, top first.
+fn cards_of(board: &vivier::pipeline::Board, stage: Stage) -> Vec<String> {
+    let column = board.columns.iter().find(|c| c.stage == stage).unwrap();
+    column.cards.iter().map(|c| c.application_uuid.clone()).collect()
+}
+
+#[test]
+fn a_board_sends_every_columns_count_but_only_a_window_of_its_most_recently_updated_cards() {
+    let t = TempDataDir::with_passphrase();
+    let mut s = t.open().unwrap();
+    let other = job(&mut s, "Warehouse operator");
+    let job = job(&mut s, "Support technician");
+    // Twelve applications, one a day from March 2nd; then the first three are screened.
+    let mut apps = Vec::new();
+    for i in 0..12 {
+        let c = s.add_candidate(&at(1), person(&format!("Person {i:02}"), &format!("p{i}@example.org"), None)).unwrap();
+        apps.push(s.apply(&at(2 + i), &c.uuid, &job).unwrap().uuid);
+        if i == 0 {
+            s.apply(&at(2), &c.uuid, &other).unwrap();
+        }
+    }
+    for (day, app) in [20, 21, 22].into_iter().zip(&apps[..3]) {
+        s.move_stage(&at(day), app, Stage::Screening, None).unwrap();
+    }
+    let ids = |ix: &[usize]| ix.iter().map(|i| apps[*i].clone()).collect::<Vec<_>>();
+
+    let board = s.board(&job, None, 0, 4).unwrap();
+    assert_eq!(board.columns.iter().map(|c| c.stage).collect::<Vec<_>>(), Stage::ALL.to_vec());
+    let totals: Vec<u64> = board.columns.iter().map(|c| c.total).collect();
+    assert_eq!(totals, [9, 3, 0, 0, 0, 0, 0], "the other job's application is not counted");
+    assert!(board.columns.iter().all(|c| c.offset == 0));
+    // Most recently updated first: the last to apply, the last screened.
+    assert_eq!(cards_of(&board, Stage::New), ids(&[11, 10, 9, 8]));
+    assert_eq!(cards_of(&board, Stage::Screening), ids(&[2, 1, 0]));
+
+    // One column from an offset: only that column, its count, the next window.
+    let more = s.board(&job, Some(Stage::New), 4, 4).unwrap();
+    assert_eq!(more.columns.len(), 1);
+    assert_eq!((more.columns[0].stage, more.columns[0].total, more.columns[0].offset), (Stage::New, 9, 4));
+    assert_eq!(cards_of(&more, Stage::New), ids(&[7, 6, 5, 4]));
+    assert_eq!(cards_of(&s.board(&job, Some(Stage::New), 8, 4).unwrap(), Stage::New), ids(&[3]));
+    // Past the end, and a window of nothing: no cards, the count still right.
+    for (offset, limit) in [(20, 4), (0, 0)] {
+        let past = s.board(&job, Some(Stage::New), offset, limit).unwrap();
+        assert_eq!((past.columns[0].total, past.columns[0].cards.len()), (9, 0), "{offset} {limit}");
+    }
+    let empty = s.board(&job, Some(Stage::Offer), 0, 4).unwrap();
+    assert_eq!((empty.columns[0].total, empty.columns[0].cards.len()), (0, 0));
+    // The whole board at once, as the command line asks for it.
+    let all = s.board(&job, None, 0, usize::MAX).unwrap();
+    assert_eq!(all.columns.iter().map(|c| c.cards.len()).sum::<usize>(), 12);
+
+    // A card moved is counted in its new column, at its top.
+    s.move_stage(&at(23), &apps[11], Stage::Screening, None).unwrap();
+    let board = s.board(&job, None, 0, 2).unwrap();
+    assert_eq!(board.columns.iter().map(|c| c.total).take(2).collect::<Vec<_>>(), [8, 4]);
+    assert_eq!(cards_of(&board, Stage::Screening), ids(&[11, 2]));
+    assert_eq!(cards_of(&board, Stage::New), ids(&[10, 9]));
+}
+
+#[test]
+fn paging_a_board_column_shows_each_card_once_even_when_updated_at_the_same_instant() {
+    let t = TempDataDir::with_passphrase();
+    let mut s = t.open().unwrap();
+    let job = job(&mut s, "Night nurse");
+    let mut applied = Vec::new();
+    for i in 0..7 {
+        let c = s.add_candidate(&at(1), person(&format!("Nurse {i}"), &format!("n{i}@example.org"), None)).unwrap();
+        applied.push(s.apply(&at(2), &c.uuid, &job).unwrap().uuid);
+    }
+    let mut seen = Vec::new();
+    for offset in (0..8).step_by(2) {
+        seen.extend(cards_of(&s.board(&job, Some(Stage::New), offset, 2).unwrap(), Stage::New));
+    }
+    // Same instant: the latest application first, every one exactly once.
+    applied.reverse();
+    assert_eq!(seen, applied);
 }
 
 #[test]

@@ -43,9 +43,17 @@ pub async fn set_job_status(state: State<'_, AppState>, job: String, status: Job
     state.with_store(|store| Ok(store.set_job_status(&stamp(), &job, status)?))
 }
 
+/// A window of a job's board: every column's count and `limit` cards from `offset` of
+/// each column, or of `stage`'s only (to load more of one column).
 #[tauri::command]
-pub async fn job_board(state: State<'_, AppState>, job: String) -> CommandResult<Board> {
-    state.with_store(|store| Ok(store.board(&job)?))
+pub async fn job_board(
+    state: State<'_, AppState>,
+    job: String,
+    stage: Option<Stage>,
+    offset: usize,
+    limit: usize,
+) -> CommandResult<Board> {
+    state.with_store(|store| Ok(store.board(&job, stage, offset, limit)?))
 }
 
 #[derive(Debug, Serialize)]

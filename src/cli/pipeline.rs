@@ -279,12 +279,13 @@ pub fn job(store: &mut Store, cmd: &JobCommand, json: bool) -> Result<(), Failur
             });
         }
         JobCommand::Show { job } => {
-            let board = store.board(job)?;
+            // The whole board: a script wants every application, not a screenful.
+            let board = store.board(job, None, 0, usize::MAX)?;
             out(json, json!(board), |w| {
                 let _ = writeln!(w, "{} — {} ({})", board.job.uuid, board.job.title, board.job.status.as_str());
-                for (stage, cards) in &board.columns {
-                    let _ = writeln!(w, "  {stage} ({})", cards.len());
-                    for c in cards {
+                for column in &board.columns {
+                    let _ = writeln!(w, "  {} ({})", column.stage, column.total);
+                    for c in &column.cards {
                         let _ = writeln!(w, "    {}  {}", &c.application_uuid[..8], c.candidate_name);
                     }
                 }

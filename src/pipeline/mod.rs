@@ -437,11 +437,25 @@ pub struct BoardCard {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A job's board: its cards by stage, in the order of [`Stage::ALL`].
+/// One column of a job's board: how many of the job's applications are at its stage, and
+/// a window of their cards, most recently updated first (ties: latest application first).
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardColumn {
+    pub stage: Stage,
+    /// Every application of the job at this stage, shown or not.
+    pub total: u64,
+    /// The position of the first of `cards` in the column (0 for its top).
+    pub offset: u64,
+    pub cards: Vec<BoardCard>,
+}
+
+/// A job's board: its columns in the order of [`Stage::ALL`] (or the one column asked
+/// for), each with its count and a window of its cards, so that a board of thousands of
+/// applications is sent and drawn a page at a time.
 #[derive(Debug, Clone, Serialize)]
 pub struct Board {
     pub job: Job,
-    pub columns: Vec<(Stage, Vec<BoardCard>)>,
+    pub columns: Vec<BoardColumn>,
 }
 
 fn required(field: &'static str, value: &str) -> Result<String, PipelineError> {

@@ -10,8 +10,8 @@ use super::{Store, audit::append, flags};
 use crate::documents::{self, DocumentFormat, Extraction, Extractor};
 use crate::pipeline::search::{SearchFilter, SearchHit, fts_query, snippet};
 use crate::pipeline::{
-    Application, Board, BoardCard, Candidate, CandidateEdit, DocumentInfo, Job, JobStatus, Language, NewCandidate,
-    NewJob, NewNote, Note, PipelineError, Profile, Rating, Source, Stage, Stamp, TimelineEntry, contact,
+    Application, Board, BoardCard, BoardColumn, Candidate, CandidateEdit, DocumentInfo, Job, JobStatus, Language,
+    NewCandidate, NewJob, NewNote, Note, PipelineError, Profile, Rating, Source, Stage, Stamp, TimelineEntry, contact,
 };
 use crate::privacy::policy::{self, Span};
 
@@ -433,31 +433,57 @@ impl Store {
         applications_where(&self.conn, "a.candidate_id = ?1", cid)
     }
 
-    /// A job's board, by stage.
-    pub fn board(&self, job: &str) -> Result<Board> {
+    /// A job's board: for every column (or only `stage`'s), how many applications are at
+    /// that stage and the cards from `offset`, at most `limit` of them, most recently
+    /// updated first. One query: the counts and the positions come from window functions
+    /// over the job's applications, and only the cards sent are joined to their candidate.
+    pub fn board(&self, job: &str, stage: Option<Stage>, offset: usize, limit: usize) -> Result<Board> {
         let (jid, juuid) = resolve(&self.conn, "jobs", "job", job)?;
         let job = job_by_uuid(&self.conn, &juuid)?;
+        let stages: &[Stage] = match &stage {
+            Some(s) => std::slice::from_ref(s),
+            None => &Stage::ALL,
+        };
+        let mut columns: Vec<BoardColumn> = stages
+            .iter()
+            .map(|s| BoardColumn { stage: *s, total: 0, offset: offset as u64, cards: Vec::new() })
+            .collect();
+        // Counts from the (job, stage) index alone; positions from one window over the
+        // job's applications; only the cards in the window are joined to their candidate.
+        // A column with no card in the window still comes back once, for its count.
+        let first = i64::try_from(offset).unwrap_or(i64::MAX);
+        let last = i64::try_from(offset.saturating_add(limit)).unwrap_or(i64::MAX);
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.uuid, c.uuid, c.full_name, a.stage, a.updated_at
-             FROM applications a JOIN candidates c ON c.id = a.candidate_id
-             WHERE a.job_id = ?1 ORDER BY a.updated_at DESC",
+            "WITH counts AS (
+                 SELECT stage, count(*) AS total FROM applications
+                 WHERE job_id = ?1 AND (?2 IS NULL OR stage = ?2) GROUP BY stage),
+             ranked AS (
+                 SELECT uuid, candidate_id, stage, updated_at,
+                        row_number() OVER (PARTITION BY stage ORDER BY updated_at DESC, id DESC) AS n
+                 FROM applications WHERE job_id = ?1 AND (?2 IS NULL OR stage = ?2)),
+             shown AS (SELECT * FROM ranked WHERE n > ?3 AND n <= ?4)
+             SELECT counts.stage, counts.total, shown.uuid, c.uuid, c.full_name, shown.updated_at
+             FROM counts LEFT JOIN shown ON shown.stage = counts.stage
+             LEFT JOIN candidates c ON c.id = shown.candidate_id
+             ORDER BY shown.n",
         )?;
-        let mut columns: Vec<(Stage, Vec<BoardCard>)> = Stage::ALL.iter().map(|s| (*s, Vec::new())).collect();
-        let rows = stmt.query_map([jid], |r| {
+        let rows = stmt.query_map(params![jid, stage.map(|s| s.as_str()), first, last], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
             ))
         })?;
         for row in rows {
-            let (app, cand, name, stage, updated) = row?;
+            let (stage, total, app, cand, name, updated) = row?;
             let stage = Stage::parse(&stage)?;
-            let column = columns.iter_mut().find(|(s, _)| *s == stage).map(|(_, c)| c);
-            if let Some(column) = column {
-                column.push(BoardCard {
+            let Some(column) = columns.iter_mut().find(|c| c.stage == stage) else { continue };
+            column.total = u64::try_from(total).unwrap_or(0);
+            if let (Some(app), Some(cand), Some(name), Some(updated)) = (app, cand, name, updated) {
+                column.cards.push(BoardCard {
                     application_uuid: app,
                     candidate_uuid: cand,
                     candidate_name: name,

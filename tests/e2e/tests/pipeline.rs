@@ -1,7 +1,8 @@
 //! The daily recruitment workflow, end to end in the real app: open a job, add a candidate
 //! with a real PDF CV picked through the file input, see the card on the job's board, move
 //! it to interview, write a note, and find the candidate again by a word that only the CV
-//! contains (Ctrl+K). Then the CLI confirms it is all in the encrypted database.
+//! contains (Ctrl+K). Then the CLI confirms it is all in the encrypted database. And a
+//! board of hundreds: counted in full, drawn a page at a time, still moved by keyboard.
 
 mod harness;
 
@@ -285,4 +286,100 @@ async fn a_second_candidate_with_the_same_email_is_offered_as_the_existing_perso
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list.as_array().map(Vec::len), Some(1), "a second person was created: {list}");
+}
+
+/// A board column as drawn: its count, and its cards' applications, top first.
+async fn column(app: &App, stage: &str) -> (u64, Vec<String>) {
+    let drawn = app
+        .client
+        .execute(
+            "const column = document.querySelector(`[data-testid=\"board-column-${arguments[0]}\"]`);
+             const count = column.querySelector('[data-testid=\"board-column-count\"]').textContent.trim();
+             const cards = [...column.querySelectorAll('[data-testid=\"board-card\"]')];
+             return [count, cards.map((card) => card.dataset.application)];",
+            vec![serde_json::json!(stage)],
+        )
+        .await
+        .unwrap();
+    let count = drawn[0].as_str().and_then(|c| c.parse().ok()).expect("a count in the column header");
+    let cards = drawn[1].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect();
+    (count, cards)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_large_board_counts_every_card_but_draws_them_a_page_at_a_time() {
+    const PAGE: usize = 25;
+    // One job with 300 applications (about 60 a column), made by the CLI beforehand.
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    let seed = ["dev", "seed", "--candidates", "300", "--jobs", "1", "--big-board", "300", "--cv-bytes", "200"];
+    for args in [&["init"][..], &seed[..]] {
+        let out = vivier(&data_dir, args, &[]);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let out = vivier(&data_dir, &["job", "list", "--json"], &[]);
+    let jobs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = vivier(&data_dir, &["job", "show", jobs[0]["uuid"].as_str().unwrap(), "--json"], &[]);
+    let whole: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The engine's order of every column, in full (the CLI asks for the whole board).
+    let expected: Vec<(String, Vec<String>)> = whole["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let cards = c["cards"].as_array().unwrap().iter();
+            let cards = cards.map(|a| a["application_uuid"].as_str().unwrap().to_owned()).collect();
+            (c["stage"].as_str().unwrap().to_owned(), cards)
+        })
+        .collect();
+
+    let app = App::start(Launch { data_dir: Some(data_dir.clone()), ..Launch::default() }).await;
+    app.testid("app-frame").await;
+    app.click("nav-jobs").await;
+    app.click("job-row").await;
+    app.testid("board-card").await;
+    for (stage, cards) in &expected {
+        let (count, shown) = column(&app, stage).await;
+        assert_eq!(count, cards.len() as u64, "{stage}: the count is of every application");
+        assert_eq!(shown, cards[..cards.len().min(PAGE)], "{stage}: its first page, most recent first");
+    }
+
+    // The largest column: its next page from the keyboard (Enter on its button), then one
+    // more by scrolling the column to its end.
+    let (big, cards) = expected.iter().max_by_key(|(_, c)| c.len()).unwrap();
+    assert!(cards.len() > 2 * PAGE, "seeded too few: {}", cards.len());
+    let more = app.wait_css(&format!("[data-testid=\"board-column-{big}\"] [data-testid=\"board-column-more\"]")).await;
+    more.send_keys(&fantoccini::key::Key::Enter.to_string()).await.unwrap();
+    let shown =
+        eventually("the second page", || async { Some(column(&app, big).await.1).filter(|s| s.len() > PAGE) }).await;
+    assert_eq!(shown, cards[..2 * PAGE]);
+    app.client
+        .execute(
+            "const scroll = document.querySelector(`[data-testid=\"board-column-${arguments[0]}\"] .scroll`);
+             scroll.scrollTop = scroll.scrollHeight;",
+            vec![serde_json::json!(big)],
+        )
+        .await
+        .unwrap();
+    let third = cards.len().min(3 * PAGE);
+    let shown =
+        eventually("the third page", || async { Some(column(&app, big).await.1).filter(|s| s.len() >= third) }).await;
+    assert_eq!(shown, cards[..third]);
+
+    // A card moved with the arrow key goes on top of the next column, keeps the focus, and
+    // both counts follow.
+    let new = &expected.iter().find(|(s, _)| s == "new").unwrap().1;
+    let screening = &expected.iter().find(|(s, _)| s == "screening").unwrap().1;
+    let card = card_in(&app, "new", &new[0]).await.expect("the top card of New");
+    card.send_keys(&fantoccini::key::Key::Right.to_string()).await.unwrap();
+    eventually("the card in Screening", || card_in(&app, "screening", &new[0])).await;
+    let (count, shown) = column(&app, "new").await;
+    assert_eq!((count, shown.len()), (new.len() as u64 - 1, PAGE.min(new.len()) - 1));
+    assert!(!shown.contains(&new[0]));
+    let (count, shown) = column(&app, "screening").await;
+    assert_eq!((count, &shown[0]), (screening.len() as u64 + 1, &new[0]));
+    let focused = app.client.execute("return document.activeElement?.dataset?.application ?? null", vec![]).await;
+    assert_eq!(focused.unwrap(), serde_json::json!(new[0]), "the moved card keeps the focus");
+    app.stop().await;
+    drop(tmp);
 }

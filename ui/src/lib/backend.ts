@@ -160,10 +160,22 @@ export interface BoardCard {
   updated_at: string;
 }
 
+/** A column of a board: how many applications are at its stage, and a window of their
+ * cards (most recently updated first) starting at `offset`. */
+export interface BoardColumn {
+  stage: Stage;
+  total: number;
+  offset: number;
+  cards: BoardCard[];
+}
+
 export interface Board {
   job: Job;
-  columns: [Stage, BoardCard[]][];
+  columns: BoardColumn[];
 }
+
+/** Cards asked for at a time, per board column. */
+export const BOARD_PAGE = 25;
 
 export interface Rating {
   criterion: string;
@@ -242,7 +254,12 @@ export interface SearchFilter {
 export const listJobs = (status: JobStatus | null = null) => call<Job[]>('list_jobs', { status });
 export const addJob = (job: NewJob) => call<Job>('add_job', { job });
 export const setJobStatus = (job: string, status: JobStatus) => call<Job>('set_job_status', { job, status });
-export const jobBoard = (job: string) => call<Board>('job_board', { job });
+/** A job's board: every column's count and its first `limit` cards. */
+export const jobBoard = (job: string, limit = BOARD_PAGE) =>
+  call<Board>('job_board', { job, stage: null, offset: 0, limit });
+/** More of one column of a job's board: its count and `limit` cards from `offset`. */
+export const boardColumn = async (job: string, stage: Stage, offset: number, limit = BOARD_PAGE) =>
+  (await call<Board>('job_board', { job, stage, offset, limit })).columns[0];
 export const listCandidates = (limit: number, offset: number) =>
   call<{ candidates: Candidate[]; total: number }>('list_candidates', { limit, offset });
 export const addCandidate = (candidate: CandidateForm) => call<Candidate>('add_candidate', { candidate });
