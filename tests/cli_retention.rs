@@ -112,6 +112,9 @@ fn object_renew_hold_release_and_purge() {
     assert_eq!(done["purged"][0]["rule"], "objection");
     assert_eq!(done["cleanup"]["wal_truncated"], true);
     assert_eq!(c.ok(&["candidate", "list"]).as_array().unwrap().len(), 1);
+    let doctor = c.ok(&["doctor"]);
+    assert_eq!((&doctor["retention"]["overdue"], &doctor["retention"]["held"]), (&Value::from(0), &Value::from(0)));
+    assert!(!doctor["retention"]["last_purge"].is_null());
     // The audit chain holds the purge, UUID only.
     let audit = c.ok(&["audit", "list", "--candidate", &busy]);
     assert_eq!(audit[0]["action"], "purge");

@@ -227,6 +227,21 @@ fn a_legal_hold_suspends_the_purge_is_listed_and_ends() {
 }
 
 #[test]
+fn health_tells_who_is_overdue_and_when_the_last_purge_ran() {
+    let d = TempDataDir::with_passphrase();
+    let mut s = d.open().unwrap();
+    let a = person(&mut s, t(2020, 1, 1), "Al Due", "al@example.org");
+    let b = person(&mut s, t(2020, 1, 1), "Bea Held", "bea@example.org");
+    person(&mut s, t(2023, 1, 1), "Cy Fresh", "cy@example.org");
+    s.place_hold(&hr(t(2021, 1, 1)), &b, "Audit", None).unwrap();
+    let h = s.retention_health(t(2023, 6, 1)).unwrap();
+    assert_eq!((h.last_purge, h.overdue, h.held, h.incremental_vacuum), (None, 1, 1, true));
+    assert_eq!(purged(&mut s, t(2023, 6, 1)), vec![a]);
+    let h = s.retention_health(t(2023, 6, 2)).unwrap();
+    assert_eq!((h.last_purge, h.overdue, h.held, h.free_pages), (Some(t(2023, 6, 1)), 0, 1, 0));
+}
+
+#[test]
 fn upcoming_lists_who_goes_within_the_days_soonest_first() {
     let d = TempDataDir::with_passphrase();
     let mut s = d.open().unwrap();

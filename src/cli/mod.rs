@@ -373,6 +373,7 @@ struct DoctorReport {
     cipher: vivier::store::CipherReport,
     integrity: Vec<String>,
     cipher_integrity: Vec<String>,
+    retention: vivier::store::retention::RetentionHealth,
     healthy: bool,
 }
 
@@ -383,6 +384,7 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
     let store = dir.open(Unlock { keyring: keyring.as_ref(), passphrase: passphrase.as_ref() })?;
     let cipher = store.cipher_report().map_err(DataDirError::from)?;
     let health = store.health();
+    let retention = store.retention_health(chrono::Utc::now()).map_err(Failure::from)?;
     let report = DoctorReport {
         data_dir: dir.root().to_owned(),
         database: dir.db_path(),
@@ -397,6 +399,7 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
         cipher,
         integrity: health.integrity,
         cipher_integrity: health.cipher_integrity,
+        retention,
     };
     if json {
         println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
@@ -438,6 +441,25 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
             "cipher integrity {}",
             if report.cipher_integrity.is_empty() { "ok".to_owned() } else { report.cipher_integrity.join("; ") }
         );
+        let r = &report.retention;
+        let _ = writeln!(
+            out,
+            "retention        last purge {}; {} overdue, {} held past their date; {} free pages{}",
+            r.last_purge
+                .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or("never".into()),
+            r.overdue,
+            r.held,
+            r.free_pages,
+            if r.incremental_vacuum { "" } else { " (the next purge rebuilds the file once to reclaim them)" }
+        );
+        if r.overdue > 0 {
+            let _ = writeln!(
+                out,
+                "                 run `vivier purge` (or open the app); where the app is rarely opened, \
+                 `vivier purge --install-timer`"
+            );
+        }
         let _ = writeln!(out, "{}", if report.healthy { "healthy" } else { "DAMAGED: restore from a backup" });
     }
     if report.healthy {

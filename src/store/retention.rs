@@ -155,6 +155,20 @@ pub struct RequestOutcome {
     pub status: Option<RetentionStatus>,
 }
 
+/// Whether purges keep up, for `vivier doctor`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RetentionHealth {
+    pub last_purge: Option<DateTime<Utc>>,
+    /// Due now and not held, yet still here: no purge has run since they became due.
+    pub overdue: usize,
+    /// Due now but kept by a legal hold.
+    pub held: usize,
+    /// Free pages in the file (handed back by the next clean-up).
+    pub free_pages: i64,
+    /// Whether freed pages can be handed back without rebuilding the file.
+    pub incremental_vacuum: bool,
+}
+
 /// The policy's settings as stored.
 #[derive(Debug, Clone, Serialize)]
 pub struct RetentionSettings {
@@ -827,6 +841,31 @@ impl Store {
         tx.commit()?;
         let cleanup = if purged.is_empty() { None } else { Some(self.clean_up(bulk)?) };
         Ok(PurgeReport { as_of, dry_run, purged, held, cleanup })
+    }
+
+    /// Whether purges keep up: when the last one ran, who is overdue, how the file reclaims.
+    pub fn retention_health(&self, now: DateTime<Utc>) -> Result<RetentionHealth> {
+        let settings = settings_of(&self.conn)?;
+        let cutoff = pool_cutoff(&settings, now);
+        let (mut overdue, mut held) = (0, 0);
+        for (_, _, _, facts) in gather(&self.conn, None, Some(&cutoff))? {
+            let d = decide(&facts, &settings, now);
+            if d.purge_now(now) {
+                overdue += 1;
+            } else if d.held && d.due.is_some_and(|due| due <= now) {
+                held += 1;
+            }
+        }
+        let last: Option<String> = self.conn.query_row("SELECT max(purged_at) FROM purge_log", [], |r| r.get(0))?;
+        let free_pages = self.conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
+        let auto_vacuum: i64 = self.conn.query_row("PRAGMA auto_vacuum", [], |r| r.get(0))?;
+        Ok(RetentionHealth {
+            last_purge: opt_ts(last),
+            overdue,
+            held,
+            free_pages,
+            incremental_vacuum: auto_vacuum == 2,
+        })
     }
 
     /// The purge log, newest first.
