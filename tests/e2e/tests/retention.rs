@@ -264,7 +264,7 @@ async fn a_hire_cannot_be_erased_but_restricted_and_an_objection_waits_for_the_o
     click_centered(&app, "profile-erase").await;
     click_centered(&app, "confirm-yes").await;
     let refused = app.text_until("profile-erase-refused", |t| !t.trim().is_empty()).await;
-    assert!(refused.to_lowercase().contains("hired"), "the engine's reason: {refused:?}");
+    assert!(refused.to_lowercase().contains("hired"), "the legal reason: {refused:?}");
     assert!(!present(&app, "[data-testid=\"profile-purged\"]").await, "a hire was purged");
     click_centered(&app, "profile-restrict").await;
     app.testid("profile-restricted").await;

@@ -360,6 +360,8 @@ const en = {
   prof_ret_erase_yes: 'Erase everything now',
   prof_ret_erase_held: 'Erasure recorded, but a legal hold stands: their data goes once the hold is released.',
   prof_ret_restrict: 'Restrict use',
+  prof_ret_hired_refused:
+    'This candidate was hired: the law keeps their file for the contract and then the retention period of the country of hire, so it cannot be erased now. You can restrict its use instead: it is kept, but out of search.',
   prof_ret_restricted: 'Use restricted: kept, but out of search.',
   prof_ret_hold: 'Place legal hold',
   prof_ret_hold_intro:
@@ -743,6 +745,8 @@ const fr: Strings = {
   prof_ret_erase_yes: 'Tout effacer maintenant',
   prof_ret_erase_held: 'Effacement enregistré, mais un gel légal est posé : ses données partent dès sa levée.',
   prof_ret_restrict: 'Limiter l’usage',
+  prof_ret_hired_refused:
+    'Cette personne a été embauchée : la loi impose de garder son dossier pendant le contrat puis la durée de conservation du pays d’embauche, il ne peut donc pas être effacé maintenant. Vous pouvez en limiter l’usage : il est conservé, mais exclu de la recherche.',
   prof_ret_restricted: 'Usage limité : conservé, mais exclu de la recherche.',
   prof_ret_hold: 'Placer un gel légal',
   prof_ret_hold_intro:
