@@ -314,7 +314,7 @@ fn the_real_secret_service_keeps_the_key() {
     assert_eq!(json_of(&out)["key_source"], "keyring");
 }
 
-/// A real full disk: a 700 KB tmpfs in a private mount namespace (needs root, as CI has;
+/// A real full disk: a 1.2 MB tmpfs in a private mount namespace (needs root, as CI has;
 /// skipped with a notice otherwise). Candidates with documents are added until the disk is
 /// full: the failing command exits 15 with `disk_full`, and the database stays healthy with
 /// exactly what was reported as stored (no candidate without its row, no half document).
@@ -331,7 +331,7 @@ fn a_full_disk_is_a_clear_error_and_nothing_is_half_written() {
     std::fs::write(&doc, "Zanzibarite specialist. ".repeat(2500)).unwrap();
     let script = r#"
         set -u
-        mount -t tmpfs -o size=700k tmpfs "$MNT" || exit 99
+        mount -t tmpfs -o size=1200k tmpfs "$MNT" || exit 99
         D="$MNT/data"
         "$VIVIER" --data-dir "$D" init --passphrase > /dev/null || exit 98
         i=0; docs=0

@@ -330,7 +330,7 @@ fn a_new_database_reclaims_free_pages_incrementally() {
     let size = std::fs::metadata(d.dir.db_path()).unwrap().len();
     let report = s.purge(&hr(t(2023, 1, 1)), t(2023, 1, 1), false).unwrap();
     let cleanup = report.cleanup.unwrap();
-    assert!(!cleanup.index_optimised && cleanup.wal_truncated && !cleanup.vacuumed);
+    assert!(cleanup.index_optimised && cleanup.wal_truncated && !cleanup.vacuumed);
     assert!(cleanup.pages_reclaimed > 100, "{cleanup:?}");
     let free: i64 = s.connection().query_row("PRAGMA freelist_count", [], |r| r.get(0)).unwrap();
     assert_eq!(free, 0);
@@ -378,8 +378,7 @@ fn a_purge_leaves_no_canary_in_the_decrypted_pages_wal_or_index() {
     canary_purge(0);
 }
 
-/// The same with enough other people purged at once for the bulk path (tombstones in the
-/// index, then a merge).
+/// The same with 70 other people purged at once, by the scheduled purge rather than a request.
 #[test]
 fn a_bulk_purge_leaves_no_canary_either() {
     canary_purge(70);
@@ -493,7 +492,7 @@ fn canary_purge(others: usize) {
     let counts = if others == 0 {
         s.confirm_erasure(&hr(t(2025, 2, 1)), &c).unwrap().purged.unwrap().counts
     } else {
-        // Everybody is past the pool period: one bulk purge takes them all.
+        // Everybody is past the pool period: one purge takes them all.
         let report = s.purge(&hr(t(2027, 6, 1)), t(2027, 6, 1), false).unwrap();
         assert_eq!(report.purged.len(), others + 1);
         assert!(report.cleanup.as_ref().unwrap().index_optimised);

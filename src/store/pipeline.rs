@@ -738,17 +738,14 @@ impl Store {
             }
             window *= 8;
         }
-        // Snippets only for what is shown, built from the passage as it was indexed (the
-        // FTS5 content table holds the indexed text: flagged passages already blanked).
-        // FTS5's own snippet() with a rowid constraint walks the whole doclist: ~4 ms each.
-        let mut content = self.conn.prepare_cached("SELECT c0 FROM search_index_content WHERE id = ?1")?;
+        // Snippets only for what is shown, cut from the passage's source row (the index is
+        // contentless). FTS5's own snippet() would need the content, and with a rowid
+        // constraint it walked the whole doclist: ~4 ms each.
         let mut hits = Vec::with_capacity(found.len());
         for (rowid, mut hit) in found {
-            let body: Option<String> = content.query_row([rowid], |r| r.get(0)).optional()?;
-            hit.snippet = body.map(|b| snippet(&b, text, 14)).unwrap_or_default();
+            hit.snippet = passage(&self.conn, rowid)?.map(|b| snippet(&b, text, 14)).unwrap_or_default();
             hits.push(hit);
         }
-        drop(content);
         // Audited as a search, without the query (it may name someone).
         self.write(|tx| append(tx, stamp, "search", None, Some(&format!("{} results", hits.len()))))?;
         Ok(hits)
@@ -869,9 +866,36 @@ fn find_duplicate(
     Ok(None)
 }
 
-/// (Re)indexes a candidate's profile passage: name, emails and phone.
-fn index_profile(tx: &rusqlite::Connection, cid: i64) -> Result<()> {
-    let c = candidate_by_id(tx, cid)?;
+/// The text of an indexed passage, from its source row, as a preview may show it: a
+/// document's refused passages masked. None when the source is gone.
+fn passage(conn: &rusqlite::Connection, entry: i64) -> Result<Option<String>> {
+    let Some((cid, field, reference)): Option<(i64, String, String)> = conn
+        .prepare_cached("SELECT candidate_id, field, ref FROM search_entries WHERE id = ?1")?
+        .query_row([entry], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let text = |sql: &str| -> Result<Option<String>> {
+        Ok(conn.prepare_cached(sql)?.query_row([&reference], |r| r.get::<_, Option<String>>(0)).optional()?.flatten())
+    };
+    Ok(match field.as_str() {
+        "profile" => Some(profile_passage(&candidate_by_id(conn, cid)?)),
+        "note" => text("SELECT body FROM notes WHERE uuid = ?1")?,
+        "message" => text("SELECT body_text FROM messages WHERE uuid = ?1")?,
+        _ => text("SELECT text FROM documents WHERE uuid = ?1")?.map(|t| {
+            let spans: Vec<Span> = flags::spans(conn, "document", &reference, "refused")
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(_, s)| s)
+                .collect();
+            policy::mask(&t, &spans, MASK)
+        }),
+    })
+}
+
+/// What a candidate's profile passage holds: name, emails and phone.
+fn profile_passage(c: &Candidate) -> String {
     let mut body = c.full_name.clone();
     for e in &c.emails {
         body.push(' ');
@@ -881,10 +905,15 @@ fn index_profile(tx: &rusqlite::Connection, cid: i64) -> Result<()> {
         body.push(' ');
         body.push_str(p);
     }
-    index_text(tx, cid, "profile", &c.uuid, &body)
+    body
 }
 
-/// Puts one passage in the search index, replacing any earlier one for the same source.
+/// (Re)indexes a candidate's profile passage: name, emails and phone.
+fn index_profile(tx: &rusqlite::Connection, cid: i64) -> Result<()> {
+    let c = candidate_by_id(tx, cid)?;
+    index_text(tx, cid, "profile", &c.uuid, &profile_passage(&c))
+}
+
 fn index_text(tx: &rusqlite::Connection, cid: i64, field: &str, reference: &str, body: &str) -> Result<()> {
     tx.execute("DELETE FROM search_entries WHERE field = ?1 AND ref = ?2", params![field, reference])?;
     tx.execute(

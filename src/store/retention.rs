@@ -8,9 +8,9 @@
 //! with their extracted text, notes and ratings, messages with their raw source, flagged
 //! spans, holds, search-index entries), and writes only the purge log (UUID, date, rule,
 //! counts), the erasure ledger (UUID, date) and a UUID-only audit entry. It then leaves no
-//! residue: `secure_delete` zeroes freed cells and pages, the FTS5 index runs with
-//! `secure-delete` (a bulk purge merges the index instead), the WAL is checkpointed and truncated, and free pages
-//! are given back to the file system.
+//! residue: `secure_delete` zeroes freed cells and pages, the contentless FTS5 index is
+//! merged (which drops the deleted rows' terms), the WAL is checkpointed and truncated, and
+//! free pages are given back to the file system.
 
 use std::collections::HashMap;
 
@@ -28,10 +28,6 @@ use crate::privacy::retention::{
 };
 
 type Result<T> = std::result::Result<T, PipelineError>;
-
-/// From this many people in one purge, the index is cleaned by a merge after the deletions
-/// rather than row by row during them.
-const BULK_PURGE: usize = 64;
 
 /// The setting that holds the pool period in months.
 const POOL_SETTING: &str = "retention.pool_months";
@@ -111,7 +107,7 @@ pub struct Purged {
 /// What the clean-up after a purge did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Cleanup {
-    /// The index was merged (bulk purges; smaller ones delete from it in place).
+    /// The search index was merged, dropping the deleted rows' terms.
     pub index_optimised: bool,
     /// False when another connection kept a read open: the next run finishes it.
     pub wal_truncated: bool,
@@ -492,25 +488,11 @@ fn delete_staged(tx: &rusqlite::Connection) -> Result<()> {
 
 /// Removes `due` candidates (row id, UUID, decision) in the caller's transaction and records
 /// what stays: purge log, erasure ledger, a UUID-only audit entry each.
-fn purge_rows(
-    tx: &rusqlite::Connection,
-    stamp: &Stamp,
-    due: &[(i64, String, Decision)],
-) -> Result<(Vec<Purged>, bool)> {
+fn purge_rows(tx: &rusqlite::Connection, stamp: &Stamp, due: &[(i64, String, Decision)]) -> Result<Vec<Purged>> {
     let ids: Vec<i64> = due.iter().map(|(id, _, _)| *id).collect();
     stage_ids(tx, &ids)?;
     let mut counts = count_staged(tx)?;
-    // A few people: FTS5's secure-delete takes their passages out of the index in place.
-    // Many: that costs a page rewrite per word and person (minutes for 20,000 CVs), so the
-    // index takes cheap tombstones instead and the clean-up merges them away (`optimize`).
-    let bulk = due.len() >= BULK_PURGE;
-    if bulk {
-        tx.execute("INSERT INTO search_index (search_index, rank) VALUES ('secure-delete', 0)", [])?;
-    }
     delete_staged(tx)?;
-    if bulk {
-        tx.execute("INSERT INTO search_index (search_index, rank) VALUES ('secure-delete', 1)", [])?;
-    }
     let at = ts(stamp.at);
     let mut log =
         tx.prepare_cached("INSERT INTO purge_log (candidate_uuid, purged_at, rule, counts) VALUES (?1, ?2, ?3, ?4)")?;
@@ -526,7 +508,7 @@ fn purge_rows(
         append(tx, stamp, "purge", Some(uuid), Some(&format!("rule {}", rule.as_str())))?;
         out.push(Purged { candidate_uuid: uuid.clone(), rule, due: decision.due.unwrap_or(stamp.at), counts });
     }
-    Ok((out, bulk))
+    Ok(out)
 }
 
 impl Store {
@@ -725,14 +707,14 @@ impl Store {
                 .ok_or(PipelineError::NotFound { what: "candidate", id: uuid.clone() })?;
             let decision = decide(&facts, &settings, stamp.at);
             if decision.purge_now(stamp.at) {
-                let purged = purge_rows(tx, stamp, &[(cid, uuid.clone(), decision)])?.0.pop();
+                let purged = purge_rows(tx, stamp, &[(cid, uuid.clone(), decision)])?.pop();
                 return Ok(RequestOutcome { candidate_uuid: uuid, purged, status: None });
             }
             Ok(RequestOutcome { candidate_uuid: uuid, purged: None, status: Some(status_of(tx, cid, stamp.at)?) })
         })
         .and_then(|outcome| {
             if outcome.purged.is_some() {
-                self.clean_up(false)?;
+                self.clean_up()?;
             }
             Ok(outcome)
         })
@@ -837,9 +819,9 @@ impl Store {
                 .collect();
             return Ok(PurgeReport { as_of, dry_run, purged, held, cleanup: None });
         }
-        let (purged, bulk) = purge_rows(&tx, stamp, &due)?;
+        let purged = purge_rows(&tx, stamp, &due)?;
         tx.commit()?;
-        let cleanup = if purged.is_empty() { None } else { Some(self.clean_up(bulk)?) };
+        let cleanup = if purged.is_empty() { None } else { Some(self.clean_up()?) };
         Ok(PurgeReport { as_of, dry_run, purged, held, cleanup })
     }
 
@@ -892,19 +874,17 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Leaves no residue of what was deleted: after a bulk purge the search index merged into
-    /// one segment (its tombstoned entries gone; a small purge removed them in place), the
-    /// WAL written back and truncated, free pages handed back to the file system.
-    /// `secure_delete` has zeroed freed cells and pages already.
-    fn clean_up(&mut self, merge_index: bool) -> Result<Cleanup> {
+    /// Leaves no residue of what was deleted: the search index merged (the contentless
+    /// index only marks deleted rows; the merge drops their terms), the WAL written back and
+    /// truncated, free pages handed back to the file system. `secure_delete` has zeroed
+    /// freed cells and pages already.
+    fn clean_up(&mut self) -> Result<Cleanup> {
         let ms = |t: std::time::Instant| t.elapsed().as_millis() as u64;
         let mut done = Cleanup::default();
-        if merge_index {
-            let t = std::time::Instant::now();
-            self.conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')", [])?;
-            done.index_optimised = true;
-            done.index_ms = ms(t);
-        }
+        let t = std::time::Instant::now();
+        self.conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')", [])?;
+        done.index_optimised = true;
+        done.index_ms = ms(t);
         let t = std::time::Instant::now();
         let auto_vacuum: i64 = self.conn.query_row("PRAGMA auto_vacuum", [], |r| r.get(0))?;
         let free_before: i64 = self.conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
