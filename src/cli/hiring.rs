@@ -12,8 +12,8 @@ use vivier::pipeline::hiring::{FieldKind, HiringDetails, format_iban, format_nir
 use vivier::store::Store;
 use vivier::store::hiring::HiringRecord;
 
-use super::Failure;
 use super::pipeline::stamp;
+use super::{Failure, out};
 
 #[derive(Debug, Subcommand)]
 pub enum HiringCommand {
@@ -71,15 +71,6 @@ pub enum FieldCommand {
         #[arg(long)]
         application: Option<String>,
     },
-}
-
-fn out(json: bool, value: serde_json::Value, human: impl FnOnce(&mut dyn Write)) {
-    let mut stdout = std::io::stdout().lock();
-    if json {
-        let _ = writeln!(stdout, "{}", serde_json::to_string_pretty(&value).unwrap_or_default());
-    } else {
-        human(&mut stdout);
-    }
 }
 
 fn print_record(w: &mut dyn Write, r: &HiringRecord) {

@@ -472,6 +472,26 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
     }
 }
 
+/// Prints `value` as pretty JSON with --json, else what `human` writes.
+fn out(json: bool, value: serde_json::Value, human: impl FnOnce(&mut dyn Write)) {
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        let _ = writeln!(stdout, "{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+    } else {
+        human(&mut stdout);
+    }
+}
+
+fn usage(message: String) -> Failure {
+    Failure { code: "usage", message }
+}
+
+/// A date given as YYYY-MM-DD.
+fn day(s: &str) -> Result<chrono::NaiveDate, Failure> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| usage(format!("\"{s}\" is not a date as YYYY-MM-DD")))
+}
+
 fn on_off(b: bool) -> &'static str {
     if b { "on" } else { "off" }
 }

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use serde_json::json;
 
@@ -17,7 +17,7 @@ use vivier::pipeline::{
 use vivier::store::Store;
 use vivier::store::pipeline::Upload;
 
-use super::Failure;
+use super::{Failure, day, out, usage};
 
 impl From<PipelineError> for Failure {
     fn from(e: PipelineError) -> Failure {
@@ -219,23 +219,8 @@ pub fn extractor() -> Extractor {
         .unwrap_or_else(|_| Extractor::new(PathBuf::from("vivier"), vec![vivier::documents::CHILD_ARG.into()]))
 }
 
-fn out(json: bool, value: serde_json::Value, human: impl FnOnce(&mut dyn Write)) {
-    let mut stdout = std::io::stdout().lock();
-    if json {
-        let _ = writeln!(stdout, "{}", serde_json::to_string_pretty(&value).unwrap_or_default());
-    } else {
-        human(&mut stdout);
-    }
-}
-
-fn usage(message: String) -> Failure {
-    Failure { code: "usage", message }
-}
-
 fn date(s: &str) -> Result<DateTime<Utc>, Failure> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
-        .map_err(|_| usage(format!("\"{s}\" is not a date as YYYY-MM-DD")))
+    Ok(day(s)?.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
 }
 
 pub fn job(store: &mut Store, cmd: &JobCommand, json: bool) -> Result<(), Failure> {

@@ -14,8 +14,8 @@ use serde_json::json;
 use vivier::store::Store;
 use vivier::store::retention::{HoldInfo, Purged, RequestOutcome, RetentionStatus};
 
-use super::Failure;
 use super::pipeline::stamp;
+use super::{Failure, day, out, usage};
 
 #[derive(Debug, Subcommand)]
 pub enum RetentionCommand {
@@ -84,23 +84,6 @@ pub struct PurgeArgs {
     /// Install a systemd user timer that runs the purge hourly (or print the cron line).
     #[arg(long, conflicts_with_all = ["as_of", "dry_run"])]
     pub install_timer: bool,
-}
-
-fn out(json: bool, value: serde_json::Value, human: impl FnOnce(&mut dyn Write)) {
-    let mut stdout = std::io::stdout().lock();
-    if json {
-        let _ = writeln!(stdout, "{}", serde_json::to_string_pretty(&value).unwrap_or_default());
-    } else {
-        human(&mut stdout);
-    }
-}
-
-fn usage(message: String) -> Failure {
-    Failure { code: "usage", message }
-}
-
-fn day(s: &str) -> Result<NaiveDate, Failure> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| usage(format!("\"{s}\" is not a date as YYYY-MM-DD")))
 }
 
 /// The first instant after the local day `d`, in UTC.
