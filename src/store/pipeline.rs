@@ -629,8 +629,7 @@ impl Store {
             let info = document_info(tx, &uuid)?;
             let text: Option<String> =
                 tx.query_row("SELECT text FROM documents WHERE id = ?1", [doc_id], |r| r.get(0))?;
-            let masked: Vec<Span> =
-                flags::spans(tx, "document", &uuid, "refused")?.into_iter().map(|(_, s)| s).collect();
+            let masked = refused_spans(tx, &uuid)?;
             let action = if reveal && !masked.is_empty() { "reveal" } else { "view" };
             append(tx, stamp, action, Some(&info.candidate_uuid), Some(&format!("document {uuid}")))?;
             let text = match (text, reveal) {
@@ -883,15 +882,16 @@ fn passage(conn: &rusqlite::Connection, entry: i64) -> Result<Option<String>> {
         "profile" => Some(profile_passage(&candidate_by_id(conn, cid)?)),
         "note" => text("SELECT body FROM notes WHERE uuid = ?1")?,
         "message" => text("SELECT body_text FROM messages WHERE uuid = ?1")?,
-        _ => text("SELECT text FROM documents WHERE uuid = ?1")?.map(|t| {
-            let spans: Vec<Span> = flags::spans(conn, "document", &reference, "refused")
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(_, s)| s)
-                .collect();
-            policy::mask(&t, &spans, MASK)
-        }),
+        _ => match text("SELECT text FROM documents WHERE uuid = ?1")? {
+            Some(t) => Some(policy::mask(&t, &refused_spans(conn, &reference)?, MASK)),
+            None => None,
+        },
     })
+}
+
+/// The passages of a document's text that previews and snippets mask.
+fn refused_spans(conn: &rusqlite::Connection, document: &str) -> Result<Vec<Span>> {
+    Ok(flags::spans(conn, "document", document, "refused")?.into_iter().map(|(_, s)| s).collect())
 }
 
 /// What a candidate's profile passage holds: name, emails and phone.

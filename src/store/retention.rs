@@ -340,16 +340,34 @@ fn holds_where(conn: &rusqlite::Connection, only: Option<i64>, now: DateTime<Utc
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn status_of(conn: &rusqlite::Connection, cid: i64, now: DateTime<Utc>) -> Result<RetentionStatus> {
-    let settings = settings_of(conn)?;
-    let (_, uuid, full_name, facts) = gather(conn, Some(cid), None)?
+/// One candidate's UUID, name and facts.
+fn facts_of(conn: &rusqlite::Connection, cid: i64) -> Result<(String, String, Facts)> {
+    let (_, uuid, name, facts) = gather(conn, Some(cid), None)?
         .pop()
         .ok_or(PipelineError::NotFound { what: "candidate", id: cid.to_string() })?;
-    let decision = decide(&facts, &settings, now);
+    Ok((uuid, name, facts))
+}
+
+fn status_of(conn: &rusqlite::Connection, cid: i64, now: DateTime<Utc>) -> Result<RetentionStatus> {
+    let (uuid, name, facts) = facts_of(conn, cid)?;
+    let decision = decide(&facts, &settings_of(conn)?, now);
+    status_from(conn, cid, uuid, name, &facts, &decision, now)
+}
+
+/// The status of a candidate whose facts and decision are at hand.
+fn status_from(
+    conn: &rusqlite::Connection,
+    cid: i64,
+    candidate_uuid: String,
+    full_name: String,
+    facts: &Facts,
+    decision: &Decision,
+    now: DateTime<Utc>,
+) -> Result<RetentionStatus> {
     let restricted: Option<String> =
         conn.query_row("SELECT restricted_at FROM candidates WHERE id = ?1", [cid], |r| r.get(0))?;
     Ok(RetentionStatus {
-        candidate_uuid: uuid,
+        candidate_uuid,
         full_name,
         last_contact_at: facts.last_contact,
         due: decision.due,
@@ -676,10 +694,7 @@ impl Store {
     /// stands). Refused, with the legal reason, for a hire: restrict instead.
     pub fn confirm_erasure(&mut self, stamp: &Stamp, id: &str) -> Result<RequestOutcome> {
         self.request(stamp, id, "erase", |tx, cid| {
-            let (_, _, _, facts) = gather(tx, Some(cid), None)?
-                .pop()
-                .ok_or(PipelineError::NotFound { what: "candidate", id: cid.to_string() })?;
-            check_erasure(&facts)?;
+            check_erasure(&facts_of(tx, cid)?.2)?;
             tx.execute(
                 "UPDATE candidates SET erasure_confirmed_at = coalesce(erasure_confirmed_at, ?1) WHERE id = ?2",
                 params![ts(stamp.at), cid],
@@ -701,16 +716,14 @@ impl Store {
             let (cid, uuid) = candidate(tx, id)?;
             record(tx, cid)?;
             append(tx, stamp, action, Some(&uuid), None)?;
-            let settings = settings_of(tx)?;
-            let (_, _, _, facts) = gather(tx, Some(cid), None)?
-                .pop()
-                .ok_or(PipelineError::NotFound { what: "candidate", id: uuid.clone() })?;
-            let decision = decide(&facts, &settings, stamp.at);
+            let (_, name, facts) = facts_of(tx, cid)?;
+            let decision = decide(&facts, &settings_of(tx)?, stamp.at);
             if decision.purge_now(stamp.at) {
                 let purged = purge_rows(tx, stamp, &[(cid, uuid.clone(), decision)])?.pop();
                 return Ok(RequestOutcome { candidate_uuid: uuid, purged, status: None });
             }
-            Ok(RequestOutcome { candidate_uuid: uuid, purged: None, status: Some(status_of(tx, cid, stamp.at)?) })
+            let status = status_from(tx, cid, uuid.clone(), name, &facts, &decision, stamp.at)?;
+            Ok(RequestOutcome { candidate_uuid: uuid, purged: None, status: Some(status) })
         })
         .and_then(|outcome| {
             if outcome.purged.is_some() {
