@@ -6,6 +6,8 @@ use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use tauri::{AppHandle, Emitter, Manager, State};
+use vivier::pipeline::PipelineError;
+use vivier::store::Store;
 use vivier::store::retention::{
     HoldInfo, PurgeLogEntry, PurgeReport, RequestOutcome, RetentionSettings, RetentionStatus, Upcoming,
 };
@@ -102,17 +104,20 @@ pub async fn set_retention_period(
     state.with_store(|store| Ok(store.set_retention_period(&stamp(), &country, years)?))
 }
 
-/// Runs the purge now (the retention screen's button); the app also runs it by itself.
-#[tauri::command]
-pub async fn purge_now(app: AppHandle, state: State<'_, AppState>) -> CommandResult<PurgeReport> {
-    let report = state.with_store(|store| {
-        let stamp = stamp();
-        Ok(store.purge(&stamp, stamp.at, false)?)
-    })?;
+/// Purges whoever is due now by the app's clock and tells the open screens when anyone went.
+fn purge_due(app: &AppHandle, store: &mut Store) -> Result<PurgeReport, PipelineError> {
+    let stamp = stamp();
+    let report = store.purge(&stamp, stamp.at, false)?;
     if !report.purged.is_empty() {
         let _ = app.emit(PURGED_EVENT, report.purged.len());
     }
     Ok(report)
+}
+
+/// Runs the purge now (the retention screen's button); the app also runs it by itself.
+#[tauri::command]
+pub async fn purge_now(app: AppHandle, state: State<'_, AppState>) -> CommandResult<PurgeReport> {
+    state.with_store(|store| Ok(purge_due(&app, store)?))
 }
 
 /// The purge while the app runs: checks every few seconds whether the store is open and
@@ -131,20 +136,11 @@ pub fn spawn_purge_task(app: AppHandle) {
             }
             let handle = app.clone();
             let ran = tauri::async_runtime::spawn_blocking(move || {
-                let state = handle.state::<AppState>();
-                state.with_open_store(|store| {
-                    let stamp = stamp();
-                    store.purge(&stamp, stamp.at, false).map(|r| r.purged.len())
-                })
+                handle.state::<AppState>().with_open_store(|store| purge_due(&handle, store))
             })
             .await;
             match ran {
-                Ok(Some(Ok(n))) => {
-                    last = Some(Instant::now());
-                    if n > 0 {
-                        let _ = app.emit(PURGED_EVENT, n);
-                    }
-                }
+                Ok(Some(Ok(_))) => last = Some(Instant::now()),
                 Ok(Some(Err(e))) => {
                     last = Some(Instant::now());
                     eprintln!("vivier: the scheduled purge failed ({}); it will run again", e.code());
