@@ -21,6 +21,14 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// A line of /proc/self/status (resident memory now, its peak).
+fn memory(field: &str) -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with(field)).map(|l| l[field.len() + 1..].trim().to_string()))
+        .unwrap_or_else(|| "?".into())
+}
+
 fn main() {
     let Some(source) = std::env::var_os("VIVIER_BENCH_DIR") else {
         eprintln!("VIVIER_BENCH_DIR: a data directory seeded with `vivier dev seed --candidates 100000`");
@@ -39,6 +47,9 @@ fn main() {
             let entry = entry.unwrap();
             if entry.file_name() != "prepared" {
                 std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+                // Written out before timing: the kernel flushing a fresh 1 GB copy in the
+                // background would be measured as the purge's.
+                std::fs::File::open(to.join(entry.file_name())).unwrap().sync_all().unwrap();
             }
         }
     };
@@ -116,9 +127,11 @@ fn main() {
         cleanup.wal_truncated
     );
     println!(
-        "after: {} candidates, database {:.0} MB, WAL {:.1} MB",
+        "after: {} candidates, database {:.0} MB, WAL {:.1} MB; process memory {} (peak {})",
         store.count_candidates().unwrap(),
         size(&dir.db_path()),
-        size(&copy.join("vivier.db-wal"))
+        size(&copy.join("vivier.db-wal")),
+        memory("VmRSS"),
+        memory("VmHWM")
     );
 }

@@ -30,6 +30,10 @@ use crate::keys::DbKey;
 /// random salt instead.
 const PLAINTEXT_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
+/// The page cache in KiB: 32 MB of decrypted pages (default 2 MB). Search and boards over
+/// 100,000 candidates touch more than that; memory stays well under the app's budget.
+pub(super) const CACHE_KIB: i64 = 32_768;
+
 /// An open, unlocked, migrated Vivier database.
 pub struct Store {
     conn: Connection,
@@ -137,9 +141,7 @@ impl Store {
             return Err(StoreError::Unsafe(format!("journal mode is {mode}, not WAL")));
         }
         run(conn, "PRAGMA synchronous = FULL")?;
-        // 32 MB of decrypted pages (default 2 MB): search and boards over 100,000
-        // candidates touch more than that; memory stays well under the app's budget.
-        run(conn, "PRAGMA cache_size = -32768")?;
+        run(conn, &format!("PRAGMA cache_size = -{CACHE_KIB}"))?;
         Ok(())
     }
 
