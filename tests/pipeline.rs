@@ -235,6 +235,38 @@ fn notes_and_feedback_with_ratings() {
     assert_eq!(profile.notes.len(), 1);
 }
 
+/// Each leaf of the search index fits in one SQLCipher page (migration 0007): FTS5's
+/// default leaf size spilled every leaf into an overflow page, two page reads per leaf.
+#[test]
+fn every_leaf_of_the_search_index_fits_in_one_page() {
+    let t = TempDataDir::with_passphrase();
+    let mut s = t.open().unwrap();
+    let c = s.add_candidate(&at(1), person("Ilse Brandt", "ilse@example.de", None)).unwrap();
+    // Many distinct words, so that the index has many full leaves.
+    let text: String = (0..40_000).map(|i| format!("w{i}x{} ", i % 97)).collect();
+    s.add_document(
+        &at(2),
+        &c.uuid,
+        Upload { kind: "cv", file_name: "cv.txt", bytes: text.as_bytes() },
+        DEFAULT_SIZE_LIMIT,
+        &extractor(),
+    )
+    .unwrap();
+    let hits = s.search(&at(3), "w39999x", &SearchFilter::default()).unwrap();
+    assert_eq!(hits.len(), 1);
+    let conn = s.connection();
+    let (leaves, overflow): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*) FILTER (WHERE pagetype = 'leaf'), count(*) FILTER (WHERE pagetype = 'overflow')
+             FROM dbstat WHERE name = 'search_index_data'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(leaves >= 10, "the index has {leaves} leaf pages");
+    assert_eq!(overflow, 0, "no leaf of the index spills into an overflow page");
+}
+
 #[test]
 fn search_finds_names_emails_notes_and_document_text_with_snippets_and_filters() {
     let t = TempDataDir::with_passphrase();
