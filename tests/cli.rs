@@ -45,6 +45,7 @@ fn init_then_doctor_reports_an_encrypted_healthy_database() {
     assert_eq!(v["secure_delete"], true);
     assert_eq!(v["foreign_keys"], true);
     assert_eq!(v["temp_store_compiled"], "3");
+    assert_eq!(v["page_hmac"], "HMAC_SHA256");
     assert_eq!(v["schema_version"], v["schema_supported"]);
     assert_eq!(v["integrity"][0], "ok");
     assert_eq!(v["cipher_integrity"].as_array().unwrap().len(), 0);
@@ -53,6 +54,7 @@ fn init_then_doctor_reports_an_encrypted_healthy_database() {
     let human = run(&data, &["doctor"], &[("VIVIER_PASSPHRASE", PASS)]);
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(text.contains("SQLCipher 4") && text.contains("healthy"), "{text}");
+    assert!(text.contains("page authentication HMAC_SHA256"), "{text}");
 }
 
 #[test]

@@ -340,15 +340,20 @@ fn a_new_database_reclaims_free_pages_incrementally() {
 
 // ----- residue -----
 
-/// Decrypts every page of a SQLCipher 4 file (AES-256-CBC, a 16-byte IV and a 64-byte HMAC
+/// Decrypts every page of a SQLCipher 4 file (AES-256-CBC, a 16-byte IV and the page's HMAC
 /// reserved at the end of each page, the salt in place of page 1's first 16 bytes) and of
 /// every frame of its WAL, and returns the plaintext, lower-cased.
-fn decrypted(db: &std::path::Path, key: &DbKey, page_size: usize) -> Vec<u8> {
-    const RESERVE: usize = 80;
+fn decrypted(db: &std::path::Path, key: &DbKey, page_size: usize, page_hmac: &str) -> Vec<u8> {
+    // The IV and the HMAC, rounded up to the AES block: 16 + 32 = 48, or 16 + 64 = 80.
+    let reserve: usize = match page_hmac {
+        "HMAC_SHA256" => 48,
+        "HMAC_SHA512" => 80,
+        other => panic!("unexpected page HMAC {other}"),
+    };
     let decrypt_page = |page: &[u8], first: bool| -> Vec<u8> {
         let offset = if first { 16 } else { 0 };
-        let iv = &page[page_size - RESERVE..page_size - RESERVE + 16];
-        let mut body = page[offset..page_size - RESERVE].to_vec();
+        let iv = &page[page_size - reserve..page_size - reserve + 16];
+        let mut body = page[offset..page_size - reserve].to_vec();
         let dec = cbc::Decryptor::<Aes256>::new(key.expose_secret_bytes().into(), iv.into());
         dec.decrypt_padded_mut::<NoPadding>(&mut body).unwrap();
         body
@@ -390,7 +395,9 @@ fn canary_purge(others: usize) {
     let d = TempDataDir::with_passphrase();
     let mut s = d.open().unwrap();
     let key = key_of(&d.dir);
-    let page_size = s.cipher_report().unwrap().page_size as usize;
+    let report = s.cipher_report().unwrap();
+    let (page_size, page_hmac) = (report.page_size as usize, report.page_hmac);
+    assert_eq!(page_hmac, "HMAC_SHA256", "a new store authenticates its pages with HMAC-SHA256");
     let j = job(&mut s, t(2025, 1, 1), "FR");
     let at = hr(t(2025, 1, 2));
     let c = s
@@ -473,7 +480,7 @@ fn canary_purge(others: usize) {
     s.checkpoint().unwrap();
     let needles: [&[u8]; 5] =
         [CANARY.as_bytes(), b"799887766", b"185057800608491", b"30006000011234567890189", b"799887700"];
-    let plain = decrypted(&d.dir.db_path(), &key, page_size);
+    let plain = decrypted(&d.dir.db_path(), &key, page_size, &page_hmac);
     for needle in needles {
         assert!(contains(&plain, needle), "the decryption works: {} is there before", String::from_utf8_lossy(needle));
     }
@@ -506,7 +513,7 @@ fn canary_purge(others: usize) {
     assert!(counts.flags > 0 && counts.index_entries >= 3, "{counts:?}");
     drop(s);
 
-    let plain = decrypted(&d.dir.db_path(), &key, page_size);
+    let plain = decrypted(&d.dir.db_path(), &key, page_size, &page_hmac);
     for needle in needles {
         assert!(!contains(&plain, needle), "{} survived the purge", String::from_utf8_lossy(needle));
     }

@@ -181,6 +181,36 @@ fn an_unwritable_data_directory_is_a_clear_error() {
     assert!(err.to_string().contains("--data-dir"), "{err}");
 }
 
+/// A store created before pages were authenticated with HMAC-SHA256 (SQLCipher 4's default,
+/// HMAC-SHA512) still opens, upgrades and reads; a new one uses HMAC-SHA256.
+#[test]
+fn a_store_with_sha512_pages_still_opens_and_a_new_one_uses_sha256() {
+    let t = TempDataDir::new();
+    std::fs::create_dir_all(t.root()).unwrap();
+    let store = t.dir.init(Protection::Passphrase(&passphrase())).unwrap();
+    assert_eq!(store.cipher_report().unwrap().page_hmac, "HMAC_SHA256");
+    drop(store);
+    std::fs::remove_file(t.dir.db_path()).unwrap();
+    let key = key_of(&t.dir);
+    {
+        let mut conn = rusqlite::Connection::open(t.dir.db_path()).unwrap();
+        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key.expose_secret_bytes()))).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL;").unwrap();
+        migration_testing::migrate_to(&mut conn, 6).unwrap();
+        conn.execute("INSERT INTO settings (key, value) VALUES ('kept', 'yes')", []).unwrap();
+        let hmac: String = conn.query_row("PRAGMA cipher_hmac_algorithm", [], |r| r.get(0)).unwrap();
+        assert_eq!(hmac, "HMAC_SHA512");
+    }
+    for _ in 0..2 {
+        let store = t.open().unwrap();
+        let report = store.cipher_report().unwrap();
+        assert_eq!(report.page_hmac, "HMAC_SHA512");
+        assert_eq!(report.schema_version, LATEST_VERSION);
+        assert_eq!(store.setting("kept").unwrap().as_deref(), Some("yes"));
+        assert!(store.health().is_sound());
+    }
+}
+
 #[test]
 fn every_earlier_schema_version_upgrades_to_the_latest() {
     for version in 0..LATEST_VERSION {

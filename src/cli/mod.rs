@@ -422,8 +422,9 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
         );
         let _ = writeln!(
             out,
-            "settings         page size {}, memory security {}, secure delete {}, foreign keys {}",
+            "settings         page size {}, page authentication {}, memory security {}, secure delete {}, foreign keys {}",
             c.page_size,
+            c.page_hmac,
             on_off(c.cipher_memory_security),
             on_off(c.secure_delete),
             on_off(c.foreign_keys)

@@ -34,6 +34,14 @@ const PLAINTEXT_HEADER: &[u8; 16] = b"SQLite format 3\0";
 /// 100,000 candidates touch more than that; memory stays well under the app's budget.
 pub(super) const CACHE_KIB: i64 = 32_768;
 
+/// How the pages of a store created by this version are authenticated: HMAC-SHA256, which
+/// this machine's CPUs compute in hardware, 2.2 times faster than SQLCipher 4's default
+/// (docs/decisions.md).
+const PAGE_HMAC: &str = "HMAC_SHA256";
+
+/// SQLCipher 4's default, used by stores created before `PAGE_HMAC`.
+const LEGACY_PAGE_HMAC: &str = "HMAC_SHA512";
+
 /// An open, unlocked, migrated Vivier database.
 pub struct Store {
     conn: Connection,
@@ -53,6 +61,8 @@ pub struct CipherReport {
     pub cipher_provider: String,
     pub cipher_provider_version: String,
     pub page_size: i64,
+    /// How each page is authenticated: `HMAC_SHA256` (`HMAC_SHA512` for an older store).
+    pub page_hmac: String,
     pub cipher_memory_security: bool,
     pub secure_delete: bool,
     pub foreign_keys: bool,
@@ -103,7 +113,17 @@ impl Store {
         Self::open(path, key)
     }
 
+    /// Opens the connection and proves the key on page 1. A store's pages are authenticated
+    /// with HMAC-SHA256 (docs/decisions.md); a store created before that uses SQLCipher 4's
+    /// default, HMAC-SHA512, and is opened with it when the first try does not read.
     fn connect(path: &Path, key: &DbKey, exists: bool) -> Result<Store, StoreError> {
+        match Self::connect_with(path, key, exists, PAGE_HMAC) {
+            Err(StoreError::WrongKey) if exists => Self::connect_with(path, key, exists, LEGACY_PAGE_HMAC),
+            other => other,
+        }
+    }
+
+    fn connect_with(path: &Path, key: &DbKey, exists: bool, hmac: &str) -> Result<Store, StoreError> {
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         if !exists {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -117,6 +137,8 @@ impl Store {
         let literal = key.sqlcipher_literal();
         conn.execute_batch(&literal).map_err(StoreError::sqlite)?;
         drop(literal);
+        // After the key, before the first read: how every page is authenticated.
+        run(&conn, &format!("PRAGMA cipher_hmac_algorithm = {hmac}"))?;
         // The first read decrypts page 1: this is where a wrong key shows.
         match conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0)) {
             Ok(_) => {}
@@ -221,6 +243,7 @@ impl Store {
             cipher_provider: text("PRAGMA cipher_provider")?,
             cipher_provider_version: text("PRAGMA cipher_provider_version")?,
             page_size: text("PRAGMA cipher_page_size")?.parse().unwrap_or(0),
+            page_hmac: text("PRAGMA cipher_hmac_algorithm")?,
             cipher_memory_security: text("PRAGMA cipher_memory_security")? == "1",
             secure_delete: int("PRAGMA secure_delete")? == 1,
             foreign_keys: int("PRAGMA foreign_keys")? == 1,

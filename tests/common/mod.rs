@@ -92,6 +92,7 @@ pub fn key_of(dir: &DataDir) -> DbKey {
 pub fn raw_sqlcipher(path: &Path, key: &DbKey) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(path).unwrap();
     conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key.expose_secret_bytes()))).unwrap();
+    conn.execute_batch("PRAGMA cipher_hmac_algorithm = HMAC_SHA256;").unwrap();
     conn
 }
 

@@ -18,6 +18,7 @@ export interface CipherReport {
   cipher_provider: string;
   cipher_provider_version: string;
   page_size: number;
+  page_hmac: string;
   cipher_memory_security: boolean;
   secure_delete: boolean;
   foreign_keys: boolean;
