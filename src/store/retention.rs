@@ -578,9 +578,9 @@ fn reclaim(tx: &rusqlite::Connection, incremental: bool) -> Result<Cleanup> {
         super::run(tx, "PRAGMA incremental_vacuum")?;
         let free_after: i64 = tx.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
         if free_after != 0 {
-            return Err(PipelineError::Store(super::StoreError::Unsafe(format!(
-                "{free_after} free pages left after reclaiming; the purge was rolled back"
-            ))));
+            return Err(PipelineError::Store(super::StoreError::Damaged {
+                detail: format!("{free_after} free pages left after reclaiming them; the purge was rolled back"),
+            }));
         }
         done.pages_reclaimed = free_before;
         done.reclaim_ms = ms(t);
