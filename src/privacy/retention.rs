@@ -120,6 +120,14 @@ impl RetentionError {
 }
 
 impl Rule {
+    pub const ALL: [Rule; 5] =
+        [Rule::Pool, Rule::Objection, Rule::Erasure, Rule::HiredRetention, Rule::ContractRunning];
+
+    /// The rule named by [`Rule::as_str`] (as the purge log stores it).
+    pub fn parse(s: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Rule::Pool => "pool",

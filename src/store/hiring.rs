@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::Store;
 use super::audit::append;
-use super::pipeline::{parse_ts, resolve, ts};
+use super::pipeline::{parse_day, parse_ts, resolve, ts};
 use crate::pipeline::hiring::{
     CustomField, CustomValue, FieldKind, HIRING_FROM, HiringDetails, NewCustomField, may_collect,
 };
@@ -54,7 +54,7 @@ fn details_of(tx: &rusqlite::Connection, app_id: i64) -> Result<Option<(HiringDe
                 Ok((
                     HiringDetails {
                         address: r.get(0)?,
-                        birth_date: birth.and_then(|b| chrono::NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok()),
+                        birth_date: birth.as_deref().and_then(parse_day),
                         birth_place: r.get(2)?,
                         nationality: r.get(3)?,
                         nir: r.get(4)?,

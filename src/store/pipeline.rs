@@ -26,6 +26,11 @@ pub(crate) fn parse_ts(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc)).unwrap_or_default()
 }
 
+/// A calendar day as stored (`YYYY-MM-DD`); None when unreadable.
+pub(crate) fn parse_day(s: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
 fn new_uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
@@ -914,6 +919,7 @@ fn index_profile(tx: &rusqlite::Connection, cid: i64) -> Result<()> {
     index_text(tx, cid, "profile", &c.uuid, &profile_passage(&c))
 }
 
+/// Puts one passage in the search index, replacing any earlier one for the same source.
 fn index_text(tx: &rusqlite::Connection, cid: i64, field: &str, reference: &str, body: &str) -> Result<()> {
     tx.execute("DELETE FROM search_entries WHERE field = ?1 AND ref = ?2", params![field, reference])?;
     tx.execute(
@@ -952,9 +958,7 @@ fn application_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
         closed_reason: r.get(6)?,
         created_at: parse_ts(&r.get::<_, String>(7)?),
         updated_at: parse_ts(&r.get::<_, String>(8)?),
-        contract_end: r
-            .get::<_, Option<String>>(9)?
-            .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        contract_end: r.get::<_, Option<String>>(9)?.as_deref().and_then(parse_day),
     })
 }
 

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::Store;
 use super::audit::append;
-use super::pipeline::{parse_ts, resolve, ts};
+use super::pipeline::{parse_day, parse_ts, resolve, ts};
 use crate::pipeline::{PipelineError, Stage, Stamp};
 use crate::privacy::policy;
 use crate::privacy::retention::{
@@ -28,6 +28,9 @@ use crate::privacy::retention::{
 };
 
 type Result<T> = std::result::Result<T, PipelineError>;
+
+/// A candidate the policy says must go: row id, UUID and the decision.
+type Due = (i64, String, Decision);
 
 /// From this many people at once, a purge works with a larger page cache.
 const BULK_PURGE: usize = 1_000;
@@ -178,16 +181,6 @@ pub struct RetentionSettings {
     pub countries: Vec<(String, u32)>,
 }
 
-fn rule_of(s: &str) -> Rule {
-    match s {
-        "objection" => Rule::Objection,
-        "erasure" => Rule::Erasure,
-        "hired_retention" => Rule::HiredRetention,
-        "contract_running" => Rule::ContractRunning,
-        _ => Rule::Pool,
-    }
-}
-
 fn opt_ts(s: Option<String>) -> Option<DateTime<Utc>> {
     s.as_deref().map(parse_ts)
 }
@@ -228,7 +221,7 @@ fn gather(
         stmt.query_map([only], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?;
     for row in rows {
         let (cid, country, end) = row?;
-        let contract_end = end.and_then(|e| NaiveDate::parse_from_str(&e, "%Y-%m-%d").ok());
+        let contract_end = end.as_deref().and_then(parse_day);
         hires.entry(cid).or_default().push(Hire { country, contract_end });
     }
     let mut holds: HashMap<i64, Vec<Hold>> = HashMap::new();
@@ -288,6 +281,22 @@ fn gather(
         out.push((cid, uuid, name, facts));
     }
     Ok(out)
+}
+
+/// Who must go at `at` (row id, UUID, decision), and the UUIDs of those past their date
+/// whom a legal hold keeps: what a purge acts on and what `doctor` reports.
+fn verdicts(conn: &rusqlite::Connection, at: DateTime<Utc>) -> Result<(Vec<Due>, Vec<String>)> {
+    let settings = settings_of(conn)?;
+    let (mut due, mut held) = (Vec::new(), Vec::new());
+    for (cid, uuid, _, facts) in gather(conn, None, Some(&pool_cutoff(&settings, at)))? {
+        let d = decide(&facts, &settings, at);
+        if d.purge_now(at) {
+            due.push((cid, uuid, d));
+        } else if d.held && d.due.is_some_and(|x| x <= at) {
+            held.push(uuid);
+        }
+    }
+    Ok((due, held))
 }
 
 /// A candidate by UUID, prefix or email; a purged UUID is told as such.
@@ -410,83 +419,83 @@ fn give_back_memory() {
 fn count_staged(tx: &rusqlite::Connection) -> Result<HashMap<i64, PurgeCounts>> {
     const IN: &str = "IN (SELECT id FROM temp.purge_ids)";
     let apps = format!("SELECT id FROM applications WHERE candidate_id {IN}");
-    let queries: [(&str, String); 13] = [
-        ("emails", format!("SELECT candidate_id, count(*) FROM candidate_emails WHERE candidate_id {IN} GROUP BY 1")),
-        ("applications", format!("SELECT candidate_id, count(*) FROM applications WHERE candidate_id {IN} GROUP BY 1")),
+    type Slot = fn(&mut PurgeCounts) -> &mut i64;
+    let queries: [(Slot, String); 13] = [
         (
-            "stage_events",
+            |c| &mut c.emails,
+            format!("SELECT candidate_id, count(*) FROM candidate_emails WHERE candidate_id {IN} GROUP BY 1"),
+        ),
+        (
+            |c| &mut c.applications,
+            format!("SELECT candidate_id, count(*) FROM applications WHERE candidate_id {IN} GROUP BY 1"),
+        ),
+        (
+            |c| &mut c.stage_events,
             format!(
                 "SELECT a.candidate_id, count(*) FROM stage_events s JOIN applications a ON a.id = s.application_id
                  WHERE s.application_id IN ({apps}) GROUP BY 1"
             ),
         ),
         (
-            "hiring_details",
+            |c| &mut c.hiring_details,
             format!(
                 "SELECT a.candidate_id, count(*) FROM hiring_details h JOIN applications a ON a.id = h.application_id
                  WHERE h.application_id IN ({apps}) GROUP BY 1"
             ),
         ),
         (
-            "custom_values",
+            |c| &mut c.custom_values,
             format!(
                 "SELECT a.candidate_id, count(*) FROM custom_values v JOIN applications a ON a.id = v.application_id
                  WHERE v.application_id IN ({apps}) GROUP BY 1"
             ),
         ),
         (
-            "documents",
+            |c| &mut c.documents,
             format!(
                 "SELECT candidate_id, count(*) FILTER (WHERE kind <> 'offer_letter') FROM documents
                  WHERE candidate_id {IN} GROUP BY 1"
             ),
         ),
         (
-            "letters",
+            |c| &mut c.letters,
             format!(
                 "SELECT candidate_id, count(*) FILTER (WHERE kind = 'offer_letter') FROM documents
                  WHERE candidate_id {IN} GROUP BY 1"
             ),
         ),
-        ("notes", format!("SELECT candidate_id, count(*) FROM notes WHERE candidate_id {IN} GROUP BY 1")),
+        (|c| &mut c.notes, format!("SELECT candidate_id, count(*) FROM notes WHERE candidate_id {IN} GROUP BY 1")),
         (
-            "ratings",
+            |c| &mut c.ratings,
             format!(
                 "SELECT n.candidate_id, count(*) FROM note_ratings r JOIN notes n ON n.id = r.note_id
                  WHERE n.candidate_id {IN} GROUP BY 1"
             ),
         ),
-        ("messages", format!("SELECT candidate_id, count(*) FROM messages WHERE candidate_id {IN} GROUP BY 1")),
-        ("flags", format!("SELECT candidate_id, count(*) FROM guard_flags WHERE candidate_id {IN} GROUP BY 1")),
         (
-            "index_entries",
+            |c| &mut c.messages,
+            format!("SELECT candidate_id, count(*) FROM messages WHERE candidate_id {IN} GROUP BY 1"),
+        ),
+        (
+            |c| &mut c.flags,
+            format!("SELECT candidate_id, count(*) FROM guard_flags WHERE candidate_id {IN} GROUP BY 1"),
+        ),
+        (
+            |c| &mut c.index_entries,
             format!("SELECT candidate_id, count(*) FROM search_entries WHERE candidate_id {IN} GROUP BY 1"),
         ),
-        ("holds", format!("SELECT candidate_id, count(*) FROM legal_holds WHERE candidate_id {IN} GROUP BY 1")),
+        (
+            |c| &mut c.holds,
+            format!("SELECT candidate_id, count(*) FROM legal_holds WHERE candidate_id {IN} GROUP BY 1"),
+        ),
     ];
     let mut counts: HashMap<i64, PurgeCounts> = HashMap::new();
-    for (kind, sql) in queries {
+    for (slot, sql) in queries {
         let mut stmt = tx.prepare(&sql)?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
         for row in rows {
             let (cid, n) = row?;
-            let c = counts.entry(cid).or_default();
-            let slot = match kind {
-                "emails" => &mut c.emails,
-                "applications" => &mut c.applications,
-                "stage_events" => &mut c.stage_events,
-                "hiring_details" => &mut c.hiring_details,
-                "custom_values" => &mut c.custom_values,
-                "documents" => &mut c.documents,
-                "letters" => &mut c.letters,
-                "notes" => &mut c.notes,
-                "ratings" => &mut c.ratings,
-                "messages" => &mut c.messages,
-                "flags" => &mut c.flags,
-                "index_entries" => &mut c.index_entries,
-                _ => &mut c.holds,
-            };
-            *slot = n;
+            *slot(counts.entry(cid).or_default()) = n;
         }
     }
     Ok(counts)
@@ -521,11 +530,7 @@ fn delete_staged(tx: &rusqlite::Connection) -> Result<()> {
 /// Removes `due` candidates (row id, UUID, decision) in the caller's transaction, records
 /// what stays (purge log, erasure ledger, a UUID-only audit entry each), and leaves no
 /// residue in the same transaction (`reclaim`).
-fn purge_rows(
-    tx: &rusqlite::Connection,
-    stamp: &Stamp,
-    due: &[(i64, String, Decision)],
-) -> Result<(Vec<Purged>, Cleanup)> {
+fn purge_rows(tx: &rusqlite::Connection, stamp: &Stamp, due: &[Due]) -> Result<(Vec<Purged>, Cleanup)> {
     let purged = remove_rows(tx, stamp, due)?;
     // `secure_delete = ON` stays on: `FAST` would leave freed pages unzeroed, and a page
     // reused later in this same transaction (the index merge, a rebalanced leaf) would
@@ -534,7 +539,7 @@ fn purge_rows(
     Ok((purged, reclaim(tx, incremental)?))
 }
 
-fn remove_rows(tx: &rusqlite::Connection, stamp: &Stamp, due: &[(i64, String, Decision)]) -> Result<Vec<Purged>> {
+fn remove_rows(tx: &rusqlite::Connection, stamp: &Stamp, due: &[Due]) -> Result<Vec<Purged>> {
     // FTS5 rewrites a segment as soon as a tenth of its rows are deleted: a bulk purge
     // would rewrite the index several times over. `reclaim` merges it once instead.
     tx.execute("INSERT INTO search_index (search_index, rank) VALUES ('deletemerge', 0)", [])?;
@@ -876,18 +881,7 @@ impl Store {
         } else {
             rusqlite::TransactionBehavior::Immediate
         })?;
-        let settings = settings_of(&tx)?;
-        let mut due = Vec::new();
-        let mut held = Vec::new();
-        let cutoff = pool_cutoff(&settings, as_of);
-        for (cid, uuid, _, facts) in gather(&tx, None, Some(&cutoff))? {
-            let d = decide(&facts, &settings, as_of);
-            if d.purge_now(as_of) {
-                due.push((cid, uuid, d));
-            } else if d.held && d.due.is_some_and(|x| x <= as_of) {
-                held.push(uuid);
-            }
-        }
+        let (due, held) = verdicts(&tx, as_of)?;
         if dry_run {
             let ids: Vec<i64> = due.iter().map(|(id, _, _)| *id).collect();
             stage_ids(&tx, &ids)?;
@@ -923,24 +917,14 @@ impl Store {
 
     /// Whether purges keep up: when the last one ran, who is overdue, how the file reclaims.
     pub fn retention_health(&self, now: DateTime<Utc>) -> Result<RetentionHealth> {
-        let settings = settings_of(&self.conn)?;
-        let cutoff = pool_cutoff(&settings, now);
-        let (mut overdue, mut held) = (0, 0);
-        for (_, _, _, facts) in gather(&self.conn, None, Some(&cutoff))? {
-            let d = decide(&facts, &settings, now);
-            if d.purge_now(now) {
-                overdue += 1;
-            } else if d.held && d.due.is_some_and(|due| due <= now) {
-                held += 1;
-            }
-        }
+        let (overdue, held) = verdicts(&self.conn, now)?;
         let last: Option<String> = self.conn.query_row("SELECT max(purged_at) FROM purge_log", [], |r| r.get(0))?;
         let free_pages = self.conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
         let auto_vacuum: i64 = self.conn.query_row("PRAGMA auto_vacuum", [], |r| r.get(0))?;
         Ok(RetentionHealth {
             last_purge: opt_ts(last),
-            overdue,
-            held,
+            overdue: overdue.len(),
+            held: held.len(),
             free_pages,
             incremental_vacuum: auto_vacuum == 2,
         })
@@ -955,7 +939,7 @@ impl Store {
             Ok(PurgeLogEntry {
                 candidate_uuid: r.get(0)?,
                 purged_at: parse_ts(&r.get::<_, String>(1)?),
-                rule: rule_of(&r.get::<_, String>(2)?),
+                rule: Rule::parse(&r.get::<_, String>(2)?).unwrap_or(Rule::Pool),
                 counts: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
             })
         })?;
