@@ -9,11 +9,6 @@ mod harness;
 use fantoccini::Locator;
 use harness::{App, Launch, eventually, vivier};
 
-/// Whether an element matching `css` is on the page right now.
-async fn present(app: &App, css: &str) -> bool {
-    app.client.find(Locator::Css(css)).await.is_ok()
-}
-
 /// Adds a candidate through the candidates page (optionally with files picked through the
 /// file input, and for a job) and opens the profile.
 async fn add_candidate(app: &App, name: &str, email: &str, job: Option<&str>, files: &[&std::path::Path]) {
@@ -41,20 +36,9 @@ async fn add_candidate(app: &App, name: &str, email: &str, job: Option<&str>, fi
     assert_eq!(shown.trim(), name);
 }
 
-/// Clicks an element after scrolling it to the middle of the window, so that the status
-/// bar along the bottom never covers it.
-async fn click_centered(app: &App, id: &str) {
-    let el = app.testid(id).await;
-    app.client
-        .execute("arguments[0].scrollIntoView({ block: 'center' });", vec![serde_json::to_value(&el).unwrap()])
-        .await
-        .unwrap();
-    el.click().await.unwrap();
-}
-
 /// Opens the search dialog and types a query.
 async fn search_for(app: &App, query: &str) {
-    if !present(app, "[data-testid=\"search-input\"]").await {
+    if !app.present("[data-testid=\"search-input\"]").await {
         app.click("search-open").await;
     }
     app.type_into("search-input", query).await;
@@ -150,7 +134,7 @@ async fn a_cv_mentioning_a_religion_is_stored_masked_revealed_on_demand_and_not_
     assert!(refused.contains("catholique"), "the search box shows the guard's refusal: {refused:?}");
     let finding = app.wait_css("[data-testid=\"guard-finding\"][data-level=\"refused\"]").await;
     assert_eq!(finding.attr("data-category").await.unwrap().as_deref(), Some("religious_beliefs"));
-    assert!(!present(&app, "[data-testid=\"search-result\"]").await, "a result for the religion");
+    assert!(!app.present("[data-testid=\"search-result\"]").await, "a result for the religion");
 
     let data_dir = app.data_dir.clone();
     let _tmp = app.stop().await;
@@ -183,7 +167,7 @@ async fn hiring_details_are_asked_for_only_from_the_offer_stage_and_checked() {
     let row = app.testid("profile-application").await;
     let application = row.attr("data-application").await.unwrap().expect("the application's id");
     app.testid("hiring-not-yet").await;
-    assert!(!present(&app, "[data-testid=\"hiring-form\"]").await, "the hiring form shows at New");
+    assert!(!app.present("[data-testid=\"hiring-form\"]").await, "the hiring form shows at New");
 
     // At offer, the form appears.
     app.testid("profile-stage-select").await.select_by_value("offer").await.unwrap();
@@ -193,13 +177,13 @@ async fn hiring_details_are_asked_for_only_from_the_offer_stage_and_checked() {
     app.type_into("hiring-iban", IBAN).await;
     app.type_into("hiring-emergency-name", "Paul Morel").await;
     app.type_into("hiring-emergency-phone", "06 12 34 56 78").await;
-    click_centered(&app, "hiring-submit").await;
+    app.click_centered("hiring-submit").await;
     app.testid("hiring-saved").await;
-    assert!(!present(&app, "[data-testid=\"hiring-error\"]").await, "a valid IBAN was refused");
+    assert!(!app.present("[data-testid=\"hiring-error\"]").await, "a valid IBAN was refused");
 
     // A wrong IBAN is refused inline; the stored one stays.
     app.type_into("hiring-iban", WRONG_IBAN).await;
-    click_centered(&app, "hiring-submit").await;
+    app.click_centered("hiring-submit").await;
     let error = app.testid("hiring-error").await;
     let said = error.text().await.unwrap();
     assert!(said.to_uppercase().contains("IBAN"), "the error names the field: {said:?}");

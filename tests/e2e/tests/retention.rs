@@ -58,22 +58,6 @@ async fn start(dir: &Path) -> App {
     app
 }
 
-/// Whether an element matching `css` is on the page right now.
-async fn present(app: &App, css: &str) -> bool {
-    app.client.find(Locator::Css(css)).await.is_ok()
-}
-
-/// Clicks an element after scrolling it to the middle of the window, so that the status
-/// bar along the bottom never covers it.
-async fn click_centered(app: &App, id: &str) {
-    let el = app.testid(id).await;
-    app.client
-        .execute("arguments[0].scrollIntoView({ block: 'center' });", vec![serde_json::to_value(&el).unwrap()])
-        .await
-        .unwrap();
-    el.click().await.unwrap();
-}
-
 /// Sets a date input as a date picker would (WebDriver cannot type into every picker).
 async fn set_date(app: &App, id: &str, day: &str) {
     let el = app.testid(id).await;
@@ -95,13 +79,13 @@ async fn search_finds(app: &App, text: &str) -> bool {
         if !hits.is_empty() {
             return Some(true);
         }
-        present(app, "[data-testid=\"search-empty\"]").await.then_some(false)
+        app.present("[data-testid=\"search-empty\"]").await.then_some(false)
     })
     .await;
     // Escape closes the dialog.
     app.testid("search-input").await.send_keys("\u{e00c}").await.unwrap();
     eventually("the search dialog closed", || async move {
-        (!present(app, "[data-testid=\"search-dialog\"]").await).then_some(())
+        (!app.present("[data-testid=\"search-dialog\"]").await).then_some(())
     })
     .await;
     found
@@ -156,15 +140,15 @@ async fn a_profile_says_until_when_it_is_kept_a_hold_is_listed_and_an_erasure_le
     assert!(text.contains(&shown(expected)), "kept-until line {text:?}, expected {}", shown(expected));
     assert!(text.contains("24"), "the rule does not say 24 months: {text:?}");
     assert!(due.starts_with(&iso(expected)), "due {due:?}, expected {}", iso(expected));
-    assert!(!present(&app, "[data-testid=\"profile-held\"]").await, "held before any hold");
+    assert!(!app.present("[data-testid=\"profile-held\"]").await, "held before any hold");
 
     // A legal hold with its reason and last day; the profile says it suspends the purge.
     let last_day = (created.0 + 1, 6, 30);
-    click_centered(&app, "profile-hold").await;
+    app.click_centered("profile-hold").await;
     app.testid("confirm-box").await;
     app.type_into("profile-hold-reason", "Labour court case 2026-114").await;
     set_date(&app, "profile-hold-until", &iso(last_day)).await;
-    click_centered(&app, "confirm-yes").await;
+    app.click_centered("confirm-yes").await;
     app.testid("profile-held").await;
     let item = app.text_until("profile-hold-item", |t| t.contains("2026-114")).await;
     assert!(item.contains(&shown(last_day)), "the hold's last day on the profile: {item:?}");
@@ -180,12 +164,12 @@ async fn a_profile_says_until_when_it_is_kept_a_hold_is_listed_and_an_erasure_le
 
     // Erasure asks first: nothing is gone while the confirmation is open.
     open_profile(&app, "Marc Aubert").await;
-    click_centered(&app, "profile-erase").await;
+    app.click_centered("profile-erase").await;
     let asked = app.text_until("confirm-message", |t| t.contains("Marc Aubert")).await;
     assert!(asked.contains("Marc Aubert"), "the confirmation does not name the person: {asked:?}");
-    assert!(!present(&app, "[data-testid=\"profile-purged\"]").await, "purged before the confirmation");
+    assert!(!app.present("[data-testid=\"profile-purged\"]").await, "purged before the confirmation");
     assert_eq!(cli(&dir, &["retention", "log"]).as_array().unwrap().len(), 0, "purged before the confirmation");
-    click_centered(&app, "confirm-yes").await;
+    app.click_centered("confirm-yes").await;
     app.testid("profile-purged").await;
     let shown_uuid = app.testid("profile-purged-uuid").await.text().await.unwrap();
     assert_eq!(shown_uuid.trim(), marc_uuid);
@@ -209,7 +193,7 @@ async fn a_profile_says_until_when_it_is_kept_a_hold_is_listed_and_an_erasure_le
 
     // With a one-month pool period, Léa is due within 60 days, held.
     app.type_into("retention-pool-months", "1").await;
-    click_centered(&app, "retention-pool-save").await;
+    app.click_centered("retention-pool-save").await;
     app.testid("retention-settings-saved").await;
     app.testid("retention-days").await.select_by_value("60").await.unwrap();
     let soon = app.testid("retention-upcoming-row").await;
@@ -261,14 +245,14 @@ async fn a_hire_cannot_be_erased_but_restricted_and_an_objection_waits_for_the_o
     assert!(search_finds(&app, "Haddad").await, "search does not find her before the restriction");
 
     // Her erasure is refused by the engine, with restriction offered instead.
-    click_centered(&app, "profile-erase").await;
-    click_centered(&app, "confirm-yes").await;
+    app.click_centered("profile-erase").await;
+    app.click_centered("confirm-yes").await;
     let refused = app.text_until("profile-erase-refused", |t| !t.trim().is_empty()).await;
     assert!(refused.to_lowercase().contains("hired"), "the legal reason: {refused:?}");
-    assert!(!present(&app, "[data-testid=\"profile-purged\"]").await, "a hire was purged");
-    click_centered(&app, "profile-restrict").await;
+    assert!(!app.present("[data-testid=\"profile-purged\"]").await, "a hire was purged");
+    app.click_centered("profile-restrict").await;
     app.testid("profile-restricted").await;
-    assert!(!present(&app, "[data-testid=\"profile-erase-refused\"]").await, "the refusal stays after restricting");
+    assert!(!app.present("[data-testid=\"profile-erase-refused\"]").await, "the refusal stays after restricting");
 
     // Restricted: out of search.
     assert!(!search_finds(&app, "Haddad").await, "a restricted person is found by search");
@@ -276,17 +260,17 @@ async fn a_hire_cannot_be_erased_but_restricted_and_an_objection_waits_for_the_o
     // The contract ends: kept five more years (France, by default), then purged.
     let (y, _, _) = applied;
     set_date(&app, "profile-contract-end", &format!("{}-12-31", y + 1)).await;
-    click_centered(&app, "profile-contract-save").await;
+    app.click_centered("profile-contract-save").await;
     let (_, due) = kept_until(&app, "hired_retention").await;
     assert!(due.starts_with(&format!("{}-12-31", y + 6)), "due after the contract: {due:?}");
 
     // An objection while an application is open is recorded; nothing is purged.
     open_profile(&app, "Omar Benali").await;
-    click_centered(&app, "profile-object").await;
-    click_centered(&app, "confirm-yes").await;
+    app.click_centered("profile-object").await;
+    app.click_centered("confirm-yes").await;
     app.testid("profile-retention-notice").await;
     app.testid("profile-objected").await;
-    assert!(!present(&app, "[data-testid=\"profile-purged\"]").await, "purged with an application open");
+    assert!(!app.present("[data-testid=\"profile-purged\"]").await, "purged with an application open");
     let (_, _) = kept_until(&app, "pool").await;
 
     let _ = app.stop().await;

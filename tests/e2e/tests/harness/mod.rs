@@ -112,6 +112,22 @@ impl App {
         self.testid(id).await.click().await.unwrap();
     }
 
+    /// Clicks an element after scrolling it to the middle of the window, so that the status
+    /// bar along the bottom never covers it.
+    pub async fn click_centered(&self, id: &str) {
+        let el = self.testid(id).await;
+        self.client
+            .execute("arguments[0].scrollIntoView({ block: 'center' });", vec![serde_json::to_value(&el).unwrap()])
+            .await
+            .unwrap();
+        el.click().await.unwrap();
+    }
+
+    /// Whether an element matching `css` is on the page right now (no waiting).
+    pub async fn present(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
+    }
+
     /// Waits until the element's text satisfies `pred`, returning it.
     pub async fn text_until(&self, id: &str, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
