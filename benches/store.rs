@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use rusqlite::params;
 use vivier::data_dir::{DataDir, Protection, Unlock};
+use vivier::db::{Store, bench};
 use vivier::keys::{DbKey, Keyring};
-use vivier::store::{Store, bench};
 
 const ROWS: i64 = 10_000;
 const ROUNDS: usize = 5;

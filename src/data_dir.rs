@@ -22,9 +22,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::db::{Store, StoreError};
 use crate::keys::{DbKey, KEY_FILE_FORMAT, KeyError, KeyFile, KeySource, Keyring, Passphrase};
 use crate::keys::{NextKey, Wrapped};
-use crate::store::{Store, StoreError};
 
 /// File name of the database inside a data directory.
 pub const DB_FILE: &str = "vivier.db";

@@ -1,23 +1,35 @@
 //! Vivier's engine: an applicant-tracking system that keeps its privacy promises by
 //! construction. Every rule lives here, so that it holds at each door: the desktop app,
-//! the `vivier` command line and the tests.
+//! the `vivier` command line and the tests. The promises are listed, with where each is
+//! enforced and which test proves it, in `docs/promises.md`.
 //!
-//! Areas:
-//! - [`store`]: the encrypted SQLCipher database, its pragmas and migrations; the only
-//!   place that speaks SQL.
-//! - [`keys`]: the database key, from the OS keyring or a passphrase.
-//! - [`data_dir`]: a data directory, tying a database to its key safely.
-//! - [`pipeline`]: jobs, candidates, applications and stages, notes, search (pure rules;
-//!   their SQL is in `store`).
-//! - [`documents`]: recognising PDF, DOCX, ODT and text by content; bounded text extraction
-//!   in a child process with time and memory limits.
+//! The engine is cut by feature: each folder owns its rules, its SQL and its types, over a
+//! small database core.
+//! - [`db`]: the encrypted SQLCipher database (open, pragmas, migrations, transactions),
+//!   stored time and identifiers. The only module that opens a connection.
+//! - [`keys`], [`data_dir`]: the database key (OS keyring or passphrase) and the data
+//!   directory's life: create, unlock, rotate.
+//! - [`person`]: the registry of every table that holds something about a candidate, and
+//!   what merge, purge and (later) the access export do with each.
+//! - [`pipeline`]: jobs, candidates, applications and stages, board, notes, search.
+//! - [`documents`]: recognising files, bounded text extraction, documents as stored.
+//! - [`guard`]: the sensitive-category guard, its policy (HR text refused, candidate text
+//!   flagged) and its stored flags.
+//! - [`hiring`]: stage gates, hiring details, custom fields.
+//! - [`retention`]: when each person's data must go, legal holds, the purge.
+//! - [`requests`]: candidates' rights (objection, erasure, renewal, restriction).
 //! - [`audit`]: the hash-chained log of every view, edit, export and deletion.
-//! - [`privacy`]: the sensitive-category guard, stage gates and retention.
+//! - [`error`]: the one list of error codes every door shows.
 
 pub mod audit;
 pub mod data_dir;
+pub mod db;
 pub mod documents;
+pub mod error;
+pub mod guard;
+pub mod hiring;
 pub mod keys;
+pub mod person;
 pub mod pipeline;
-pub mod privacy;
-pub mod store;
+pub mod requests;
+pub mod retention;

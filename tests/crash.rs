@@ -10,8 +10,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use common::*;
+use vivier::db::Store;
 use vivier::keys::DbKey;
-use vivier::store::Store;
 
 const KILLS: usize = 60;
 

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use vivier::privacy::guard::{Category, Guard, Level};
+use vivier::guard::{Category, Guard, Level};
 
 const CORPUS: &str = include_str!("guard/corpus.tsv");
 const HELD_OUT: &str = include_str!("guard/heldout.tsv");

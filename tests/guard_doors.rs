@@ -6,12 +6,12 @@ mod common;
 
 use chrono::{TimeZone, Utc};
 use common::*;
+use vivier::db::Store;
+use vivier::documents::Upload;
 use vivier::documents::{DEFAULT_SIZE_LIMIT, Extractor};
-use vivier::pipeline::hiring::FieldKind;
+use vivier::hiring::FieldKind;
 use vivier::pipeline::search::SearchFilter;
 use vivier::pipeline::{Language, NewCandidate, NewJob, NewNote, Source, Stage, Stamp};
-use vivier::store::Store;
-use vivier::store::pipeline::Upload;
 
 fn at() -> Stamp {
     Stamp::new("hr.alice", Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap())

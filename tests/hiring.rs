@@ -7,9 +7,9 @@ mod common;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use common::*;
-use vivier::pipeline::hiring::{FieldKind, HiringDetails};
+use vivier::db::Store;
+use vivier::hiring::{FieldKind, HiringDetails};
 use vivier::pipeline::{Language, NewCandidate, NewJob, PipelineError, Source, Stage, Stamp};
-use vivier::store::Store;
 
 const NIR: &str = "1 85 05 78 006 084 91";
 const NIR_STORED: &str = "185057800608491";

@@ -6,13 +6,13 @@ mod common;
 
 use chrono::{TimeZone, Utc};
 use common::*;
+use vivier::db::Store;
+use vivier::documents::Upload;
 use vivier::documents::{DEFAULT_SIZE_LIMIT, Extractor};
 use vivier::pipeline::search::SearchFilter;
 use vivier::pipeline::{
     CandidateEdit, JobStatus, Language, NewCandidate, NewJob, NewNote, PipelineError, Source, Stage, Stamp,
 };
-use vivier::store::Store;
-use vivier::store::pipeline::Upload;
 
 fn at(day: u32) -> Stamp {
     Stamp::new("hr.alice", Utc.with_ymd_and_hms(2026, 3, day, 9, 0, 0).unwrap())

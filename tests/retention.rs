@@ -10,13 +10,13 @@ use aes::Aes256;
 use cbc::cipher::{BlockDecryptMut, KeyIvInit, block_padding::NoPadding};
 use chrono::{DateTime, Duration, Months, NaiveDate, TimeZone, Utc};
 use common::*;
+use vivier::db::Store;
+use vivier::documents::Upload;
 use vivier::documents::{DEFAULT_SIZE_LIMIT, Extractor};
+use vivier::hiring::{FieldKind, HiringDetails};
 use vivier::keys::DbKey;
-use vivier::pipeline::hiring::{FieldKind, HiringDetails};
 use vivier::pipeline::{Language, NewCandidate, NewJob, NewNote, PipelineError, Source, Stage, Stamp};
-use vivier::privacy::retention::Rule;
-use vivier::store::Store;
-use vivier::store::pipeline::Upload;
+use vivier::retention::policy::Rule;
 
 fn extractor() -> Extractor {
     Extractor::new(env!("CARGO_BIN_EXE_vivier").into(), vec!["__extract-text".into()])

@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use vivier::data_dir::{DataDir, DataDirError, Protection, Unlock};
+use vivier::db::{LATEST_VERSION, Store, StoreError, migration_testing};
 use vivier::keys::{DbKey, KeyError, KeyFile, KeySource, NextKey, Wrapped};
-use vivier::store::{LATEST_VERSION, Store, StoreError, migration_testing};
 
 const CANARY: &str = "CANARY-7f3e9a-Dupont-Jeanne";
 

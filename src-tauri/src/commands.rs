@@ -10,8 +10,8 @@ use std::sync::{Mutex, MutexGuard};
 use serde::Serialize;
 use tauri::State;
 use vivier::data_dir::{DataDir, Protection, Status, Unlock};
+use vivier::db::{CipherReport, Store};
 use vivier::keys::{KeyError, Keyring, Passphrase};
-use vivier::store::{CipherReport, Store};
 
 use crate::error::{CommandError, CommandResult};
 

@@ -4,9 +4,9 @@
 
 use serde::Serialize;
 use vivier::data_dir::DataDirError;
+use vivier::db::StoreError;
 use vivier::keys::KeyError;
 use vivier::pipeline::PipelineError;
-use vivier::store::StoreError;
 
 /// What a command returns when it fails.
 #[derive(Debug, Clone, Serialize, thiserror::Error)]

@@ -6,10 +6,10 @@
 
 use serde::Deserialize;
 use tauri::State;
+use vivier::guard::{Finding, Guard};
+use vivier::hiring::HiringRecord;
+use vivier::hiring::{CustomField, CustomValue, FieldKind, HiringDetails};
 use vivier::pipeline::Stage;
-use vivier::pipeline::hiring::{CustomField, CustomValue, FieldKind, HiringDetails};
-use vivier::privacy::guard::{Finding, Guard};
-use vivier::store::hiring::HiringRecord;
 
 use crate::commands::AppState;
 use crate::error::CommandResult;

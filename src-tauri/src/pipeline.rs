@@ -6,13 +6,13 @@
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request, Response};
+use vivier::documents::Upload;
 use vivier::documents::{DEFAULT_SIZE_LIMIT, Extraction, Extractor};
 use vivier::pipeline::search::{SearchFilter, SearchHit};
 use vivier::pipeline::{
     Application, Board, Candidate, CandidateEdit, DocumentInfo, Job, JobStatus, Language, NewCandidate, NewJob,
     NewNote, Note, Profile, Source, Stage, Stamp,
 };
-use vivier::store::pipeline::Upload;
 
 use crate::commands::AppState;
 use crate::error::{CommandError, CommandResult};

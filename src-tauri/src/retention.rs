@@ -6,11 +6,10 @@ use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use tauri::{AppHandle, Emitter, Manager, State};
+use vivier::db::Store;
 use vivier::pipeline::PipelineError;
-use vivier::store::Store;
-use vivier::store::retention::{
-    HoldInfo, PurgeLogEntry, PurgeReport, RequestOutcome, RetentionSettings, RetentionStatus, Upcoming,
-};
+use vivier::requests::RequestOutcome;
+use vivier::retention::{HoldInfo, PurgeLogEntry, PurgeReport, RetentionSettings, RetentionStatus, Upcoming};
 
 use crate::clock;
 use crate::commands::AppState;

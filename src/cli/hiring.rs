@@ -7,10 +7,10 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
+use vivier::db::Store;
+use vivier::hiring::HiringRecord;
+use vivier::hiring::{FieldKind, HiringDetails, format_iban, format_nir, parse_birth_date};
 use vivier::pipeline::Stage;
-use vivier::pipeline::hiring::{FieldKind, HiringDetails, format_iban, format_nir, parse_birth_date};
-use vivier::store::Store;
-use vivier::store::hiring::HiringRecord;
 
 use super::pipeline::stamp;
 use super::{Failure, out};

@@ -292,7 +292,7 @@ fn execute(cli: &Cli, secrets: &mut Secrets) -> Result<(), Failure> {
 /// `vivier guard check`: the guard on any text, no data directory needed.
 fn guard_check(file: Option<&std::path::Path>, json: bool) -> Result<(), Failure> {
     use std::io::Read;
-    use vivier::privacy::guard::{Guard, Level};
+    use vivier::guard::{Guard, Level};
     let mut bytes = Vec::new();
     let read = match file {
         None => std::io::stdin().read_to_end(&mut bytes).map(|_| ()),
@@ -334,7 +334,7 @@ fn guard_check(file: Option<&std::path::Path>, json: bool) -> Result<(), Failure
 }
 
 /// Opens the store of an initialised data directory with its keyring or passphrase.
-fn open(dir: &DataDir, secrets: &mut Secrets) -> Result<vivier::store::Store, Failure> {
+fn open(dir: &DataDir, secrets: &mut Secrets) -> Result<vivier::db::Store, Failure> {
     let keyring = keyring_if_needed(dir)?;
     let passphrase = secrets.current_if_needed(dir)?;
     Ok(dir.open(Unlock { keyring: keyring.as_ref(), passphrase: passphrase.as_ref() })?)
@@ -370,10 +370,10 @@ struct DoctorReport {
     key_source: &'static str,
     keyring_vendor: Option<String>,
     #[serde(flatten)]
-    cipher: vivier::store::CipherReport,
+    cipher: vivier::db::CipherReport,
     integrity: Vec<String>,
     cipher_integrity: Vec<String>,
-    retention: vivier::store::retention::RetentionHealth,
+    retention: vivier::retention::RetentionHealth,
     healthy: bool,
 }
 

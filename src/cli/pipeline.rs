@@ -9,13 +9,13 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use serde_json::json;
 
+use vivier::db::Store;
+use vivier::documents::Upload;
 use vivier::documents::{DEFAULT_SIZE_LIMIT, Extraction, Extractor};
 use vivier::pipeline::search::SearchFilter;
 use vivier::pipeline::{
     CandidateEdit, JobStatus, Language, NewCandidate, NewJob, NewNote, PipelineError, Source, Stage, Stamp,
 };
-use vivier::store::Store;
-use vivier::store::pipeline::Upload;
 
 use super::{Failure, day, out, usage};
 

@@ -11,8 +11,9 @@ use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use vivier::store::Store;
-use vivier::store::retention::{HoldInfo, Purged, RequestOutcome, RetentionStatus};
+use vivier::db::Store;
+use vivier::requests::RequestOutcome;
+use vivier::retention::{HoldInfo, Purged, RetentionStatus};
 
 use super::pipeline::stamp;
 use super::{Failure, day, out, usage};

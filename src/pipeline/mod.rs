@@ -1,10 +1,18 @@
 //! The recruitment pipeline's vocabulary and rules: jobs, candidates and their sources,
 //! applications and the stages they move through, notes and feedback, search requests.
-//! Everything here is pure: values in, values out, time given by the caller. The SQL that
-//! stores these lives in `store`; the doors (CLI, app) only call the store's methods.
+//! The types and their checks are pure (values in, values out, time given by the caller);
+//! the SQL of each part sits beside it (`jobs`, `candidates`, `applications`, `board`,
+//! `notes`, `index`, `finder`, `profile`), as methods of the store that the doors call.
 
+mod applications;
+mod board;
+pub(crate) mod candidates;
 pub mod contact;
-pub mod hiring;
+mod finder;
+pub(crate) mod index;
+mod jobs;
+mod notes;
+mod profile;
 pub mod search;
 pub mod stage;
 
@@ -66,20 +74,20 @@ pub enum PipelineError {
 
     /// Data collected before the stage from which it may be (promise P3), or on a closed
     /// application. `field` names the field, never its value.
-    #[error("{}", hiring::gate_message(field, *stage, *from))]
+    #[error("{}", crate::hiring::gate_message(field, *stage, *from))]
     StageGate { field: String, stage: Stage, from: Stage },
 
     #[error("{0}")]
-    Refused(crate::privacy::policy::Refusal),
+    Refused(crate::guard::policy::Refusal),
 
     #[error(transparent)]
-    Retention(#[from] crate::privacy::retention::RetentionError),
+    Retention(#[from] crate::retention::policy::RetentionError),
 
     #[error(transparent)]
     Document(#[from] crate::documents::DocumentError),
 
     #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
+    Store(#[from] crate::db::StoreError),
 }
 
 impl PipelineError {
@@ -102,15 +110,15 @@ impl PipelineError {
     }
 }
 
-impl From<crate::privacy::policy::Refusal> for PipelineError {
-    fn from(r: crate::privacy::policy::Refusal) -> PipelineError {
+impl From<crate::guard::policy::Refusal> for PipelineError {
+    fn from(r: crate::guard::policy::Refusal) -> PipelineError {
         PipelineError::Refused(r)
     }
 }
 
 impl From<rusqlite::Error> for PipelineError {
     fn from(e: rusqlite::Error) -> PipelineError {
-        PipelineError::Store(crate::store::StoreError::sqlite(e))
+        PipelineError::Store(crate::db::StoreError::sqlite(e))
     }
 }
 

@@ -64,7 +64,7 @@ pub fn fts_query(text: &str) -> Result<String, PipelineError> {
 /// (case and accents), the last query word as a prefix, as the index does. Pure and
 /// linear, so only the shown results pay for it.
 pub fn snippet(text: &str, query: &str, width: usize) -> String {
-    use crate::privacy::guard::fold;
+    use crate::guard::fold;
     let wanted: Vec<Vec<String>> =
         terms(query).iter().map(|t| token_spans(t).into_iter().map(|(a, b)| fold(&t[a..b])).collect()).collect();
     let wanted: Vec<String> = wanted.into_iter().flatten().collect();

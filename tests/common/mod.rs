@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use vivier::data_dir::{DataDir, Protection, Unlock};
+use vivier::db::Store;
 use vivier::keys::{DbKey, Passphrase};
-use vivier::store::Store;
 
 pub const PASS: &str = "correct horse battery staple";
 

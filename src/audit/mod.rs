@@ -4,6 +4,10 @@
 //! chain at a findable place. Entries hold UUIDs and action words, never names or content.
 //! Pure: hashing and verification take values; the store appends and reads.
 
+mod log;
+
+pub(crate) use log::append;
+
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 

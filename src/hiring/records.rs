@@ -8,12 +8,11 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::Store;
-use super::audit::append;
-use super::pipeline::{parse_day, parse_ts, resolve, ts};
-use crate::pipeline::hiring::{
-    CustomField, CustomValue, FieldKind, HIRING_FROM, HiringDetails, NewCustomField, may_collect,
-};
+use crate::audit::append;
+use crate::db::Store;
+use crate::db::ids::resolve;
+use crate::db::time::{parse_day, parse_ts, ts};
+use crate::hiring::{CustomField, CustomValue, FieldKind, HIRING_FROM, HiringDetails, NewCustomField, may_collect};
 use crate::pipeline::{PipelineError, Stage, Stamp};
 
 type Result<T> = std::result::Result<T, PipelineError>;
@@ -235,7 +234,7 @@ impl Store {
     ) -> Result<CustomField> {
         let field = NewCustomField { name: name.to_owned(), kind, collect_from }.validated()?;
         // A field's name is text HR writes: "religion" or "union member?" is no field to keep.
-        crate::privacy::policy::check_hr_text("field name", &field.name)?;
+        crate::guard::policy::check_hr_text("field name", &field.name)?;
         self.write(|tx| {
             if let Ok((_, existing)) = field_by_name(tx, &field.name) {
                 return Err(PipelineError::Invalid {
@@ -285,7 +284,7 @@ impl Store {
                 return Err(PipelineError::StageGate { field: field.name, stage, from: field.collect_from });
             }
             let value = field.kind.normalize(value)?;
-            let warned = crate::privacy::policy::check_hr_text("field value", &value)?;
+            let warned = crate::guard::policy::check_hr_text("field value", &value)?;
             tx.execute(
                 "INSERT INTO custom_values (application_id, field_id, value, updated_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (application_id, field_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
@@ -294,8 +293,8 @@ impl Store {
             append(tx, stamp, "field", Some(&cuuid), Some(&format!("{uuid} set {}", field.name)))?;
             let cid: i64 = tx.query_row("SELECT candidate_id FROM applications WHERE id = ?1", [app_id], |r| r.get(0))?;
             let reference = format!("{uuid}/{field_id}");
-            super::flags::clear(tx, "custom_field", &reference)?;
-            super::flags::record(tx, Some(cid), "custom_field", &reference, &warned, stamp)?;
+            crate::guard::flags::clear(tx, "custom_field", &reference)?;
+            crate::guard::flags::record(tx, Some(cid), "custom_field", &reference, &warned, stamp)?;
             Ok(CustomValue { field: field.name, kind: field.kind, collect_from: field.collect_from, value })
         })
     }

@@ -2,23 +2,29 @@
 //! date and place of birth, nationality, French social-security number, IBAN, emergency
 //! contact) and the custom fields HR declares, each with the stage from which it may be
 //! collected. Pure logic only: checking and normalising values, and the gate itself
-//! ([`may_collect`]). The store calls these on every write, so the rule holds at every
-//! door (CLI, app, import). No SQL here, and no error message ever repeats a NIR or IBAN.
+//! ([`may_collect`]) are in this file; their SQL is in `records`, which calls them on
+//! every write, so the rule holds at every door (CLI, app, import). No error message ever
+//! repeats a NIR or IBAN.
 //!
 //! ```
 //! use vivier::pipeline::Stage;
-//! use vivier::pipeline::hiring::{HIRING_FROM, may_collect, normalize_iban};
+//! use vivier::hiring::{HIRING_FROM, may_collect, normalize_iban};
 //! assert!(!may_collect(Stage::Interview, HIRING_FROM));
 //! assert!(may_collect(Stage::Offer, HIRING_FROM));
 //! assert_eq!(normalize_iban("gb82 west 1234 5698 7654 32").unwrap(), "GB82WEST12345698765432");
 //! ```
+
+mod records;
+
+pub use records::HiringRecord;
+pub(crate) use records::erase_out_of_stage;
 
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{PipelineError, Stage, contact};
+use crate::pipeline::{PipelineError, Stage, contact};
 
 /// Hiring details may be collected from this stage on (offer, then hired).
 pub const HIRING_FROM: Stage = Stage::Offer;

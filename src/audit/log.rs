@@ -4,9 +4,9 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::Store;
-use super::pipeline::ts;
 use crate::audit::{AuditEntry, GENESIS, Verdict, entry_hash, verify};
+use crate::db::Store;
+use crate::db::time::ts;
 use crate::pipeline::{PipelineError, Stamp};
 
 /// Appends an entry chained to the last one. Called inside the transaction of the

@@ -3,10 +3,10 @@
 
 use rusqlite::params;
 
-use super::pipeline::ts;
+use crate::db::time::ts;
+use crate::guard::policy::Span;
+use crate::guard::{Category, Finding, Level};
 use crate::pipeline::{GuardWarning, PipelineError, Stamp};
-use crate::privacy::guard::{Category, Finding, Level};
-use crate::privacy::policy::Span;
 
 /// Records findings on one source row.
 pub(crate) fn record(

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::params;
 
 use super::Store;
-use super::pipeline::ts;
+use crate::db::time::ts;
 use crate::pipeline::PipelineError;
 
 const FIRST: &[&str] = &[

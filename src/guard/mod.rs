@@ -7,7 +7,7 @@
 //! search index) is decided by the callers.
 //!
 //! ```
-//! use vivier::privacy::guard::{Guard, Category, Verdict};
+//! use vivier::guard::{Guard, Category, Verdict};
 //! let findings = Guard::standard().check("Il est syndiqué à la CGT, marié.");
 //! assert_eq!(findings[0].category, Category::TradeUnion);
 //! assert_eq!(findings[0].words, "syndiqué à la CGT");
@@ -34,7 +34,9 @@
 //! - `marié` is matched with its accent (`=marié`), so that the name Marie is left alone;
 //!   a note typed without accents ("marie, 2 enfants") is missed.
 
+pub(crate) mod flags;
 mod fold;
+pub mod policy;
 mod vocab;
 
 use std::collections::HashMap;

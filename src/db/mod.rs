@@ -4,14 +4,11 @@
 //! areas reach the database through functions defined here. It never sees where a key
 //! comes from (that is `keys`) and never logs what the database holds.
 
-mod audit;
 mod error;
-mod flags;
-pub mod hiring;
+pub(crate) mod ids;
 mod migrations;
-pub mod pipeline;
-pub mod retention;
 mod seed;
+pub(crate) mod time;
 pub use seed::Seeded;
 
 use std::fs::File;
@@ -32,7 +29,7 @@ const PLAINTEXT_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// The page cache in KiB: 32 MB of decrypted pages (default 2 MB). Search and boards over
 /// 100,000 candidates touch more than that; memory stays well under the app's budget.
-pub(super) const CACHE_KIB: i64 = 32_768;
+pub(crate) const CACHE_KIB: i64 = 32_768;
 
 /// How the pages of a store created by this version are authenticated: HMAC-SHA256, which
 /// this machine's CPUs compute in hardware, 2.2 times faster than SQLCipher 4's default
@@ -44,7 +41,7 @@ const LEGACY_PAGE_HMAC: &str = "HMAC_SHA512";
 
 /// An open, unlocked, migrated Vivier database.
 pub struct Store {
-    conn: Connection,
+    pub(crate) conn: Connection,
     path: PathBuf,
 }
 
@@ -280,6 +277,18 @@ impl Store {
         run(&self.conn, "PRAGMA wal_checkpoint(TRUNCATE)")
     }
 
+    /// Runs `f` in one write transaction: committed when it returns Ok, rolled back when
+    /// it fails, so that a change and its audit entry land together or not at all.
+    pub(crate) fn write<T, E: From<rusqlite::Error>>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let tx = self.conn.transaction()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
     /// Reads one setting.
     pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.conn
@@ -315,7 +324,7 @@ impl Store {
 
 /// Runs one statement and steps through whatever rows it returns (pragmas answer with
 /// rows, which `execute` would refuse).
-fn run(conn: &Connection, sql: &str) -> Result<(), StoreError> {
+pub(crate) fn run(conn: &Connection, sql: &str) -> Result<(), StoreError> {
     let mut stmt = conn.prepare(sql).map_err(StoreError::sqlite)?;
     let mut rows = stmt.query([]).map_err(StoreError::sqlite)?;
     while rows.next().map_err(StoreError::sqlite)?.is_some() {}

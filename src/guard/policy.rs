@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::guard::{Finding, Guard, Level, refusal_message};
+use super::{Finding, Guard, Level, refusal_message};
 
 /// A refusal: the field, and what was found there.
 #[derive(Debug, Clone)]

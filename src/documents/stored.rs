@@ -1,0 +1,162 @@
+//! Documents as stored with a candidate: checked (kind, name, size, content), their text
+//! extracted before the transaction, flagged by the guard, indexed; read back masked unless
+//! a reveal is asked for (and audited as one).
+
+use rusqlite::params;
+
+use crate::audit::append;
+use crate::db::Store;
+use crate::db::ids::{new_uuid, resolve};
+use crate::db::time::{parse_ts, ts};
+use crate::guard::{flags, policy};
+use crate::pipeline::{PipelineError, Stamp};
+
+use crate::documents::{self, DocumentFormat, Extraction, Extractor};
+use crate::guard::policy::Span;
+use crate::pipeline::DocumentInfo;
+use crate::pipeline::candidates::resolve_candidate;
+use crate::pipeline::index::{index_text, refused_spans};
+use sha2::{Digest, Sha256};
+type Result<T> = std::result::Result<T, PipelineError>;
+
+/// A file handed in for a candidate.
+#[derive(Debug, Clone, Copy)]
+pub struct Upload<'a> {
+    /// cv, letter or other
+    pub kind: &'a str,
+    pub file_name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// What stands in a preview for a masked passage.
+pub const MASK: &str = "[████]";
+
+/// Kinds of document a candidate can have.
+pub const DOCUMENT_KINDS: [&str; 3] = ["cv", "letter", "other"];
+
+impl Store {
+    // ----- documents -----
+
+    /// Stores a document: recognised by its content (not its name), within the size limit,
+    /// its text extracted by `extractor` in a bounded child process before the transaction.
+    /// A failed extraction stores the document marked as having no text.
+    pub fn add_document(
+        &mut self,
+        stamp: &Stamp,
+        candidate: &str,
+        upload: Upload<'_>,
+        size_limit: u64,
+        extractor: &Extractor,
+    ) -> Result<(DocumentInfo, Extraction)> {
+        let Upload { kind, file_name, bytes } = upload;
+        if !DOCUMENT_KINDS.contains(&kind) {
+            return Err(PipelineError::Invalid {
+                field: "kind",
+                reason: format!("\"{kind}\" is not cv, letter or other"),
+            });
+        }
+        let file_name = file_name.trim();
+        if file_name.is_empty() || file_name.contains(['/', '\\', '\0']) {
+            return Err(PipelineError::Invalid { field: "file name", reason: "must be a plain file name".into() });
+        }
+        documents::check_size(bytes.len() as u64, size_limit)?;
+        let format: DocumentFormat = documents::sniff(bytes)?;
+        documents::check_name(file_name, format)?;
+        // Make sure the candidate exists before the (slow) extraction.
+        resolve_candidate(&self.conn, candidate)?;
+        let extraction = extractor.extract(format, bytes);
+        let (text, status) = match &extraction {
+            Extraction::Text(t) if !t.trim().is_empty() => (Some(t.as_str()), "extracted"),
+            _ => (None, "none"),
+        };
+        // The candidate's own words are stored as given; passages of a sensitive category
+        // are flagged, masked in previews and kept out of the search index.
+        let flagged = text.map(policy::flag_candidate_text);
+        let sha = hex::encode(Sha256::digest(bytes));
+        let info = self.write(|tx| {
+            let (cid, cuuid) = resolve_candidate(tx, candidate)?;
+            let uuid = new_uuid();
+            tx.execute(
+                "INSERT INTO documents (uuid, candidate_id, kind, file_name, media_type, size, sha256, content, text,
+                                        text_status, added_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    uuid,
+                    cid,
+                    kind,
+                    file_name,
+                    format.media_type(),
+                    bytes.len() as i64,
+                    sha,
+                    bytes,
+                    text,
+                    status,
+                    ts(stamp.at)
+                ],
+            )?;
+            if let Some(flagged) = &flagged {
+                flags::record(tx, Some(cid), "document", &uuid, &flagged.findings, stamp)?;
+                index_text(tx, cid, "document", &uuid, &flagged.indexable)?;
+            }
+            append(tx, stamp, "document_add", Some(&cuuid), Some(&format!("{kind} {uuid}")))?;
+            document_info(tx, &uuid)
+        })?;
+        Ok((info, extraction))
+    }
+
+    /// A document's bytes, for export or viewing; audited as an export.
+    pub fn document_content(&mut self, stamp: &Stamp, id: &str) -> Result<(DocumentInfo, Vec<u8>)> {
+        self.write(|tx| {
+            let (doc_id, uuid) = resolve(tx, "documents", "document", id)?;
+            let info = document_info(tx, &uuid)?;
+            let bytes: Vec<u8> = tx.query_row("SELECT content FROM documents WHERE id = ?1", [doc_id], |r| r.get(0))?;
+            append(tx, stamp, "export", Some(&info.candidate_uuid), Some(&format!("document {uuid}")))?;
+            Ok((info, bytes))
+        })
+    }
+
+    /// A document's extracted text (None when it has none), its sensitive passages masked
+    /// unless `reveal` is asked for; audited as a view, or as a reveal.
+    pub fn document_text(&mut self, stamp: &Stamp, id: &str, reveal: bool) -> Result<(DocumentInfo, Option<String>)> {
+        self.write(|tx| {
+            let (doc_id, uuid) = resolve(tx, "documents", "document", id)?;
+            let info = document_info(tx, &uuid)?;
+            let text: Option<String> =
+                tx.query_row("SELECT text FROM documents WHERE id = ?1", [doc_id], |r| r.get(0))?;
+            let masked = refused_spans(tx, &uuid)?;
+            let action = if reveal && !masked.is_empty() { "reveal" } else { "view" };
+            append(tx, stamp, action, Some(&info.candidate_uuid), Some(&format!("document {uuid}")))?;
+            let text = match (text, reveal) {
+                (Some(t), false) => Some(policy::mask(&t, &masked, MASK)),
+                (t, _) => t,
+            };
+            Ok((info, text))
+        })
+    }
+
+    /// The flagged passages of a document: category and byte span in its extracted text.
+    pub fn document_flags(&self, id: &str) -> Result<Vec<(String, Span)>> {
+        let (_, uuid) = resolve(&self.conn, "documents", "document", id)?;
+        flags::spans(&self.conn, "document", &uuid, "refused")
+    }
+}
+
+pub(crate) fn document_info(conn: &rusqlite::Connection, uuid: &str) -> Result<DocumentInfo> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.uuid, c.uuid, d.kind, d.file_name, d.media_type, d.size, d.sha256, d.text_status, d.added_at
+         FROM documents d JOIN candidates c ON c.id = d.candidate_id WHERE d.uuid = ?1",
+    )?;
+    Ok(stmt.query_row([uuid], |r| {
+        Ok(DocumentInfo {
+            uuid: r.get(0)?,
+            candidate_uuid: r.get(1)?,
+            kind: r.get(2)?,
+            file_name: r.get(3)?,
+            media_type: r.get(4)?,
+            size: r.get(5)?,
+            sha256: r.get(6)?,
+            text_status: r.get(7)?,
+            added_at: parse_ts(&r.get::<_, String>(8)?),
+        })
+    })?)
+}
