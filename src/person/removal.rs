@@ -5,9 +5,13 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::registry::{Purge, TABLES};
 use crate::pipeline::PipelineError;
 
 type Result<T> = std::result::Result<T, PipelineError>;
+
+/// The staged candidates' row ids, as an SQL subquery.
+const STAGED: &str = "(SELECT id FROM temp.purge_ids)";
 
 /// How many rows of each kind went with a person.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -39,114 +43,34 @@ pub(crate) fn stage_ids(tx: &rusqlite::Connection, ids: &[i64]) -> Result<()> {
     Ok(())
 }
 
-/// Rows of each kind per staged candidate.
+/// Rows of each kind per staged candidate, table by table as the registry counts them.
 pub(crate) fn count_staged(tx: &rusqlite::Connection) -> Result<HashMap<i64, PurgeCounts>> {
-    const IN: &str = "IN (SELECT id FROM temp.purge_ids)";
-    let apps = format!("SELECT id FROM applications WHERE candidate_id {IN}");
-    type Slot = fn(&mut PurgeCounts) -> &mut i64;
-    let queries: [(Slot, String); 13] = [
-        (
-            |c| &mut c.emails,
-            format!("SELECT candidate_id, count(*) FROM candidate_emails WHERE candidate_id {IN} GROUP BY 1"),
-        ),
-        (
-            |c| &mut c.applications,
-            format!("SELECT candidate_id, count(*) FROM applications WHERE candidate_id {IN} GROUP BY 1"),
-        ),
-        (
-            |c| &mut c.stage_events,
-            format!(
-                "SELECT a.candidate_id, count(*) FROM stage_events s JOIN applications a ON a.id = s.application_id
-                 WHERE s.application_id IN ({apps}) GROUP BY 1"
-            ),
-        ),
-        (
-            |c| &mut c.hiring_details,
-            format!(
-                "SELECT a.candidate_id, count(*) FROM hiring_details h JOIN applications a ON a.id = h.application_id
-                 WHERE h.application_id IN ({apps}) GROUP BY 1"
-            ),
-        ),
-        (
-            |c| &mut c.custom_values,
-            format!(
-                "SELECT a.candidate_id, count(*) FROM custom_values v JOIN applications a ON a.id = v.application_id
-                 WHERE v.application_id IN ({apps}) GROUP BY 1"
-            ),
-        ),
-        (
-            |c| &mut c.documents,
-            format!(
-                "SELECT candidate_id, count(*) FILTER (WHERE kind <> 'offer_letter') FROM documents
-                 WHERE candidate_id {IN} GROUP BY 1"
-            ),
-        ),
-        (
-            |c| &mut c.letters,
-            format!(
-                "SELECT candidate_id, count(*) FILTER (WHERE kind = 'offer_letter') FROM documents
-                 WHERE candidate_id {IN} GROUP BY 1"
-            ),
-        ),
-        (|c| &mut c.notes, format!("SELECT candidate_id, count(*) FROM notes WHERE candidate_id {IN} GROUP BY 1")),
-        (
-            |c| &mut c.ratings,
-            format!(
-                "SELECT n.candidate_id, count(*) FROM note_ratings r JOIN notes n ON n.id = r.note_id
-                 WHERE n.candidate_id {IN} GROUP BY 1"
-            ),
-        ),
-        (
-            |c| &mut c.messages,
-            format!("SELECT candidate_id, count(*) FROM messages WHERE candidate_id {IN} GROUP BY 1"),
-        ),
-        (
-            |c| &mut c.flags,
-            format!("SELECT candidate_id, count(*) FROM guard_flags WHERE candidate_id {IN} GROUP BY 1"),
-        ),
-        (
-            |c| &mut c.index_entries,
-            format!("SELECT candidate_id, count(*) FROM search_entries WHERE candidate_id {IN} GROUP BY 1"),
-        ),
-        (
-            |c| &mut c.holds,
-            format!("SELECT candidate_id, count(*) FROM legal_holds WHERE candidate_id {IN} GROUP BY 1"),
-        ),
-    ];
     let mut counts: HashMap<i64, PurgeCounts> = HashMap::new();
-    for (slot, sql) in queries {
-        let mut stmt = tx.prepare(&sql)?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
-        for row in rows {
-            let (cid, n) = row?;
-            *slot(counts.entry(cid).or_default()) = n;
+    for table in TABLES {
+        let Some((rows, owner)) = table.rows_of(STAGED) else { continue };
+        for count in table.counts {
+            let filter = count.filter.map(|f| format!(" AND {f}")).unwrap_or_default();
+            let sql = format!("SELECT {owner}, count(*) FROM {} WHERE {rows}{filter} GROUP BY 1", table.name);
+            let mut stmt = tx.prepare(&sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+            for row in rows {
+                let (cid, n) = row?;
+                *(count.slot)(counts.entry(cid).or_default()) += n;
+            }
         }
     }
     Ok(counts)
 }
 
-/// Deletes every row of the staged candidates, children first (the cascades stay as a
-/// safety net). Index entries go first: their trigger removes the passages from FTS5.
+/// Deletes every row of the staged candidates from every table the registry says a purge
+/// deletes, in its order: index entries first (their trigger removes the passages from
+/// FTS5), children before parents (the cascades stay as a safety net), the candidate last.
 pub(crate) fn delete_staged(tx: &rusqlite::Connection) -> Result<()> {
-    tx.execute_batch(
-        "DELETE FROM search_entries WHERE candidate_id IN (SELECT id FROM temp.purge_ids);
-         DELETE FROM guard_flags WHERE candidate_id IN (SELECT id FROM temp.purge_ids);
-         DELETE FROM note_ratings WHERE note_id IN
-             (SELECT id FROM notes WHERE candidate_id IN (SELECT id FROM temp.purge_ids));
-         DELETE FROM notes WHERE candidate_id IN (SELECT id FROM temp.purge_ids);
-         DELETE FROM stage_events WHERE application_id IN
-             (SELECT id FROM applications WHERE candidate_id IN (SELECT id FROM temp.purge_ids));
-         DELETE FROM hiring_details WHERE application_id IN
-             (SELECT id FROM applications WHERE candidate_id IN (SELECT id FROM temp.purge_ids));
-         DELETE FROM custom_values WHERE application_id IN
-             (SELECT id FROM applications WHERE candidate_id IN (SELECT id FROM temp.purge_ids));
-         DELETE FROM applications WHERE candidate_id IN (SELECT id FROM temp.purge_ids);
-         DELETE FROM documents WHERE candidate_id IN (SELECT id FROM temp.purge_ids);
-         DELETE FROM messages WHERE candidate_id IN (SELECT id FROM temp.purge_ids);
-         DELETE FROM candidate_emails WHERE candidate_id IN (SELECT id FROM temp.purge_ids);
-         DELETE FROM legal_holds WHERE candidate_id IN (SELECT id FROM temp.purge_ids);
-         DELETE FROM candidates WHERE id IN (SELECT id FROM temp.purge_ids);
-         DELETE FROM temp.purge_ids;",
-    )?;
+    for table in TABLES.iter().filter(|t| t.purge == Purge::Delete) {
+        if let Some((rows, _)) = table.rows_of(STAGED) {
+            tx.execute(&format!("DELETE FROM {} WHERE {rows}", table.name), [])?;
+        }
+    }
+    tx.execute("DELETE FROM temp.purge_ids", [])?;
     Ok(())
 }
