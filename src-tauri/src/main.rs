@@ -1,15 +1,15 @@
-//! Vivier's desktop app: resolves the data directory, registers the engine commands and
-//! opens the one window. The store is opened later, by the UI's first call, so that a
-//! passphrase screen can be shown when the key needs one.
+//! Vivier's desktop app: resolves the data directory, registers the engine commands
+//! (`commands`, by feature) over the app's state (`state`), starts the background tasks
+//! (`tasks`) and opens the one window. The store is opened later, by the UI's first call,
+//! so that a passphrase screen can be shown when the key needs one.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod clock;
 mod commands;
 mod error;
-mod hiring;
-mod pipeline;
-mod retention;
+mod state;
+mod tasks;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,55 +37,55 @@ fn main() -> ExitCode {
         }
     };
     tauri::Builder::default()
-        .manage(commands::AppState::new(root))
+        .manage(state::AppState::new(root))
         .setup(|app| {
-            retention::spawn_purge_task(app.handle().clone());
+            tasks::purge::spawn(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
-            commands::store_status,
-            commands::open_store,
-            commands::create_with_passphrase,
-            commands::unlock_with_passphrase,
-            commands::store_info,
-            pipeline::list_jobs,
-            pipeline::add_job,
-            pipeline::set_job_status,
-            pipeline::job_board,
-            pipeline::list_candidates,
-            pipeline::add_candidate,
-            pipeline::candidate_profile,
-            pipeline::edit_candidate,
-            pipeline::merge_candidates,
-            pipeline::apply_to_job,
-            pipeline::move_stage,
-            pipeline::add_note,
-            pipeline::add_document,
-            pipeline::document_text,
-            pipeline::document_pdf,
-            pipeline::search,
-            hiring::guard_check,
-            hiring::hiring_details,
-            hiring::set_hiring_details,
-            hiring::custom_fields,
-            hiring::declare_custom_field,
-            hiring::set_custom_value,
-            hiring::custom_values,
-            retention::retention_status,
-            retention::upcoming_purges,
-            retention::legal_holds,
-            retention::place_hold,
-            retention::release_holds,
-            retention::purge_log,
-            retention::record_objection,
-            retention::confirm_erasure,
-            retention::renew_consent,
-            retention::restrict_candidate,
-            retention::set_contract_end,
-            retention::retention_settings,
-            retention::set_pool_months,
-            retention::set_retention_period,
-            retention::purge_now,
+            commands::store::store_status,
+            commands::store::open_store,
+            commands::store::create_with_passphrase,
+            commands::store::unlock_with_passphrase,
+            commands::store::store_info,
+            commands::pipeline::list_jobs,
+            commands::pipeline::add_job,
+            commands::pipeline::set_job_status,
+            commands::pipeline::job_board,
+            commands::pipeline::list_candidates,
+            commands::pipeline::add_candidate,
+            commands::pipeline::candidate_profile,
+            commands::pipeline::edit_candidate,
+            commands::pipeline::merge_candidates,
+            commands::pipeline::apply_to_job,
+            commands::pipeline::move_stage,
+            commands::pipeline::add_note,
+            commands::pipeline::add_document,
+            commands::pipeline::document_text,
+            commands::pipeline::document_pdf,
+            commands::pipeline::search,
+            commands::hiring::guard_check,
+            commands::hiring::hiring_details,
+            commands::hiring::set_hiring_details,
+            commands::hiring::custom_fields,
+            commands::hiring::declare_custom_field,
+            commands::hiring::set_custom_value,
+            commands::hiring::custom_values,
+            commands::retention::retention_status,
+            commands::retention::upcoming_purges,
+            commands::retention::legal_holds,
+            commands::retention::place_hold,
+            commands::retention::release_holds,
+            commands::retention::purge_log,
+            commands::retention::record_objection,
+            commands::retention::confirm_erasure,
+            commands::retention::renew_consent,
+            commands::retention::restrict_candidate,
+            commands::retention::set_contract_end,
+            commands::retention::retention_settings,
+            commands::retention::set_pool_months,
+            commands::retention::set_retention_period,
+            commands::retention::purge_now,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Vivier");

@@ -7,26 +7,15 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request, Response};
 use vivier::documents::Upload;
-use vivier::documents::{DEFAULT_SIZE_LIMIT, Extraction, Extractor};
+use vivier::documents::{DEFAULT_SIZE_LIMIT, Extraction};
 use vivier::pipeline::search::{SearchFilter, SearchHit};
 use vivier::pipeline::{
     Application, Board, Candidate, CandidateEdit, DocumentInfo, Job, JobStatus, Language, NewCandidate, NewJob,
-    NewNote, Note, Profile, Source, Stage, Stamp,
+    NewNote, Note, Profile, Source, Stage,
 };
 
-use crate::commands::AppState;
 use crate::error::{CommandError, CommandResult};
-
-/// Who is acting: VIVIER_ACTOR, else the OS user, else "desktop"; stamped now.
-pub(crate) fn stamp() -> Stamp {
-    let actor = Stamp::os_actor().unwrap_or_else(|| "desktop".into());
-    Stamp::new(actor, crate::clock::now())
-}
-
-/// Text extraction runs in this very binary, started again in its child mode.
-fn extractor() -> CommandResult<Extractor> {
-    Extractor::this_binary().map_err(|_| CommandError::internal())
-}
+use crate::state::{AppState, extractor, stamp};
 
 #[tauri::command]
 pub async fn list_jobs(state: State<'_, AppState>, status: Option<JobStatus>) -> CommandResult<Vec<Job>> {

@@ -11,9 +11,8 @@ use vivier::hiring::HiringRecord;
 use vivier::hiring::{CustomField, CustomValue, FieldKind, HiringDetails};
 use vivier::pipeline::Stage;
 
-use crate::commands::AppState;
 use crate::error::CommandResult;
-use crate::pipeline::stamp;
+use crate::state::{AppState, stamp};
 
 /// What the guard finds in a text, for the inline feedback under a text box. Pure: no
 /// store, nothing stored, nothing audited (the text is checked again when it is saved).

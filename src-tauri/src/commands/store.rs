@@ -1,0 +1,93 @@
+//! The store's commands: what the data directory holds, opening it (OS keyring or
+//! passphrase, creating it on first run) and describing the open store. Passphrases are
+//! handed straight to the engine's `Passphrase` (zeroed on drop, redacted in `Debug`) and
+//! never logged. Commands are `async` so that Argon2 and keyring prompts run off the main
+//! thread and the window stays responsive.
+
+use serde::Serialize;
+use tauri::State;
+use vivier::data_dir::{Protection, Status, Unlock};
+use vivier::db::{CipherReport, Store};
+use vivier::keys::{KeyError, Keyring, Passphrase};
+
+use crate::error::CommandResult;
+use crate::state::{AppState, KeySource};
+
+#[derive(Debug, Serialize)]
+pub struct StoreStatus {
+    status: Status,
+    data_dir: String,
+    open: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StoreInfo {
+    data_dir: String,
+    database: String,
+    key_source: KeySource,
+    cipher: CipherReport,
+}
+
+/// Describes `store`, opened from `state`'s data directory with its key kept as `key_source`.
+fn info(state: &AppState, store: &Store, key_source: KeySource) -> CommandResult<StoreInfo> {
+    Ok(StoreInfo {
+        data_dir: state.dir().root().display().to_string(),
+        database: state.dir().db_path().display().to_string(),
+        key_source,
+        cipher: store.cipher_report()?,
+    })
+}
+
+/// What the data directory holds, and whether the store is already open.
+#[tauri::command]
+pub async fn store_status(state: State<'_, AppState>) -> CommandResult<StoreStatus> {
+    let status = state.dir().status()?;
+    let open = state.is_open()?;
+    Ok(StoreStatus { status, data_dir: state.dir().root().display().to_string(), open })
+}
+
+/// Opens the store with the OS keyring, creating it on first run. A passphrase-protected
+/// store answers `passphrase_required`.
+#[tauri::command]
+pub async fn open_store(state: State<'_, AppState>) -> CommandResult<StoreInfo> {
+    state.open_with(
+        KeySource::Keyring,
+        |dir| match dir.status()? {
+            Status::Uninitialised => Ok(dir.init(Protection::Keyring(&Keyring::system()?))?),
+            Status::Keyring => {
+                let keyring = Keyring::system()?;
+                Ok(dir.open(Unlock { keyring: Some(&keyring), passphrase: None })?)
+            }
+            Status::Passphrase => Err(KeyError::PassphraseRequired.into()),
+        },
+        |store, source| info(&state, store, source),
+    )
+}
+
+/// First run without a usable keyring: creates the store, its key wrapped with `passphrase`.
+#[tauri::command]
+pub async fn create_with_passphrase(state: State<'_, AppState>, passphrase: String) -> CommandResult<StoreInfo> {
+    let passphrase = Passphrase::new(passphrase);
+    state.open_with(
+        KeySource::Passphrase,
+        |dir| Ok(dir.init(Protection::Passphrase(&passphrase))?),
+        |store, source| info(&state, store, source),
+    )
+}
+
+/// Opens a passphrase-protected store.
+#[tauri::command]
+pub async fn unlock_with_passphrase(state: State<'_, AppState>, passphrase: String) -> CommandResult<StoreInfo> {
+    let passphrase = Passphrase::new(passphrase);
+    state.open_with(
+        KeySource::Passphrase,
+        |dir| Ok(dir.open(Unlock { keyring: None, passphrase: Some(&passphrase) })?),
+        |store, source| info(&state, store, source),
+    )
+}
+
+/// Describes the open store: where it is, how its key is kept, its cipher and pragmas.
+#[tauri::command]
+pub async fn store_info(state: State<'_, AppState>) -> CommandResult<StoreInfo> {
+    state.with_store_source(|store, source| info(&state, store, source))
+}

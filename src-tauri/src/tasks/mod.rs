@@ -1,0 +1,3 @@
+//! Background work the app runs by itself while it is open, off the commands' path.
+
+pub mod purge;
