@@ -1,4 +1,4 @@
-//! The sensitive-category guard (DESIGN.md §5, promise P2): finds, in French or English
+//! The sensitive-category guard (promise P2, docs/promises.md): finds, in French or English
 //! text, the special categories of personal data the employer promises never to collect
 //! (refused) and the other discrimination criteria of the French labour code, article
 //! L1132-1 (warned).
