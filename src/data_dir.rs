@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::db::{Store, StoreError};
+use crate::db::{Reader, Store, StoreError};
 use crate::keys::{DbKey, KEY_FILE_FORMAT, KeyError, KeyFile, KeySource, Keyring, Passphrase};
 use crate::keys::{NextKey, Wrapped};
 
@@ -164,6 +164,19 @@ impl DataDir {
 
     /// First run: a random key, kept as `protection` says, then a new database.
     pub fn init(&self, protection: Protection<'_>) -> Result<Store, DataDirError> {
+        Ok(self.init_keyed(protection)?.0)
+    }
+
+    /// [`DataDir::init`], and a read-only connection beside the new store
+    /// (`Store::open_reader`), opened while the key is at hand; the key is dropped (zeroed)
+    /// before this returns.
+    pub fn init_with_reader(&self, protection: Protection<'_>) -> Result<(Store, Reader), DataDirError> {
+        let (store, key) = self.init_keyed(protection)?;
+        let reader = store.open_reader(&key)?;
+        Ok((store, reader))
+    }
+
+    fn init_keyed(&self, protection: Protection<'_>) -> Result<(Store, DbKey), DataDirError> {
         self.ensure_writable()?;
         if KeyFile::load(&self.key_path())?.is_some() {
             return Err(DataDirError::AlreadyInitialised { root: self.root.clone() });
@@ -185,7 +198,8 @@ impl DataDir {
         };
         let kf = KeyFile { format: KEY_FILE_FORMAT, check: key.check_tag(&store_id), store_id, source, next: None };
         kf.save(&self.key_path())?;
-        Ok(Store::open(&self.db_path(), &key)?)
+        let store = Store::open(&self.db_path(), &key)?;
+        Ok((store, key))
     }
 
     /// Opens the database of an initialised directory. Finishes a key rotation that a
@@ -193,6 +207,16 @@ impl DataDir {
     pub fn open(&self, unlock: Unlock<'_>) -> Result<Store, DataDirError> {
         self.ensure_writable()?;
         Ok(self.unlock(unlock)?.0)
+    }
+
+    /// [`DataDir::open`], and a read-only connection beside the store
+    /// (`Store::open_reader`), opened while the key is at hand; the key is dropped (zeroed)
+    /// before this returns.
+    pub fn open_with_reader(&self, unlock: Unlock<'_>) -> Result<(Store, Reader), DataDirError> {
+        self.ensure_writable()?;
+        let (store, key, _) = self.unlock(unlock)?;
+        let reader = store.open_reader(&key)?;
+        Ok((store, reader))
     }
 
     /// Unlocks and returns the store, the key that opened it and the key file.

@@ -14,6 +14,7 @@ mod tasks;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use tauri::Manager;
 use vivier::data_dir::DataDir;
 
 /// `VIVIER_DATA_DIR` when set, else the platform's data directory.
@@ -87,7 +88,13 @@ fn main() -> ExitCode {
             commands::retention::set_retention_period,
             commands::retention::purge_now,
         ])
-        .run(tauri::generate_context!())
-        .expect("error while running Vivier");
+        .build(tauri::generate_context!())
+        .expect("error while running Vivier")
+        .run(|app, event| {
+            // Audit entries that reads still owe are appended before the process ends.
+            if let tauri::RunEvent::Exit = event {
+                app.state::<state::AppState>().flush_at_exit();
+            }
+        });
     ExitCode::SUCCESS
 }

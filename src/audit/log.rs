@@ -1,7 +1,10 @@
 //! The audit log's SQL: appending a chained entry inside the caller's transaction, reading
 //! entries back, and verifying the chain. The table refuses UPDATE and DELETE (triggers of
-//! migration 0001), so the log can only grow.
+//! migration 0001), so the log can only grow. Also the entries a read on a reader
+//! connection owes (`PendingAudit`), appended later through the writer with their original
+//! time (docs/decisions.md, "A view's audit entry may follow it by a few seconds").
 
+use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use crate::audit::{AuditEntry, GENESIS, Verdict, entry_hash, verify};
@@ -36,6 +39,44 @@ pub(crate) fn append(
     Ok(())
 }
 
+/// The audit entry a read owes when it was made without writing (on a `Reader`, while the
+/// writer may be busy): who, when, what. The caller appends it through the writer as soon
+/// as it is free (`Store::append_audit`); the entry keeps the time of the read.
+#[must_use = "an audited read owes its audit entry: append it with Store::append_audit"]
+#[derive(Debug, Clone)]
+pub struct PendingAudit {
+    stamp: Stamp,
+    action: &'static str,
+    candidate_uuid: Option<String>,
+    detail: Option<String>,
+}
+
+impl PendingAudit {
+    pub(crate) fn new(stamp: &Stamp, action: &'static str, candidate_uuid: Option<&str>, detail: String) -> Self {
+        PendingAudit {
+            stamp: stamp.clone(),
+            action,
+            candidate_uuid: candidate_uuid.map(str::to_owned),
+            detail: Some(detail),
+        }
+    }
+
+    /// When the read happened: the time the entry records.
+    pub fn at(&self) -> DateTime<Utc> {
+        self.stamp.at
+    }
+
+    /// The entry's action word (`view`, `reveal`, `search`, `export`).
+    pub fn action(&self) -> &str {
+        self.action
+    }
+
+    /// Appends the entry inside the caller's transaction.
+    pub(crate) fn append_in(&self, tx: &rusqlite::Connection) -> Result<(), PipelineError> {
+        append(tx, &self.stamp, self.action, self.candidate_uuid.as_deref(), self.detail.as_deref())
+    }
+}
+
 fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
     Ok(AuditEntry {
         seq: r.get(0)?,
@@ -52,6 +93,23 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
 const SELECT: &str = "SELECT seq, at, actor, action, candidate_uuid, detail, prev_hash, hash FROM audit";
 
 impl Store {
+    /// Appends the entries that reads owe, in order, in one transaction: all or none.
+    pub fn append_audit(&mut self, entries: &[PendingAudit]) -> Result<(), PipelineError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        self.write(|tx| entries.iter().try_for_each(|e| e.append_in(tx)))
+    }
+
+    /// Like [`Store::append_audit`], but without waiting: false (nothing appended) when
+    /// another connection holds the write lock.
+    pub fn try_append_audit(&mut self, entries: &[PendingAudit]) -> Result<bool, PipelineError> {
+        if entries.is_empty() {
+            return Ok(true);
+        }
+        Ok(self.try_write(|tx| entries.iter().try_for_each(|e| e.append_in(tx)))?.is_some())
+    }
+
     /// Audit entries, newest first, optionally for one candidate UUID.
     pub fn audit_entries(&self, candidate_uuid: Option<&str>, limit: usize) -> Result<Vec<AuditEntry>, PipelineError> {
         let mut stmt = self

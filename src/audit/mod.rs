@@ -6,6 +6,7 @@
 
 mod log;
 
+pub use log::PendingAudit;
 pub(crate) use log::append;
 
 use serde::Serialize;

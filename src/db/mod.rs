@@ -3,6 +3,12 @@
 //! few settings the foundation needs. This is the only module that speaks SQL; the other
 //! areas reach the database through functions defined here. It never sees where a key
 //! comes from (that is `keys`) and never logs what the database holds.
+//!
+//! A store has one writer connection (`Store`) and may have read-only ones beside it
+//! (`Reader`, opened with the same key and pragmas): WAL lets them read while the writer
+//! holds a long write (a bulk purge). Write transactions begin IMMEDIATE and every
+//! connection waits up to `BUSY_TIMEOUT` for a lock another process holds (the CLI's timer
+//! purge and the app write to the same file).
 
 mod error;
 pub(crate) mod ids;
@@ -14,8 +20,9 @@ pub use seed::Seeded;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
 pub use error::StoreError;
@@ -39,10 +46,41 @@ const PAGE_HMAC: &str = "HMAC_SHA256";
 /// SQLCipher 4's default, used by stores created before `PAGE_HMAC`.
 const LEGACY_PAGE_HMAC: &str = "HMAC_SHA512";
 
+/// How long a connection waits for a lock held by another connection or process before
+/// giving up with "database is locked": longer than the longest write measured (a bulk
+/// purge of 20,000 people among 100,000: ~10 s, docs/benchmarks.md).
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// An open, unlocked, migrated Vivier database.
 pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
+    /// How the pages are authenticated (`PAGE_HMAC` or `LEGACY_PAGE_HMAC`), so that a
+    /// reader opens the file the way the writer did.
+    hmac: &'static str,
+}
+
+/// A read-only connection to an open store, beside its writer: same file, same key, same
+/// pragmas. It reads while the writer holds a long write transaction (WAL keeps the last
+/// committed pages readable), so screens answer during a bulk purge. It dereferences to
+/// `&Store` only: every `&self` read of the engine works on it, no `&mut self` write
+/// compiles, and SQLite refuses a write on it anyway (opened read-only). Reads that the
+/// audit log records have a `read_…` form returning the entry owed (`PendingAudit`), to
+/// be appended through the writer.
+pub struct Reader(Store);
+
+impl std::ops::Deref for Reader {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Reader").field(&self.0).finish()
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -97,8 +135,37 @@ impl Store {
         let mut store = Self::connect(path, key, exists)?;
         store.apply_pragmas()?;
         store.assert_encrypted()?;
+        // Every write transaction (migrations included) takes the write lock when it
+        // begins, where the busy timeout applies. A DEFERRED one that has read and then
+        // writes gets "database is locked" at once when another connection is writing,
+        // without waiting (and again when its snapshot is stale).
+        store.conn.set_transaction_behavior(TransactionBehavior::Immediate);
         migrations::migrate(&mut store.conn)?;
         Ok(store)
+    }
+
+    /// Opens a read-only connection to this store's file with `key` (the key that opened
+    /// this store: the caller holds it only while opening both), authenticated and set up
+    /// as this one is. The writer has already migrated the file; a reader finding another
+    /// schema version refuses to open.
+    pub fn open_reader(&self, key: &DbKey) -> Result<Reader, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let store = Self::connect_with(&self.path, key, flags, self.hmac)?;
+        let conn = &store.conn;
+        run(conn, "PRAGMA secure_delete = ON")?;
+        run(conn, "PRAGMA foreign_keys = ON")?;
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |row| row.get(0)).map_err(StoreError::sqlite)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Unsafe(format!("journal mode is {mode}, not WAL")));
+        }
+        run(conn, "PRAGMA synchronous = FULL")?;
+        run(conn, &format!("PRAGMA cache_size = -{CACHE_KIB}"))?;
+        store.assert_encrypted()?;
+        let (found, expected) = (store.schema_version()?, self.schema_version()?);
+        if found != expected {
+            return Err(StoreError::Unsafe(format!("the reader found schema {found}, the writer {expected}")));
+        }
+        Ok(Reader(store))
     }
 
     /// Opens an existing database only: used where creating one would be wrong (a
@@ -114,18 +181,25 @@ impl Store {
     /// with HMAC-SHA256 (docs/decisions.md); a store created before that uses SQLCipher 4's
     /// default, HMAC-SHA512, and is opened with it when the first try does not read.
     fn connect(path: &Path, key: &DbKey, exists: bool) -> Result<Store, StoreError> {
-        match Self::connect_with(path, key, exists, PAGE_HMAC) {
-            Err(StoreError::WrongKey) if exists => Self::connect_with(path, key, exists, LEGACY_PAGE_HMAC),
-            other => other,
-        }
-    }
-
-    fn connect_with(path: &Path, key: &DbKey, exists: bool, hmac: &str) -> Result<Store, StoreError> {
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         if !exists {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
+        let store = match Self::connect_with(path, key, flags, PAGE_HMAC) {
+            Err(StoreError::WrongKey) if exists => Self::connect_with(path, key, flags, LEGACY_PAGE_HMAC),
+            other => other,
+        }?;
+        if !exists {
+            // Set before the first table: a purge can then hand freed pages back to the
+            // file system (`PRAGMA incremental_vacuum`) instead of rebuilding the file.
+            run(&store.conn, "PRAGMA auto_vacuum = INCREMENTAL")?;
+        }
+        Ok(store)
+    }
+
+    fn connect_with(path: &Path, key: &DbKey, flags: OpenFlags, hmac: &'static str) -> Result<Store, StoreError> {
         let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::from_open(e, path))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(StoreError::sqlite)?;
         // Quiet SQLCipher: a wrong key must not print anything to stderr.
         run(&conn, "PRAGMA cipher_log_level = NONE")?;
         // Off: its mlock and wipe of every allocation cost a bulk purge minutes and every
@@ -142,12 +216,7 @@ impl Store {
             Err(e) if error::is_not_a_database(&e) => return Err(StoreError::WrongKey),
             Err(e) => return Err(StoreError::from_open(e, path)),
         }
-        if !exists {
-            // Set before the first table: a purge can then hand freed pages back to the
-            // file system (`PRAGMA incremental_vacuum`) instead of rebuilding the file.
-            run(&conn, "PRAGMA auto_vacuum = INCREMENTAL")?;
-        }
-        Ok(Store { conn, path: path.to_owned() })
+        Ok(Store { conn, path: path.to_owned(), hmac })
     }
 
     fn apply_pragmas(&mut self) -> Result<(), StoreError> {
@@ -283,7 +352,43 @@ impl Store {
         &mut self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Like [`Store::write`], but gives up at once (None, nothing done) when another
+    /// connection holds the write lock, instead of waiting for it.
+    pub(crate) fn try_write<T, E: From<rusqlite::Error>>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
+    ) -> Result<Option<T>, E> {
+        self.conn.busy_timeout(Duration::ZERO)?;
+        let begun = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate);
+        // Once the write lock is held, nothing in the transaction waits for another one.
+        let restored = self.conn.busy_timeout(BUSY_TIMEOUT);
+        let tx = match begun {
+            Ok(tx) => tx,
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
+                restored?;
+                return Ok(None);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        restored?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(Some(out))
+    }
+
+    /// Runs `f` in one read transaction, so that its queries see one snapshot; writes
+    /// nothing, and on a `Reader` never waits for the writer.
+    pub(crate) fn read<T, E: From<rusqlite::Error>>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Deferred)?;
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
@@ -363,7 +468,9 @@ pub mod bench {
     /// Opens `path` as a plain SQLite file with the store's pragmas and schema.
     pub fn open_plain(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open(path).map_err(|e| StoreError::from_open(e, path))?;
-        let mut store = Store { conn, path: path.to_owned() };
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(StoreError::sqlite)?;
+        let mut store = Store { conn, path: path.to_owned(), hmac: PAGE_HMAC };
+        store.conn.set_transaction_behavior(TransactionBehavior::Immediate);
         store.apply_pragmas()?;
         migrations::migrate(&mut store.conn)?;
         Ok(store)

@@ -1,10 +1,11 @@
 //! Documents as stored with a candidate: checked (kind, name, size, content), their text
 //! extracted before the transaction, flagged by the guard, indexed; read back masked unless
-//! a reveal is asked for (and audited as one).
+//! a reveal is asked for (and audited as one). Each audited read has a `read_…` form for a
+//! reader connection, which returns the audit entry owed instead of writing it.
 
 use rusqlite::params;
 
-use crate::audit::append;
+use crate::audit::{PendingAudit, append};
 use crate::db::Store;
 use crate::db::ids::{new_uuid, resolve};
 use crate::db::time::{parse_ts, ts};
@@ -107,31 +108,37 @@ impl Store {
     /// A document's bytes, for export or viewing; audited as an export.
     pub fn document_content(&mut self, stamp: &Stamp, id: &str) -> Result<(DocumentInfo, Vec<u8>)> {
         self.write(|tx| {
-            let (doc_id, uuid) = resolve(tx, "documents", "document", id)?;
-            let info = document_info(tx, &uuid)?;
-            let bytes: Vec<u8> = tx.query_row("SELECT content FROM documents WHERE id = ?1", [doc_id], |r| r.get(0))?;
-            append(tx, stamp, "export", Some(&info.candidate_uuid), Some(&format!("document {uuid}")))?;
-            Ok((info, bytes))
+            let (content, owed) = content_of(tx, stamp, id)?;
+            owed.append_in(tx)?;
+            Ok(content)
         })
+    }
+
+    /// A document's bytes, read without writing (on a `Reader`), and the export's audit
+    /// entry, owed to the log.
+    pub fn read_document_content(&self, stamp: &Stamp, id: &str) -> Result<((DocumentInfo, Vec<u8>), PendingAudit)> {
+        self.read(|tx| content_of(tx, stamp, id))
     }
 
     /// A document's extracted text (None when it has none), its sensitive passages masked
     /// unless `reveal` is asked for; audited as a view, or as a reveal.
     pub fn document_text(&mut self, stamp: &Stamp, id: &str, reveal: bool) -> Result<(DocumentInfo, Option<String>)> {
         self.write(|tx| {
-            let (doc_id, uuid) = resolve(tx, "documents", "document", id)?;
-            let info = document_info(tx, &uuid)?;
-            let text: Option<String> =
-                tx.query_row("SELECT text FROM documents WHERE id = ?1", [doc_id], |r| r.get(0))?;
-            let masked = refused_spans(tx, &uuid)?;
-            let action = if reveal && !masked.is_empty() { "reveal" } else { "view" };
-            append(tx, stamp, action, Some(&info.candidate_uuid), Some(&format!("document {uuid}")))?;
-            let text = match (text, reveal) {
-                (Some(t), false) => Some(policy::mask(&t, &masked, MASK)),
-                (t, _) => t,
-            };
-            Ok((info, text))
+            let (text, owed) = text_of(tx, stamp, id, reveal)?;
+            owed.append_in(tx)?;
+            Ok(text)
         })
+    }
+
+    /// A document's text, read without writing (on a `Reader`), and the view's (or
+    /// reveal's) audit entry, owed to the log.
+    pub fn read_document_text(
+        &self,
+        stamp: &Stamp,
+        id: &str,
+        reveal: bool,
+    ) -> Result<((DocumentInfo, Option<String>), PendingAudit)> {
+        self.read(|tx| text_of(tx, stamp, id, reveal))
     }
 
     /// The flagged passages of a document: category and byte span in its extracted text.
@@ -139,6 +146,36 @@ impl Store {
         let (_, uuid) = resolve(&self.conn, "documents", "document", id)?;
         flags::spans(&self.conn, "document", &uuid, "refused")
     }
+}
+
+/// Reads a document's bytes, and the audit entry their export owes.
+fn content_of(conn: &rusqlite::Connection, stamp: &Stamp, id: &str) -> Result<((DocumentInfo, Vec<u8>), PendingAudit)> {
+    let (doc_id, uuid) = resolve(conn, "documents", "document", id)?;
+    let info = document_info(conn, &uuid)?;
+    let bytes: Vec<u8> = conn.query_row("SELECT content FROM documents WHERE id = ?1", [doc_id], |r| r.get(0))?;
+    let owed = PendingAudit::new(stamp, "export", Some(&info.candidate_uuid), format!("document {uuid}"));
+    Ok(((info, bytes), owed))
+}
+
+/// Reads a document's text, masked unless `reveal`, and the audit entry its view owes: a
+/// reveal when there was something to unmask, else a view.
+fn text_of(
+    conn: &rusqlite::Connection,
+    stamp: &Stamp,
+    id: &str,
+    reveal: bool,
+) -> Result<((DocumentInfo, Option<String>), PendingAudit)> {
+    let (doc_id, uuid) = resolve(conn, "documents", "document", id)?;
+    let info = document_info(conn, &uuid)?;
+    let text: Option<String> = conn.query_row("SELECT text FROM documents WHERE id = ?1", [doc_id], |r| r.get(0))?;
+    let masked = refused_spans(conn, &uuid)?;
+    let action = if reveal && !masked.is_empty() { "reveal" } else { "view" };
+    let owed = PendingAudit::new(stamp, action, Some(&info.candidate_uuid), format!("document {uuid}"));
+    let text = match (text, reveal) {
+        (Some(t), false) => Some(policy::mask(&t, &masked, MASK)),
+        (t, _) => t,
+    };
+    Ok(((info, text), owed))
 }
 
 pub(crate) fn document_info(conn: &rusqlite::Connection, uuid: &str) -> Result<DocumentInfo> {

@@ -1,7 +1,8 @@
 //! A candidate's profile and timeline: everything the profile screen shows, in one read,
-//! audited as a view.
+//! audited as a view: in the same transaction (`profile`), or, read on a reader connection
+//! that never waits for the writer, with the view's entry owed to the log (`read_profile`).
 
-use crate::audit::append;
+use crate::audit::PendingAudit;
 use crate::db::Store;
 use crate::db::time::parse_ts;
 use crate::pipeline::{Candidate, PipelineError, Profile, Stamp, TimelineEntry};
@@ -13,23 +14,36 @@ use crate::pipeline::notes::note_by_id;
 type Result<T> = std::result::Result<T, PipelineError>;
 
 impl Store {
-    /// Everything about one candidate; audited as a view.
+    /// Everything about one candidate; audited as a view in the same transaction.
     pub fn profile(&mut self, stamp: &Stamp, id: &str) -> Result<Profile> {
         self.write(|tx| {
-            let (cid, uuid) = resolve_candidate(tx, id)?;
-            append(tx, stamp, "view", Some(&uuid), Some("profile"))?;
-            let candidate = candidate_by_id(tx, cid)?;
-            let applications = applications_where(tx, "a.candidate_id = ?1", cid)?;
-            let mut stmt = tx.prepare_cached("SELECT uuid FROM documents WHERE candidate_id = ?1 ORDER BY added_at")?;
-            let doc_uuids: Vec<String> = stmt.query_map([cid], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
-            let documents = doc_uuids.iter().map(|u| document_info(tx, u)).collect::<Result<Vec<_>>>()?;
-            let mut stmt = tx.prepare_cached("SELECT id FROM notes WHERE candidate_id = ?1 ORDER BY created_at")?;
-            let note_ids: Vec<i64> = stmt.query_map([cid], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
-            let notes = note_ids.into_iter().map(|n| note_by_id(tx, n)).collect::<Result<Vec<_>>>()?;
-            let timeline = timeline(tx, cid, &candidate)?;
-            Ok(Profile { candidate, applications, documents, notes, timeline })
+            let (profile, owed) = profile_of(tx, stamp, id)?;
+            owed.append_in(tx)?;
+            Ok(profile)
         })
     }
+
+    /// Everything about one candidate, read without writing (on a `Reader`, while the
+    /// writer may be busy), and the view's audit entry, owed to the log.
+    pub fn read_profile(&self, stamp: &Stamp, id: &str) -> Result<(Profile, PendingAudit)> {
+        self.read(|tx| profile_of(tx, stamp, id))
+    }
+}
+
+/// Reads one candidate's profile, and the audit entry its view owes.
+fn profile_of(conn: &rusqlite::Connection, stamp: &Stamp, id: &str) -> Result<(Profile, PendingAudit)> {
+    let (cid, uuid) = resolve_candidate(conn, id)?;
+    let candidate = candidate_by_id(conn, cid)?;
+    let applications = applications_where(conn, "a.candidate_id = ?1", cid)?;
+    let mut stmt = conn.prepare_cached("SELECT uuid FROM documents WHERE candidate_id = ?1 ORDER BY added_at")?;
+    let doc_uuids: Vec<String> = stmt.query_map([cid], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+    let documents = doc_uuids.iter().map(|u| document_info(conn, u)).collect::<Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare_cached("SELECT id FROM notes WHERE candidate_id = ?1 ORDER BY created_at")?;
+    let note_ids: Vec<i64> = stmt.query_map([cid], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+    let notes = note_ids.into_iter().map(|n| note_by_id(conn, n)).collect::<Result<Vec<_>>>()?;
+    let timeline = timeline(conn, cid, &candidate)?;
+    let owed = PendingAudit::new(stamp, "view", Some(&uuid), "profile".into());
+    Ok((Profile { candidate, applications, documents, notes, timeline }, owed))
 }
 
 /// Runs a timeline query for one candidate and appends its entries.

@@ -37,7 +37,7 @@ pub async fn set_hiring_details(
 
 #[tauri::command]
 pub async fn custom_fields(state: State<'_, AppState>) -> CommandResult<Vec<CustomField>> {
-    state.with_store(|store| Ok(store.custom_fields()?))
+    state.with_reader(|store| Ok(store.custom_fields()?))
 }
 
 /// A custom field as the declaration form sends it.

@@ -1,7 +1,9 @@
 //! The recruitment pipeline's commands: jobs and their boards, candidates, applications and
 //! stages, notes, documents and search. Each is an adapter: the app state in, one engine
 //! call, the error mapped. Every rule (duplicates, stage moves, size limits, audit) is the
-//! engine's. Arguments are never logged: they are candidate data.
+//! engine's. Reads go through the reader (`with_reader`, or `with_audited_read` when the
+//! audit log records them), writes through the writer (`with_store`). Arguments are never
+//! logged: they are candidate data.
 
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -19,7 +21,7 @@ use crate::state::{AppState, extractor, stamp};
 
 #[tauri::command]
 pub async fn list_jobs(state: State<'_, AppState>, status: Option<JobStatus>) -> CommandResult<Vec<Job>> {
-    state.with_store(|store| Ok(store.jobs(status)?))
+    state.with_reader(|store| Ok(store.jobs(status)?))
 }
 
 #[tauri::command]
@@ -42,7 +44,7 @@ pub async fn job_board(
     offset: usize,
     limit: usize,
 ) -> CommandResult<Board> {
-    state.with_store(|store| Ok(store.board(&job, stage, offset, limit)?))
+    state.with_reader(|store| Ok(store.board(&job, stage, offset, limit)?))
 }
 
 #[derive(Debug, Serialize)]
@@ -53,7 +55,7 @@ pub struct CandidatePage {
 
 #[tauri::command]
 pub async fn list_candidates(state: State<'_, AppState>, limit: usize, offset: usize) -> CommandResult<CandidatePage> {
-    state.with_store(|store| {
+    state.with_reader(|store| {
         Ok(CandidatePage { candidates: store.candidates(limit, offset)?, total: store.count_candidates()? })
     })
 }
@@ -84,7 +86,7 @@ pub async fn add_candidate(state: State<'_, AppState>, candidate: CandidateForm)
 
 #[tauri::command]
 pub async fn candidate_profile(state: State<'_, AppState>, candidate: String) -> CommandResult<Profile> {
-    state.with_store(|store| Ok(store.profile(&stamp(), &candidate)?))
+    state.with_audited_read(|store| Ok(store.read_profile(&stamp(), &candidate)?))
 }
 
 /// Changes from the profile's edit form; absent fields stay as they are.
@@ -239,27 +241,25 @@ pub struct DocumentText {
 /// A document's text, its flagged passages masked unless `reveal` (audited as a reveal).
 #[tauri::command]
 pub async fn document_text(state: State<'_, AppState>, document: String, reveal: bool) -> CommandResult<DocumentText> {
-    state.with_store(|store| {
-        let (document, text) = store.document_text(&stamp(), &document, reveal)?;
+    state.with_audited_read(|store| {
+        let ((document, text), owed) = store.read_document_text(&stamp(), &document, reveal)?;
         let flags = store
             .document_flags(&document.uuid)?
             .into_iter()
             .map(|(category, span)| FlaggedPassage { category, start: span.start, end: span.end })
             .collect();
-        Ok(DocumentText { document, text, revealed: reveal, flags })
+        Ok((DocumentText { document, text, revealed: reveal, flags }, owed))
     })
 }
 
 /// A PDF's bytes for the in-app viewer, sent as a binary response (audited as an export).
 #[tauri::command]
 pub async fn document_pdf(state: State<'_, AppState>, document: String) -> CommandResult<Response> {
-    state.with_store(|store| {
-        let (info, bytes) = store.document_content(&stamp(), &document)?;
-        if info.media_type != "application/pdf" {
-            return Err(CommandError::new("not_pdf", "This document is not a PDF; read its text instead."));
-        }
-        Ok(Response::new(bytes))
-    })
+    let (info, bytes) = state.with_audited_read(|store| Ok(store.read_document_content(&stamp(), &document)?))?;
+    if info.media_type != "application/pdf" {
+        return Err(CommandError::new("not_pdf", "This document is not a PDF; read its text instead."));
+    }
+    Ok(Response::new(bytes))
 }
 
 #[tauri::command]
@@ -271,7 +271,7 @@ pub async fn search(
     source: Option<String>,
 ) -> CommandResult<Vec<SearchHit>> {
     let filter = SearchFilter { job, stage, source, limit: 30, ..SearchFilter::default() };
-    state.with_store(|store| Ok(store.search(&stamp(), &text, &filter)?))
+    state.with_audited_read(|store| Ok(store.read_search(&stamp(), &text, &filter)?))
 }
 
 #[cfg(test)]

@@ -2,7 +2,10 @@
 //! status, upcoming purges, legal holds, the purge log, objection, erasure, consent renewal,
 //! restriction, contract ends and the retention settings, and the purge on demand (the
 //! purge that runs by itself is `tasks::purge`). Commands are adapters: the state in, one
-//! engine call, the error mapped. Every rule is the engine's.
+//! engine call, the error mapped. Every rule is the engine's. The lists (upcoming purges,
+//! holds, the purge log, the settings) are read on the reader, so they answer during a
+//! purge; a candidate's status is read on the writer, as the engine audits it in the same
+//! transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use tauri::{AppHandle, State};
@@ -21,12 +24,12 @@ pub async fn retention_status(state: State<'_, AppState>, candidate: String) -> 
 
 #[tauri::command]
 pub async fn upcoming_purges(state: State<'_, AppState>, days: u32) -> CommandResult<Vec<Upcoming>> {
-    state.with_store(|store| Ok(store.upcoming_purges(clock::now(), days)?))
+    state.with_reader(|store| Ok(store.upcoming_purges(clock::now(), days)?))
 }
 
 #[tauri::command]
 pub async fn legal_holds(state: State<'_, AppState>) -> CommandResult<Vec<HoldInfo>> {
-    state.with_store(|store| Ok(store.holds(clock::now())?))
+    state.with_reader(|store| Ok(store.holds(clock::now())?))
 }
 
 /// `until`: the first instant after the hold's last day, as the UI computed it in local time.
@@ -47,7 +50,7 @@ pub async fn release_holds(state: State<'_, AppState>, candidate: String) -> Com
 
 #[tauri::command]
 pub async fn purge_log(state: State<'_, AppState>, limit: usize) -> CommandResult<Vec<PurgeLogEntry>> {
-    state.with_store(|store| Ok(store.purge_log(limit)?))
+    state.with_reader(|store| Ok(store.purge_log(limit)?))
 }
 
 #[tauri::command]
@@ -81,7 +84,7 @@ pub async fn set_contract_end(
 
 #[tauri::command]
 pub async fn retention_settings(state: State<'_, AppState>) -> CommandResult<RetentionSettings> {
-    state.with_store(|store| Ok(store.retention_settings()?))
+    state.with_reader(|store| Ok(store.retention_settings()?))
 }
 
 #[tauri::command]

@@ -53,10 +53,10 @@ pub async fn open_store(state: State<'_, AppState>) -> CommandResult<StoreInfo> 
     state.open_with(
         KeySource::Keyring,
         |dir| match dir.status()? {
-            Status::Uninitialised => Ok(dir.init(Protection::Keyring(&Keyring::system()?))?),
+            Status::Uninitialised => Ok(dir.init_with_reader(Protection::Keyring(&Keyring::system()?))?),
             Status::Keyring => {
                 let keyring = Keyring::system()?;
-                Ok(dir.open(Unlock { keyring: Some(&keyring), passphrase: None })?)
+                Ok(dir.open_with_reader(Unlock { keyring: Some(&keyring), passphrase: None })?)
             }
             Status::Passphrase => Err(KeyError::PassphraseRequired.into()),
         },
@@ -70,7 +70,7 @@ pub async fn create_with_passphrase(state: State<'_, AppState>, passphrase: Stri
     let passphrase = Passphrase::new(passphrase);
     state.open_with(
         KeySource::Passphrase,
-        |dir| Ok(dir.init(Protection::Passphrase(&passphrase))?),
+        |dir| Ok(dir.init_with_reader(Protection::Passphrase(&passphrase))?),
         |store, source| info(&state, store, source),
     )
 }
@@ -81,13 +81,14 @@ pub async fn unlock_with_passphrase(state: State<'_, AppState>, passphrase: Stri
     let passphrase = Passphrase::new(passphrase);
     state.open_with(
         KeySource::Passphrase,
-        |dir| Ok(dir.open(Unlock { keyring: None, passphrase: Some(&passphrase) })?),
+        |dir| Ok(dir.open_with_reader(Unlock { keyring: None, passphrase: Some(&passphrase) })?),
         |store, source| info(&state, store, source),
     )
 }
 
-/// Describes the open store: where it is, how its key is kept, its cipher and pragmas.
+/// Describes the open store: where it is, how its key is kept, its cipher and pragmas
+/// (as the reader reports them: the same file, key and pragmas as the writer).
 #[tauri::command]
 pub async fn store_info(state: State<'_, AppState>) -> CommandResult<StoreInfo> {
-    state.with_store_source(|store, source| info(&state, store, source))
+    state.with_reader_source(|store, source| info(&state, store, source))
 }
