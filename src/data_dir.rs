@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::db::{Reader, Store, StoreError};
+use crate::error::Code;
 use crate::keys::{DbKey, KEY_FILE_FORMAT, KeyError, KeyFile, KeySource, Keyring, Passphrase};
 use crate::keys::{NextKey, Wrapped};
 
@@ -38,9 +39,9 @@ pub enum DataDirError {
     Key(#[from] KeyError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("no Vivier data in {root}. Run `vivier init` (or start the app) to create it")]
+    #[error("no Vivier data in {root}")]
     NotInitialised { root: PathBuf },
-    #[error("{root} already holds a Vivier database. Use `vivier doctor` to inspect it")]
+    #[error("{root} already holds a Vivier database")]
     AlreadyInitialised { root: PathBuf },
     #[error(
         "{root} holds a database but no key file ({KEY_FILE}). Restore the key file from the \
@@ -49,27 +50,27 @@ pub enum DataDirError {
     KeyFileMissing { root: PathBuf },
     #[error(
         "cannot write to the data directory {path}: {source}. Choose a directory you can write \
-         to (--data-dir or VIVIER_DATA_DIR), or fix its permissions"
+         to, or fix its permissions"
     )]
     Unwritable { path: PathBuf, source: std::io::Error },
     #[error("the disk holding {path} is full. Free some space and try again")]
     DiskFull { path: PathBuf },
-    #[error("no data directory: set --data-dir or VIVIER_DATA_DIR (this system has no standard one)")]
+    #[error("no data directory: this system has no standard one, so one must be named")]
     NoDefault,
 }
 
 impl DataDirError {
     /// A stable code for scripts and for the desktop UI.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
             DataDirError::Key(e) => e.code(),
             DataDirError::Store(e) => e.code(),
-            DataDirError::NotInitialised { .. } => "not_initialised",
-            DataDirError::AlreadyInitialised { .. } => "already_initialised",
-            DataDirError::KeyFileMissing { .. } => "key_file_missing",
-            DataDirError::Unwritable { .. } => "data_dir_unwritable",
-            DataDirError::DiskFull { .. } => "disk_full",
-            DataDirError::NoDefault => "no_data_dir",
+            DataDirError::NotInitialised { .. } => Code::NotInitialised,
+            DataDirError::AlreadyInitialised { .. } => Code::AlreadyInitialised,
+            DataDirError::KeyFileMissing { .. } => Code::KeyFileMissing,
+            DataDirError::Unwritable { .. } => Code::DataDirUnwritable,
+            DataDirError::DiskFull { .. } => Code::DiskFull,
+            DataDirError::NoDefault => Code::NoDataDir,
         }
     }
 }
@@ -89,7 +90,7 @@ pub enum Protection<'a> {
 }
 
 /// What a data directory holds, read without any secret.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Nothing yet: `init` will make a key and a database.

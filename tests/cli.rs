@@ -156,6 +156,7 @@ fn an_uninitialised_directory_exits_10() {
     let out = run(&tmp.path().join("nothing"), &["doctor", "--json"], &[]);
     assert_eq!(out.status.code(), Some(10));
     assert_eq!(json_of(&out)["error"]["code"], "not_initialised");
+    assert!(json_of(&out)["error"]["message"].as_str().unwrap().ends_with("Run `vivier init` to create it"));
 }
 
 #[test]
@@ -166,6 +167,7 @@ fn init_twice_exits_16_and_keeps_the_first_key() {
     let key_before = sha256_file(&data.join("key.json"));
     let out = run(&data, &["init", "--passphrase"], &[("VIVIER_PASSPHRASE", PASS)]);
     assert_eq!(out.status.code(), Some(16));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`vivier doctor` inspects it"));
     assert_eq!(sha256_file(&data.join("key.json")), key_before);
 }
 
@@ -224,6 +226,7 @@ fn an_unwritable_data_directory_exits_15() {
     let out = run(&blocker.join("data"), &["init", "--passphrase", "--json"], &[("VIVIER_PASSPHRASE", PASS)]);
     assert_eq!(out.status.code(), Some(15));
     assert_eq!(json_of(&out)["error"]["code"], "data_dir_unwritable");
+    assert!(json_of(&out)["error"]["message"].as_str().unwrap().contains("`--data-dir DIR`"));
 }
 
 /// Permission bits do not stop root, so the test drops to an unprivileged user with

@@ -57,6 +57,7 @@ fn hiring_details_are_refused_with_exit_22_before_offer_and_accepted_from_offer(
         let v = c.fails(&set_args(&app), 22, "stage_gate");
         let message = s(&v["error"]["message"]);
         assert!(message.contains("offer") && message.contains(stage), "{message}");
+        assert!(message.ends_with("`vivier stage APPLICATION offer` moves it"), "{message}");
         assert!(!message.contains("185057") && !message.contains("FR76"), "{message}");
     }
     let shown = c.ok(&["hiring", "show", &app]);
@@ -94,8 +95,10 @@ fn bad_hiring_values_exit_22_without_echoing_them() {
     let v = c.fails(&["hiring", "set", &app, "--iban", "GB82 WEST 1234 5698 7654 33"], 22, "invalid_input");
     assert!(!s(&v["error"]["message"]).contains("WEST"), "{v}");
     c.fails(&["hiring", "set", &app, "--birth-date", "17/05/1985"], 22, "invalid_input");
-    c.fails(&["hiring", "set", &app, "--emergency-name", "Marc"], 22, "invalid_input");
-    c.fails(&["hiring", "set", &app], 22, "invalid_input");
+    let v = c.fails(&["hiring", "set", &app, "--emergency-name", "Marc"], 22, "invalid_input");
+    assert!(s(&v["error"]["message"]).contains("`--emergency-phone`"), "{v}");
+    let v = c.fails(&["hiring", "set", &app], 22, "invalid_input");
+    assert!(s(&v["error"]["message"]).contains("`vivier hiring set --help`"), "{v}");
     c.fails(&["hiring", "set", "ffffffff", "--address", "x"], 20, "not_found");
     assert!(c.ok(&["hiring", "show", &app])["details"]["nir"].is_null());
 }

@@ -118,13 +118,17 @@ fn bad_input_gets_a_clear_error_and_an_exit_code() {
     c.fails(&["job", "add", "--title", "  "], 22, "invalid_input");
     c.fails(&["job", "add", "--title", "X", "--country", "France"], 22, "invalid_input");
     c.fails(&["candidate", "add", "--name", "A", "--email", "nope"], 22, "invalid_input");
-    c.fails(&["candidate", "add", "--name", "A", "--source", "agency"], 22, "invalid_input");
-    c.fails(&["candidate", "show", "ffffffff"], 20, "not_found");
+    // The engine says what is missing; the command line adds which flag gives it.
+    let v = c.fails(&["candidate", "add", "--name", "A", "--source", "agency"], 22, "invalid_input");
+    assert!(s(&v["error"]["message"]).ends_with("needs the agency's name. Give it with `--source-detail`"), "{v}");
+    let v = c.fails(&["candidate", "show", "ffffffff"], 20, "not_found");
+    assert!(s(&v["error"]["message"]).contains("`vivier candidate list`"), "{v}");
     let a = c.ok(&["candidate", "add", "--name", "A", "--email", "a@example.org"]);
     let job = c.ok(&["job", "add", "--title", "X"]);
     let app = c.ok(&["apply", s(&a["uuid"]), s(&job["uuid"])]);
     c.fails(&["apply", s(&a["uuid"]), s(&job["uuid"])], 21, "already_applied");
-    c.fails(&["stage", s(&app["uuid"]), "rejected"], 22, "reason_required");
+    let v = c.fails(&["stage", s(&app["uuid"]), "rejected"], 22, "reason_required");
+    assert!(s(&v["error"]["message"]).contains("`--reason`"), "{v}");
     c.fails(&["stage", s(&app["uuid"]), "interviewing"], 22, "invalid_input");
     c.ok(&["stage", s(&app["uuid"]), "rejected", "--reason", "Position filled internally"]);
     c.fails(&["note", "add", s(&a["uuid"]), "--text", "x", "--rating", "sql=7"], 22, "invalid_input");

@@ -105,7 +105,8 @@ fn object_renew_hold_release_and_purge() {
     assert_eq!(c.ok(&["candidate", "list"]).as_array().unwrap().len(), 1, "a dry run removes nobody");
     // A date in the future only previews.
     let (_, _) = candidate(&c, "Ed Fox", "ed@example.org", None);
-    c.fails(&["purge", "--as-of", "2099-01-01"], 22, "invalid_input");
+    let v = c.fails(&["purge", "--as-of", "2099-01-01"], 22, "invalid_input");
+    assert!(s(&v["error"]["message"]).ends_with("Add `--dry-run` to preview it"), "{v}");
     assert_eq!(c.ok(&["purge", "--as-of", "2099-01-01", "--dry-run"])["purged"].as_array().unwrap().len(), 2);
     let done = c.ok(&["purge"]);
     assert_eq!(done["purged"].as_array().unwrap().len(), 1);

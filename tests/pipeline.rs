@@ -54,7 +54,7 @@ fn a_duplicate_email_or_phone_offers_the_existing_person_instead_of_a_second_one
         }
         other => panic!("expected a duplicate, got {other}"),
     }
-    assert!(err.to_string().contains("merge"), "{err}");
+    assert!(err.to_string().contains("Merge them"), "{err}");
 
     let err = s.add_candidate(&at(2), person("Jeanne D.", "jd@other.org", Some("+33 6 12 34 56 78"))).unwrap_err();
     assert!(matches!(err, PipelineError::Duplicate { ref matched_on, .. } if matched_on == "phone"), "{err}");

@@ -1,38 +1,45 @@
 //! The one error shape that crosses the bridge to the UI: `{code, message}`. The code is
-//! the engine's stable code, which the UI branches on; the message is the engine's human
-//! sentence saying what to do. Nothing secret ever goes in either.
+//! the engine's stable code (`vivier::error::Code`), which the UI branches on; the message
+//! is the engine's human sentence saying what is wrong (the UI adds its own hints by code).
+//! Nothing secret ever goes in either. The UI's types of everything that crosses the
+//! bridge are generated from the Rust types: see `bindings`.
+
+#[cfg(test)]
+mod bindings;
 
 use serde::Serialize;
 use vivier::data_dir::DataDirError;
 use vivier::db::StoreError;
+use vivier::error::Code;
 use vivier::keys::KeyError;
 use vivier::pipeline::PipelineError;
 
 /// What a command returns when it fails.
-#[derive(Debug, Clone, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, Serialize, thiserror::Error, ts_rs::TS)]
 #[error("{message} ({code})")]
 pub struct CommandError {
-    pub code: String,
+    pub code: Code,
     pub message: String,
     /// Facts the UI needs to offer a way out, for some codes only (e.g. the existing
     /// candidate of a `duplicate_candidate`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub details: Option<serde_json::Value>,
 }
 
 impl CommandError {
-    pub fn new(code: &str, message: impl Into<String>) -> CommandError {
-        CommandError { code: code.to_owned(), message: message.into(), details: None }
+    pub fn new(code: Code, message: impl Into<String>) -> CommandError {
+        CommandError { code, message: message.into(), details: None }
     }
 
     /// The store is not open yet: the UI must run its startup flow first.
     pub fn store_closed() -> CommandError {
-        CommandError::new("store_closed", "The database is not open yet. Restart Vivier to unlock it.")
+        CommandError::new(Code::StoreClosed, "The database is not open yet. Restart Vivier to unlock it.")
     }
 
     /// A lock was poisoned by a panic in another command.
     pub fn internal() -> CommandError {
-        CommandError::new("internal", "Vivier hit an internal error. Restart the app and try again.")
+        CommandError::new(Code::Internal, "Vivier hit an internal error. Restart the app and try again.")
     }
 }
 

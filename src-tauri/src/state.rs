@@ -24,7 +24,7 @@ use vivier::pipeline::{PipelineError, Stamp};
 use crate::error::{CommandError, CommandResult};
 
 /// How the open store's key is kept.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum KeySource {
     Keyring,

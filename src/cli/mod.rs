@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use vivier::data_dir::{DataDir, DataDirError, Protection, Status, Unlock};
+use vivier::error::Code;
 use vivier::keys::{KeyError, KeySource, Keyring, Passphrase};
 
 /// Vivier: applicant tracking that keeps its privacy promises.
@@ -146,9 +147,9 @@ enum KeyCommand {
     },
 }
 
-/// A failure with its stable code, its message and its exit code.
+/// A failure with its stable code (which decides the exit code) and its message.
 struct Failure {
-    code: &'static str,
+    code: Code,
     message: String,
 }
 
@@ -164,29 +165,35 @@ impl From<KeyError> for Failure {
     }
 }
 
-fn exit_code(code: &str) -> u8 {
-    match code {
-        "weak_passphrase" | "passphrase_mismatch" | "usage" => 2,
-        "not_initialised" | "key_file_missing" => 10,
-        "keyring_unavailable"
-        | "keyring_locked"
-        | "keyring_entry_missing"
-        | "keyring_entry_invalid"
-        | "passphrase_required" => 11,
-        "wrong_passphrase" | "wrong_key" | "key_mismatch" => 12,
-        "not_a_vivier_database" | "damaged" | "key_file_damaged" | "unhealthy" => 13,
-        "schema_too_new" => 14,
-        "data_dir_unwritable" | "disk_full" | "no_data_dir" => 15,
-        "already_initialised" => 16,
-        "not_found" | "ambiguous_id" => 20,
-        "duplicate_candidate" | "already_applied" => 21,
-        "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" => 22,
-        "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" => 23,
-        "audit_broken" => 24,
-        "sensitive_data" => 25,
-        "hired_cannot_be_erased" => 26,
-        "purged" => 20,
-        _ => 1,
+/// The command line's way out of a failure with this code, printed after the engine's
+/// message. The engine says what is wrong in the user's terms, the same at every door; the
+/// commands and flags to type are this door's (the app words its own).
+fn hint(code: Code) -> Option<&'static str> {
+    Some(match code {
+        Code::NotInitialised => "Run `vivier init` to create it",
+        Code::AlreadyInitialised => "`vivier doctor` inspects it",
+        Code::KeyringUnavailable => {
+            "Without a keyring, `vivier init --passphrase` protects a new key with a passphrase"
+        }
+        Code::KeyringEntryMissing => {
+            "`vivier key passphrase`, run where the keyring holds the key, moves the key into a passphrase-protected \
+             key file"
+        }
+        Code::PassphraseRequired => "Give it through VIVIER_PASSPHRASE, --passphrase-stdin or the prompt of a terminal",
+        Code::NotAVivierDatabase => "`--data-dir DIR` (or VIVIER_DATA_DIR) names the data directory to use",
+        Code::DataDirUnwritable => "`--data-dir DIR` (or VIVIER_DATA_DIR) chooses another data directory",
+        Code::NoDataDir => "Name one with `--data-dir DIR` or VIVIER_DATA_DIR",
+        Code::Damaged => "`vivier doctor` shows which checks fail",
+        Code::ReasonRequired => "Give it with `--reason`",
+        _ => return None,
+    })
+}
+
+/// The message with this door's hint, if its code has one.
+fn with_hint(f: &Failure) -> String {
+    match hint(f.code) {
+        Some(hint) => format!("{}. {hint}", f.message),
+        None => f.message.clone(),
     }
 }
 
@@ -197,12 +204,13 @@ pub fn run() -> ExitCode {
     match execute(&cli, &mut secrets) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
+            let message = with_hint(&f);
             if json {
-                println!("{}", json!({"error": {"code": f.code, "message": f.message}}));
+                println!("{}", json!({"error": {"code": f.code, "message": message}}));
             } else {
-                eprintln!("vivier: {}", f.message);
+                eprintln!("vivier: {message}");
             }
-            ExitCode::from(exit_code(f.code))
+            ExitCode::from(f.code.exit_code())
         }
     }
 }
@@ -214,7 +222,7 @@ fn execute(cli: &Cli, secrets: &mut Secrets) -> Result<(), Failure> {
     if let Command::ExtractText { .. } = &cli.command {
         return match vivier::documents::run_child() {
             c if c == ExitCode::SUCCESS => Ok(()),
-            _ => Err(Failure { code: "extract_failed", message: "text extraction failed".into() }),
+            _ => Err(Failure { code: Code::ExtractFailed, message: "text extraction failed".into() }),
         };
     }
     let root = match &cli.data_dir {
@@ -299,9 +307,9 @@ fn guard_check(file: Option<&std::path::Path>, json: bool) -> Result<(), Failure
         Some(p) if p.as_os_str() == "-" => std::io::stdin().read_to_end(&mut bytes).map(|_| ()),
         Some(p) => std::fs::read(p).map(|b| bytes = b),
     };
-    read.map_err(|e| Failure { code: "usage", message: format!("cannot read the text: {e}") })?;
+    read.map_err(|e| Failure { code: Code::Usage, message: format!("cannot read the text: {e}") })?;
     let text = String::from_utf8(bytes).map_err(|_| Failure {
-        code: "usage",
+        code: Code::Usage,
         message: "the text is not UTF-8; save it as UTF-8 and try again".into(),
     })?;
     let findings = Guard::standard().check(&text);
@@ -467,7 +475,7 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
         Ok(())
     } else {
         Err(Failure {
-            code: "unhealthy",
+            code: Code::Unhealthy,
             message: "an integrity check failed; the database was not changed. Restore it from a backup".into(),
         })
     }
@@ -484,7 +492,7 @@ fn out(json: bool, value: serde_json::Value, human: impl FnOnce(&mut dyn Write))
 }
 
 fn usage(message: String) -> Failure {
-    Failure { code: "usage", message }
+    Failure { code: Code::Usage, message }
 }
 
 /// A date given as YYYY-MM-DD.
@@ -528,7 +536,7 @@ impl Secrets {
         std::io::stdin()
             .lock()
             .read_line(&mut line)
-            .map_err(|e| Failure { code: "usage", message: format!("cannot read stdin: {e}") })?;
+            .map_err(|e| Failure { code: Code::Usage, message: format!("cannot read stdin: {e}") })?;
         let text = line.trim_end_matches(['\n', '\r']).to_owned();
         zeroize::Zeroize::zeroize(&mut line);
         Ok((!text.is_empty()).then(|| Passphrase::new(text)))
@@ -547,7 +555,7 @@ impl Secrets {
         }
         if std::io::stdin().is_terminal() {
             let text = rpassword::prompt_password("Passphrase: ")
-                .map_err(|e| Failure { code: "usage", message: format!("cannot read the passphrase: {e}") })?;
+                .map_err(|e| Failure { code: Code::Usage, message: format!("cannot read the passphrase: {e}") })?;
             return Ok(Some(Passphrase::new(text)));
         }
         Err(KeyError::PassphraseRequired.into())
@@ -565,7 +573,7 @@ impl Secrets {
         if std::io::stdin().is_terminal() {
             let prompt = |p: &str| {
                 rpassword::prompt_password(p)
-                    .map_err(|e| Failure { code: "usage", message: format!("cannot read the passphrase: {e}") })
+                    .map_err(|e| Failure { code: Code::Usage, message: format!("cannot read the passphrase: {e}") })
             };
             let first = Passphrase::new(prompt("New passphrase: ")?);
             first.check_strength()?;

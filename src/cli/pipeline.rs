@@ -12,17 +12,52 @@ use serde_json::json;
 use vivier::db::Store;
 use vivier::documents::Upload;
 use vivier::documents::{DEFAULT_SIZE_LIMIT, Extraction, Extractor};
+use vivier::error::Code;
 use vivier::pipeline::search::SearchFilter;
 use vivier::pipeline::{
     CandidateEdit, JobStatus, Language, NewCandidate, NewJob, NewNote, PipelineError, Source, Stage, Stamp,
 };
+use vivier::retention::RetentionError;
 
 use super::{Failure, day, out, usage};
 
 impl From<PipelineError> for Failure {
     fn from(e: PipelineError) -> Failure {
-        Failure { code: e.code(), message: e.to_string() }
+        let message = match precise_hint(&e) {
+            Some(hint) => format!("{e}. {hint}"),
+            None => e.to_string(),
+        };
+        Failure { code: e.code(), message }
     }
+}
+
+/// The command line's hint for an error that names what it is about (which list, which
+/// flag), more precise than its code's (see `hint` in the parent module).
+fn precise_hint(e: &PipelineError) -> Option<String> {
+    Some(match e {
+        PipelineError::NotFound { what, .. } => match *what {
+            "job" => "`vivier job list` shows the jobs",
+            "candidate" | "email" => "`vivier candidate list` shows the candidates",
+            "application" => "`vivier candidate show CANDIDATE` shows a candidate's applications",
+            "field" => "`vivier field list` shows the custom fields",
+            "hold" => "`vivier retention holds` shows the legal holds",
+            _ => return None,
+        }
+        .to_owned(),
+        PipelineError::Duplicate { existing, .. } => {
+            format!("`vivier candidate merge {existing} OTHER` merges two candidates into one")
+        }
+        PipelineError::StageGate { from, stage, .. } if !matches!(stage, Stage::Rejected | Stage::Withdrawn) => {
+            format!("`vivier stage APPLICATION {from}` moves it")
+        }
+        PipelineError::Invalid { field: "source detail", .. } => "Give it with `--source-detail`".to_owned(),
+        PipelineError::Invalid { field: "emergency contact", .. } => {
+            "Give both `--emergency-name` and `--emergency-phone`".to_owned()
+        }
+        PipelineError::Invalid { field: "hiring details", .. } => "`vivier hiring set --help` lists them".to_owned(),
+        PipelineError::Retention(RetentionError::FuturePurge) => "Add `--dry-run` to preview it".to_owned(),
+        _ => return None,
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -473,7 +508,7 @@ pub fn doc(store: &mut Store, cmd: &DocCommand, json: bool) -> Result<(), Failur
             }
             let (info, bytes) = store.document_content(&stamp, document)?;
             write_private(output, &bytes)
-                .map_err(|e| Failure { code: "io", message: format!("cannot write {}: {e}", output.display()) })?;
+                .map_err(|e| Failure { code: Code::Io, message: format!("cannot write {}: {e}", output.display()) })?;
             out(json, json!({"document": info, "written": output}), |w| {
                 let _ = writeln!(w, "Wrote {} ({} bytes) to {}", info.file_name, info.size, output.display());
             });
@@ -572,7 +607,7 @@ pub fn audit(store: &mut Store, cmd: &AuditCommand, json: bool) -> Result<(), Fa
             let verdict = store.verify_audit()?;
             if let Some(b) = verdict.first_broken {
                 return Err(Failure {
-                    code: "audit_broken",
+                    code: Code::AuditBroken,
                     message: format!(
                         "the audit log is broken at entry {} of {}: {}. Keep this database as evidence and restore \
                          the log from a backup",

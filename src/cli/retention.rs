@@ -12,6 +12,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use vivier::db::Store;
+use vivier::error::Code;
 use vivier::requests::RequestOutcome;
 use vivier::retention::{HoldInfo, Purged, RetentionStatus};
 
@@ -286,7 +287,7 @@ pub fn request(store: &mut Store, request: Request<'_>, json: bool) -> Result<()
         Request::Erase(id) => {
             let o = store.confirm_erasure(&stamp, id).map_err(|e| {
                 let mut f = Failure::from(e);
-                if f.code == "hired_cannot_be_erased" {
+                if f.code == Code::HiredCannotBeErased {
                     f.message.push_str(&format!(": `vivier candidate restrict {id}`"));
                 }
                 f
@@ -360,7 +361,7 @@ pub fn timer_units(exe: &Path, data_dir: &Path) -> (String, String) {
 /// `vivier purge --install-timer`: a systemd user timer where systemd runs, else the cron
 /// line to add. A passphrase-protected key cannot be unlocked by a timer: said, not hidden.
 pub fn install_timer(data_dir: &Path, passphrase_protected: bool, json: bool) -> Result<(), Failure> {
-    let fail = |message: String| Failure { code: "timer_not_installed", message };
+    let fail = |message: String| Failure { code: Code::TimerNotInstalled, message };
     let exe = std::env::current_exe().map_err(|e| fail(format!("cannot find the vivier binary: {e}")))?;
     let data_dir = std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_owned());
     let warning = passphrase_protected.then_some(

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::ErrorCode;
 
+use crate::error::Code;
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
@@ -16,17 +18,17 @@ pub enum StoreError {
 
     #[error(
         "{path} is a plain, unencrypted SQLite file, not a Vivier database. Vivier leaves it \
-         untouched; point --data-dir at a Vivier data directory or move the file away"
+         untouched; use a Vivier data directory, or move the file away"
     )]
     Plaintext { path: PathBuf },
 
     #[error(
         "{path} is not a Vivier database (it is not a whole number of database pages). Vivier \
-         leaves it untouched; point --data-dir at a Vivier data directory or move the file away"
+         leaves it untouched; use a Vivier data directory, or move the file away"
     )]
     NotADatabase { path: PathBuf },
 
-    #[error("no database at {path}. Run `vivier init` to create one")]
+    #[error("no database at {path}")]
     Missing { path: PathBuf },
 
     #[error(
@@ -35,15 +37,12 @@ pub enum StoreError {
     )]
     SchemaTooNew { found: u32, supported: u32 },
 
-    #[error(
-        "the database is damaged ({detail}). Vivier has not changed it. Restore it from a backup, \
-         or run `vivier doctor` to see which checks fail"
-    )]
+    #[error("the database is damaged ({detail}). Vivier has not changed it. Restore it from a backup")]
     Damaged { detail: String },
 
     #[error(
-        "cannot write to {path}: {source}. Choose a data directory you can write to (--data-dir or \
-         VIVIER_DATA_DIR), or fix its permissions"
+        "cannot write to {path}: {source}. Choose a data directory you can write to, or fix its \
+         permissions"
     )]
     Unwritable { path: PathBuf, source: std::io::Error },
 
@@ -65,19 +64,19 @@ pub enum StoreError {
 
 impl StoreError {
     /// A stable code for scripts and for the desktop UI, which never reads messages.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            StoreError::WrongKey => "wrong_key",
-            StoreError::Plaintext { .. } | StoreError::NotADatabase { .. } => "not_a_vivier_database",
-            StoreError::Missing { .. } => "not_initialised",
-            StoreError::SchemaTooNew { .. } => "schema_too_new",
-            StoreError::Damaged { .. } => "damaged",
-            StoreError::Unwritable { .. } => "data_dir_unwritable",
-            StoreError::DiskFull => "disk_full",
-            StoreError::Migration { .. } => "migration_failed",
-            StoreError::Unsafe(_) => "unsafe_build",
-            StoreError::Io { .. } => "io",
-            StoreError::Sqlite(_) => "database",
+            StoreError::WrongKey => Code::WrongKey,
+            StoreError::Plaintext { .. } | StoreError::NotADatabase { .. } => Code::NotAVivierDatabase,
+            StoreError::Missing { .. } => Code::NotInitialised,
+            StoreError::SchemaTooNew { .. } => Code::SchemaTooNew,
+            StoreError::Damaged { .. } => Code::Damaged,
+            StoreError::Unwritable { .. } => Code::DataDirUnwritable,
+            StoreError::DiskFull => Code::DiskFull,
+            StoreError::Migration { .. } => Code::MigrationFailed,
+            StoreError::Unsafe(_) => Code::UnsafeBuild,
+            StoreError::Io { .. } => Code::Io,
+            StoreError::Sqlite(_) => Code::Database,
         }
     }
 

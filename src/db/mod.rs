@@ -90,7 +90,7 @@ impl std::fmt::Debug for Store {
 }
 
 /// What SQLCipher and SQLite report about the open database, for `vivier doctor`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct CipherReport {
     pub cipher_version: String,
     pub cipher_provider: String,

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::{DocumentFormat, extract_text};
+use crate::error::Code;
 
 /// The marker that starts the child's answer line on stdout.
 const ANSWER_MARKER: &str = "VIVIER-EXTRACT ";
@@ -264,7 +265,7 @@ type LimitResource = libc::c_int;
 #[serde(untagged)]
 enum Answer {
     Text { text: String },
-    Error { error: String, code: String },
+    Error { error: String, code: Code },
 }
 
 /// The child's entry point: apply the limits, read the format and the document, extract
@@ -284,10 +285,7 @@ pub fn run_child() -> ExitCode {
         .or_else(|| std::env::args_os().skip(1).last().and_then(|arg| arg.into_string().ok()))
         .and_then(|name| DocumentFormat::from_name(name.trim()));
     let Some(format) = format else {
-        answer(&Answer::Error {
-            error: "text extraction was asked for an unknown format".into(),
-            code: "usage".into(),
-        });
+        answer(&Answer::Error { error: "text extraction was asked for an unknown format".into(), code: Code::Usage });
         return ExitCode::FAILURE;
     };
 
@@ -297,21 +295,21 @@ pub fn run_child() -> ExitCode {
 
     let mut bytes = Vec::new();
     if std::io::stdin().lock().take(MAX_CHILD_INPUT + 1).read_to_end(&mut bytes).is_err() {
-        answer(&Answer::Error { error: "text extraction could not read the document".into(), code: "usage".into() });
+        answer(&Answer::Error { error: "text extraction could not read the document".into(), code: Code::Usage });
         return ExitCode::FAILURE;
     }
     if bytes.len() as u64 > MAX_CHILD_INPUT {
-        answer(&Answer::Error { error: super::ExtractError::TooLarge.to_string(), code: "too_large".into() });
+        answer(&Answer::Error { error: super::ExtractError::TooLarge.to_string(), code: Code::TooLarge });
         return ExitCode::SUCCESS;
     }
 
     let result = std::panic::catch_unwind(|| extract_text(format, &bytes));
     let reply = match result {
         Ok(Ok(text)) => Answer::Text { text },
-        Ok(Err(error)) => Answer::Error { error: error.to_string(), code: error.code().into() },
+        Ok(Err(error)) => Answer::Error { error: error.to_string(), code: error.code() },
         Err(_) => Answer::Error {
             error: "the document could not be read: the reader failed on it".into(),
-            code: "corrupt".into(),
+            code: Code::Corrupt,
         },
     };
     drop(bytes);

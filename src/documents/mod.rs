@@ -72,6 +72,7 @@ mod stored;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Code;
 pub use child::{CHILD_ARG, Extraction, Extractor, run_child};
 pub use extract::{MAX_ENTRY_SIZE, MAX_TEXT_LEN, MAX_XML_DEPTH, extract_text};
 pub use sniff::{DEFAULT_SIZE_LIMIT, check_name, check_size, sniff};
@@ -166,12 +167,12 @@ pub enum DocumentError {
 
 impl DocumentError {
     /// A stable code for programs (the UI, `--json`); the message is for people.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Self::Unsupported { .. } => "unsupported_document",
-            Self::Mismatch { .. } => "document_mismatch",
-            Self::TooLarge { .. } => "document_too_large",
-            Self::Empty => "empty_document",
+            Self::Unsupported { .. } => Code::UnsupportedDocument,
+            Self::Mismatch { .. } => Code::DocumentMismatch,
+            Self::TooLarge { .. } => Code::DocumentTooLarge,
+            Self::Empty => Code::EmptyDocument,
         }
     }
 }
@@ -203,12 +204,12 @@ pub enum ExtractError {
 
 impl ExtractError {
     /// A stable code for programs.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Self::Encrypted => "encrypted",
-            Self::Corrupt(_) => "corrupt",
-            Self::TooLarge => "too_large",
-            Self::TooDeep => "too_deep",
+            Self::Encrypted => Code::Encrypted,
+            Self::Corrupt(_) => Code::Corrupt,
+            Self::TooLarge => Code::TooLarge,
+            Self::TooDeep => Code::TooDeep,
         }
     }
 }

@@ -51,7 +51,7 @@ use vocab::{Atom, Pattern, Target};
 /// The categories the guard knows. The first eight are refused (special categories of
 /// data the employer never collects); the others are warned (criteria of discrimination
 /// that HR may need to write about, but should think twice).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     RacialEthnicOrigin,
@@ -77,7 +77,7 @@ pub enum Category {
 }
 
 /// Whether a category stops an operation or only warns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Refused,
@@ -183,7 +183,7 @@ impl Category {
 }
 
 /// One passage of the text that belongs to a category.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Finding {
     pub category: Category,
     pub level: Level,

@@ -55,7 +55,7 @@ pub fn may_collect(stage: Stage, from: Stage) -> bool {
 
 /// The hiring details of one application. Every field is optional: HR fills them in as
 /// the contract is prepared. `Debug` names the fields that are set, never their values.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct HiringDetails {
     pub address: Option<String>,
     pub birth_date: Option<NaiveDate>,
@@ -142,7 +142,7 @@ impl HiringDetails {
         if emergency_name.is_some() != emergency_phone.is_some() {
             return Err(PipelineError::Invalid {
                 field: "emergency contact",
-                reason: "needs both a name and a phone number (--emergency-name and --emergency-phone)".into(),
+                reason: "needs both a name and a phone number".into(),
             });
         }
         Ok(HiringDetails {
@@ -395,7 +395,7 @@ pub fn format_nir(nir: &str) -> String {
 // ----- custom fields -----
 
 /// What a custom field holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
     Text,
@@ -508,7 +508,7 @@ impl NewCustomField {
 }
 
 /// A declared custom field.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct CustomField {
     pub name: String,
     pub kind: FieldKind,
@@ -516,7 +516,7 @@ pub struct CustomField {
 }
 
 /// A custom field's value on one application.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct CustomValue {
     pub field: String,
     pub kind: FieldKind,
@@ -533,7 +533,7 @@ pub(crate) fn gate_message(field: &str, stage: Stage, from: Stage) -> String {
     } else {
         format!(
             "{field} can be collected only from the {from} stage; this application is at {stage}. \
-             Move it to {from} first (`vivier stage APPLICATION {from}`) if that decision is made"
+             Move it to {from} first if that decision is made"
         )
     }
 }

@@ -18,7 +18,7 @@ use crate::pipeline::{PipelineError, Stage, Stamp};
 type Result<T> = std::result::Result<T, PipelineError>;
 
 /// An application's hiring details, as the profile and the hiring form show them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct HiringRecord {
     pub application_uuid: String,
     pub candidate_uuid: String,
@@ -178,7 +178,7 @@ impl Store {
             if given.is_empty() {
                 return Err(PipelineError::Invalid {
                     field: "hiring details",
-                    reason: "give at least one field to set (see `vivier hiring set --help`)".into(),
+                    reason: "give at least one field to set".into(),
                 });
             }
             let current = details_of(tx, app_id)?.map(|(d, _)| d).unwrap_or_default();

@@ -3,13 +3,15 @@
 
 use std::path::PathBuf;
 
+use crate::error::Code;
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum KeyError {
     #[error(
         "no OS keyring answered ({detail}). Start or unlock your keyring (on Linux, a Secret \
          Service such as GNOME Keyring or KWallet), or protect the database key with a \
-         passphrase instead: `vivier init --passphrase`, or choose a passphrase in the app"
+         passphrase instead"
     )]
     KeyringUnavailable { detail: String },
 
@@ -22,8 +24,8 @@ pub enum KeyError {
     #[error(
         "the OS keyring holds no key for this data directory (entry \"{service}\" / \"{account}\"). \
          If the data directory came from another computer or user account, its key stayed in \
-         that keyring: move the entry over, or use `vivier key passphrase` there first. Vivier \
-         will not make a new key, which would orphan the database"
+         that keyring: move the entry over, or protect the key with a passphrase there first. \
+         Vivier will not make a new key, which would orphan the database"
     )]
     KeyringEntryMissing { service: String, account: String },
 
@@ -36,10 +38,7 @@ pub enum KeyError {
     #[error("wrong passphrase. Type it again; the database was not touched")]
     WrongPassphrase,
 
-    #[error(
-        "this data directory is protected by a passphrase. Give it in the app, or to the command \
-         line through VIVIER_PASSPHRASE or --passphrase-stdin"
-    )]
+    #[error("this data directory is protected by a passphrase; give it to open the database")]
     PassphraseRequired,
 
     #[error("a passphrase needs at least {min} characters; choose a longer one")]
@@ -70,8 +69,8 @@ pub enum KeyError {
     DiskFull { path: PathBuf },
 
     #[error(
-        "cannot write {path}: {source}. Choose a data directory you can write to (--data-dir or \
-         VIVIER_DATA_DIR), or fix its permissions"
+        "cannot write {path}: {source}. Choose a data directory you can write to, or fix its \
+         permissions"
     )]
     Unwritable { path: PathBuf, source: std::io::Error },
 
@@ -81,23 +80,23 @@ pub enum KeyError {
 
 impl KeyError {
     /// A stable code for scripts and for the desktop UI.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            KeyError::KeyringUnavailable { .. } => "keyring_unavailable",
-            KeyError::KeyringLocked { .. } => "keyring_locked",
-            KeyError::KeyringEntryMissing { .. } => "keyring_entry_missing",
-            KeyError::KeyringEntryInvalid { .. } => "keyring_entry_invalid",
-            KeyError::WrongPassphrase => "wrong_passphrase",
-            KeyError::PassphraseRequired => "passphrase_required",
-            KeyError::WeakPassphrase { .. } => "weak_passphrase",
-            KeyError::PassphraseMismatch => "passphrase_mismatch",
-            KeyError::KeyFileDamaged { .. } => "key_file_damaged",
-            KeyError::KeyMismatch { .. } => "key_mismatch",
-            KeyError::Random(_) => "random_source",
-            KeyError::Malformed(_) => "invalid_key",
-            KeyError::DiskFull { .. } => "disk_full",
-            KeyError::Unwritable { .. } => "data_dir_unwritable",
-            KeyError::Io { .. } => "io",
+            KeyError::KeyringUnavailable { .. } => Code::KeyringUnavailable,
+            KeyError::KeyringLocked { .. } => Code::KeyringLocked,
+            KeyError::KeyringEntryMissing { .. } => Code::KeyringEntryMissing,
+            KeyError::KeyringEntryInvalid { .. } => Code::KeyringEntryInvalid,
+            KeyError::WrongPassphrase => Code::WrongPassphrase,
+            KeyError::PassphraseRequired => Code::PassphraseRequired,
+            KeyError::WeakPassphrase { .. } => Code::WeakPassphrase,
+            KeyError::PassphraseMismatch => Code::PassphraseMismatch,
+            KeyError::KeyFileDamaged { .. } => Code::KeyFileDamaged,
+            KeyError::KeyMismatch { .. } => Code::KeyMismatch,
+            KeyError::Random(_) => Code::RandomSource,
+            KeyError::Malformed(_) => Code::InvalidKey,
+            KeyError::DiskFull { .. } => Code::DiskFull,
+            KeyError::Unwritable { .. } => Code::DataDirUnwritable,
+            KeyError::Io { .. } => Code::Io,
         }
     }
 

@@ -14,7 +14,7 @@ type Result<T> = std::result::Result<T, PipelineError>;
 const STAGED: &str = "(SELECT id FROM temp.purge_ids)";
 
 /// How many rows of each kind went with a person.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PurgeCounts {
     pub emails: i64,
     pub applications: i64,

@@ -19,6 +19,7 @@ pub mod stage;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::error::Code;
 pub use stage::Stage;
 
 /// Who does an operation and when: every change and every view is stamped and audited.
@@ -45,7 +46,7 @@ impl Stamp {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PipelineError {
-    #[error("no {what} matches \"{id}\". Check the identifier (`vivier {what} list` shows them)")]
+    #[error("no {what} matches \"{id}\"; check the identifier")]
     NotFound { what: &'static str, id: String },
 
     #[error("\"{id}\" matches several {what}s; give more characters of the identifier")]
@@ -53,7 +54,7 @@ pub enum PipelineError {
 
     #[error(
         "this looks like a person already in Vivier: {existing_name} ({existing}) has the same {matched_on}. \
-         Merge them (`vivier candidate merge {existing} NEW`) or add this application to the existing candidate"
+         Merge them, or add this application to the existing candidate"
     )]
     Duplicate { existing: String, existing_name: String, matched_on: String },
 
@@ -63,7 +64,7 @@ pub enum PipelineError {
     #[error("an application cannot move from {from} to {to}{hint}")]
     Transition { from: Stage, to: Stage, hint: &'static str },
 
-    #[error("closing an application as rejected needs a reason (--reason)")]
+    #[error("closing an application as rejected needs a reason")]
     ReasonRequired,
 
     #[error("{candidate} has already applied to this job (application {application})")]
@@ -91,18 +92,18 @@ pub enum PipelineError {
 }
 
 impl PipelineError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            PipelineError::NotFound { .. } => "not_found",
-            PipelineError::Ambiguous { .. } => "ambiguous_id",
-            PipelineError::Duplicate { .. } => "duplicate_candidate",
-            PipelineError::Invalid { .. } => "invalid_input",
-            PipelineError::Transition { .. } => "invalid_transition",
-            PipelineError::ReasonRequired => "reason_required",
-            PipelineError::AlreadyApplied { .. } => "already_applied",
-            PipelineError::JobClosed { .. } => "job_closed",
-            PipelineError::StageGate { .. } => "stage_gate",
-            PipelineError::Refused(_) => "sensitive_data",
+            PipelineError::NotFound { .. } => Code::NotFound,
+            PipelineError::Ambiguous { .. } => Code::AmbiguousId,
+            PipelineError::Duplicate { .. } => Code::DuplicateCandidate,
+            PipelineError::Invalid { .. } => Code::InvalidInput,
+            PipelineError::Transition { .. } => Code::InvalidTransition,
+            PipelineError::ReasonRequired => Code::ReasonRequired,
+            PipelineError::AlreadyApplied { .. } => Code::AlreadyApplied,
+            PipelineError::JobClosed { .. } => Code::JobClosed,
+            PipelineError::StageGate { .. } => Code::StageGate,
+            PipelineError::Refused(_) => Code::SensitiveData,
             PipelineError::Retention(e) => e.code(),
             PipelineError::Document(e) => e.code(),
             PipelineError::Store(e) => e.code(),
@@ -123,7 +124,7 @@ impl From<rusqlite::Error> for PipelineError {
 }
 
 /// Whether a job takes applications.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     Open,
@@ -150,7 +151,7 @@ impl JobStatus {
 }
 
 /// A position to fill, as HR opens it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
 pub struct NewJob {
     pub title: String,
     pub department: Option<String>,
@@ -179,7 +180,7 @@ impl NewJob {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Job {
     pub uuid: String,
     pub title: String,
@@ -195,7 +196,7 @@ pub struct Job {
 }
 
 /// Where a candidate came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
 pub enum Source {
     Direct,
@@ -226,8 +227,8 @@ impl Source {
     pub fn from_parts(kind: &str, detail: Option<String>) -> Result<Source, PipelineError> {
         let detail = optional(detail);
         let needs = |what: &str| PipelineError::Invalid {
-            field: "source",
-            reason: format!("a {kind} source needs the {what} (--source-detail)"),
+            field: "source detail",
+            reason: format!("a {kind} source needs the {what}"),
         };
         Ok(match kind {
             "direct" => Source::Direct,
@@ -246,7 +247,7 @@ impl Source {
 }
 
 /// Language for correspondence with a candidate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     Fr,
@@ -299,7 +300,7 @@ impl NewCandidate {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Candidate {
     pub uuid: String,
     pub full_name: String,
@@ -323,7 +324,7 @@ pub struct CandidateEdit {
     pub language: Option<Language>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Application {
     pub uuid: String,
     pub candidate_uuid: String,
@@ -371,7 +372,7 @@ impl NewNote {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Note {
     pub uuid: String,
     pub candidate_uuid: String,
@@ -386,7 +387,7 @@ pub struct Note {
 }
 
 /// A warned criterion found in text HR wrote: its category and the words.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct GuardWarning {
     pub category: String,
     pub label_en: String,
@@ -394,14 +395,14 @@ pub struct GuardWarning {
     pub words: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Rating {
     pub criterion: String,
     pub score: u8,
 }
 
 /// What the profile and lists show of a document (its content is fetched on demand).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DocumentInfo {
     pub uuid: String,
     pub candidate_uuid: String,
@@ -415,7 +416,7 @@ pub struct DocumentInfo {
 }
 
 /// One entry of a candidate's timeline.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
     /// stage_change, note, feedback, document, message, created
@@ -426,7 +427,7 @@ pub struct TimelineEntry {
 }
 
 /// Everything the candidate profile shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Profile {
     pub candidate: Candidate,
     pub applications: Vec<Application>,
@@ -436,7 +437,7 @@ pub struct Profile {
 }
 
 /// One card of a job's board.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct BoardCard {
     pub application_uuid: String,
     pub candidate_uuid: String,
@@ -447,7 +448,7 @@ pub struct BoardCard {
 
 /// One column of a job's board: how many of the job's applications are at its stage, and
 /// a window of their cards, most recently updated first (ties: latest application first).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct BoardColumn {
     pub stage: Stage,
     /// Every application of the job at this stage, shown or not.
@@ -460,7 +461,7 @@ pub struct BoardColumn {
 /// A job's board: its columns in the order of [`Stage::ALL`] (or the one column asked
 /// for), each with its count and a window of its cards, so that a board of thousands of
 /// applications is sent and drawn a page at a time.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Board {
     pub job: Job,
     pub columns: Vec<BoardColumn>,

@@ -20,7 +20,7 @@ pub struct SearchFilter {
 }
 
 /// One result: a candidate and the best matching passage.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct SearchHit {
     pub candidate_uuid: String,
     pub full_name: String,

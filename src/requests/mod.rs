@@ -16,7 +16,7 @@ use crate::retention::purge::{Purged, purge_rows};
 type Result<T> = std::result::Result<T, PipelineError>;
 
 /// What happened to an objection or an erasure confirmation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RequestOutcome {
     pub candidate_uuid: String,
     /// Set when the candidate was purged at once.

@@ -26,7 +26,7 @@ pub(crate) type Due = (i64, String, Decision);
 pub(crate) const POOL_SETTING: &str = "retention.pool_months";
 
 /// Where a candidate stands: the date their data must go and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RetentionStatus {
     pub candidate_uuid: String,
     pub full_name: String,
@@ -43,7 +43,7 @@ pub struct RetentionStatus {
 }
 
 /// A candidate whose data goes soon, so that HR can ask for a consent renewal.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Upcoming {
     pub candidate_uuid: String,
     pub full_name: String,

@@ -16,7 +16,7 @@ use crate::retention::facts::{candidate, opt_ts};
 type Result<T> = std::result::Result<T, PipelineError>;
 
 /// One legal hold, in force or released.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct HoldInfo {
     pub uuid: String,
     pub candidate_uuid: String,

@@ -54,7 +54,7 @@ impl Hold {
 }
 
 /// The rule that sets a candidate's due date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     Pool,
@@ -104,17 +104,18 @@ pub enum RetentionError {
     HiredCannotBeErased,
     #[error("candidate {uuid} was purged on {at} ({rule}); nothing of them is left but the purge log")]
     Purged { uuid: String, at: String, rule: String },
-    #[error("an --as-of date later than now would purge people before their date; add --dry-run to preview it")]
+    #[error("a purge as of a date later than now would purge people before their date; only a dry run may look ahead")]
     FuturePurge,
 }
 
 impl RetentionError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::error::Code {
+        use crate::error::Code;
         match self {
-            RetentionError::PoolTooLong(_) | RetentionError::YearsOutOfRange(_) => "invalid_input",
-            RetentionError::HiredCannotBeErased => "hired_cannot_be_erased",
-            RetentionError::Purged { .. } => "purged",
-            RetentionError::FuturePurge => "invalid_input",
+            RetentionError::PoolTooLong(_) | RetentionError::YearsOutOfRange(_) => Code::InvalidInput,
+            RetentionError::HiredCannotBeErased => Code::HiredCannotBeErased,
+            RetentionError::Purged { .. } => Code::Purged,
+            RetentionError::FuturePurge => Code::InvalidInput,
         }
     }
 }

@@ -21,7 +21,7 @@ type Result<T> = std::result::Result<T, PipelineError>;
 const BULK_PURGE: usize = 1_000;
 
 /// One person purged (or, in a dry run, who would be).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Purged {
     pub candidate_uuid: String,
     pub rule: Rule,
@@ -30,7 +30,7 @@ pub struct Purged {
 }
 
 /// What the clean-up after a purge did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
 pub struct Cleanup {
     /// The search index was merged, dropping the deleted rows' terms.
     pub index_optimised: bool,
@@ -47,7 +47,7 @@ pub struct Cleanup {
 }
 
 /// The outcome of one purge run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PurgeReport {
     pub as_of: DateTime<Utc>,
     pub dry_run: bool,
@@ -58,11 +58,12 @@ pub struct PurgeReport {
 }
 
 /// A line of the purge log: nothing but the UUID, the date, the rule and the counts.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PurgeLogEntry {
     pub candidate_uuid: String,
     pub purged_at: DateTime<Utc>,
     pub rule: Rule,
+    #[ts(type = "Partial<PurgeCounts>")]
     pub counts: serde_json::Value,
 }
 

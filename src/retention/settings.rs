@@ -13,7 +13,7 @@ use crate::retention::facts::{POOL_SETTING, settings_of};
 type Result<T> = std::result::Result<T, PipelineError>;
 
 /// The policy's settings as stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RetentionSettings {
     pub pool_months: u32,
     pub max_pool_months: u32,

@@ -41,7 +41,7 @@ pub async fn custom_fields(state: State<'_, AppState>) -> CommandResult<Vec<Cust
 }
 
 /// A custom field as the declaration form sends it.
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
 pub struct FieldForm {
     name: String,
     kind: FieldKind,

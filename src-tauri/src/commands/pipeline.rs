@@ -10,6 +10,7 @@ use tauri::State;
 use tauri::ipc::{InvokeBody, Request, Response};
 use vivier::documents::Upload;
 use vivier::documents::{DEFAULT_SIZE_LIMIT, Extraction};
+use vivier::error::Code;
 use vivier::pipeline::search::{SearchFilter, SearchHit};
 use vivier::pipeline::{
     Application, Board, Candidate, CandidateEdit, DocumentInfo, Job, JobStatus, Language, NewCandidate, NewJob,
@@ -47,7 +48,7 @@ pub async fn job_board(
     state.with_reader(|store| Ok(store.board(&job, stage, offset, limit)?))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct CandidatePage {
     candidates: Vec<Candidate>,
     total: i64,
@@ -61,7 +62,7 @@ pub async fn list_candidates(state: State<'_, AppState>, limit: usize, offset: u
 }
 
 /// A candidate as the add form sends it.
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
 pub struct CandidateForm {
     full_name: String,
     emails: Vec<String>,
@@ -90,7 +91,7 @@ pub async fn candidate_profile(state: State<'_, AppState>, candidate: String) ->
 }
 
 /// Changes from the profile's edit form; absent fields stay as they are.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, ts_rs::TS)]
 #[serde(default)]
 pub struct EditForm {
     full_name: Option<String>,
@@ -137,14 +138,14 @@ pub async fn move_stage(
     state.with_store(|store| Ok(store.move_stage(&stamp(), &application, stage, reason.as_deref())?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
 pub struct RatingForm {
     criterion: String,
     score: u8,
 }
 
 /// A note or interview feedback as the profile's form sends it.
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
 pub struct NoteForm {
     body: String,
     #[serde(default)]
@@ -165,7 +166,7 @@ pub async fn add_note(state: State<'_, AppState>, candidate: String, note: NoteF
     state.with_store(|store| Ok(store.add_note(&stamp(), &candidate, note)?))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct AddedDocument {
     document: DocumentInfo,
     /// Why no text could be read, when none could (the document is stored all the same).
@@ -179,7 +180,7 @@ pub struct AddedDocument {
 #[tauri::command]
 pub async fn add_document(state: State<'_, AppState>, request: Request<'_>) -> CommandResult<AddedDocument> {
     let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(CommandError::new("invalid_input", "the document must be sent as raw bytes"));
+        return Err(CommandError::new(Code::InvalidInput, "the document must be sent as raw bytes"));
     };
     let header = |name: &str| -> CommandResult<String> {
         request
@@ -187,7 +188,7 @@ pub async fn add_document(state: State<'_, AppState>, request: Request<'_>) -> C
             .get(name)
             .and_then(|v| v.to_str().ok())
             .and_then(percent_decode)
-            .ok_or_else(|| CommandError::new("invalid_input", format!("the upload lacks its {name} header")))
+            .ok_or_else(|| CommandError::new(Code::InvalidInput, format!("the upload lacks its {name} header")))
     };
     let (candidate, kind, file_name) =
         (header("x-vivier-candidate")?, header("x-vivier-kind")?, header("x-vivier-file-name")?);
@@ -222,14 +223,14 @@ fn percent_decode(text: &str) -> Option<String> {
 
 /// A flagged passage of a document's extracted text: its category and byte span (the span
 /// locates the passage in the revealed text; the masked text shows a mask there instead).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct FlaggedPassage {
     category: String,
     start: usize,
     end: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct DocumentText {
     document: DocumentInfo,
     text: Option<String>,
@@ -257,7 +258,7 @@ pub async fn document_text(state: State<'_, AppState>, document: String, reveal:
 pub async fn document_pdf(state: State<'_, AppState>, document: String) -> CommandResult<Response> {
     let (info, bytes) = state.with_audited_read(|store| Ok(store.read_document_content(&stamp(), &document)?))?;
     if info.media_type != "application/pdf" {
-        return Err(CommandError::new("not_pdf", "This document is not a PDF; read its text instead."));
+        return Err(CommandError::new(Code::NotPdf, "This document is not a PDF; read its text instead."));
     }
     Ok(Response::new(bytes))
 }

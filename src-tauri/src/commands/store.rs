@@ -13,14 +13,14 @@ use vivier::keys::{KeyError, Keyring, Passphrase};
 use crate::error::CommandResult;
 use crate::state::{AppState, KeySource};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct StoreStatus {
     status: Status,
     data_dir: String,
     open: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct StoreInfo {
     data_dir: String,
     database: String,

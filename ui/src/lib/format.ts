@@ -20,7 +20,7 @@ export const jobStatusLabel = (t: Strings, s: JobStatus) => t[`job_status_${s}` 
 
 export function sourceLabel(t: Strings, s: Source): string {
   const kind = t[`source_${s.kind}` as keyof Strings];
-  return s.detail ? `${kind} — ${s.detail}` : kind;
+  return 'detail' in s && s.detail ? `${kind} — ${s.detail}` : kind;
 }
 
 /** A snippet's parts: the engine marks matched words between `[` and `]`. Rendered as text

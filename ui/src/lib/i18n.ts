@@ -70,6 +70,8 @@ const en = {
   error_entry_missing_title: 'The database key is missing from the keyring',
   error_code: 'Error code',
   error_retry: 'Retry',
+  error_hint_data_dir:
+    'To use another folder, start Vivier with the VIVIER_DATA_DIR environment variable set to it.',
 
   search_open: 'Search',
   search_shortcut: 'Ctrl+K',
@@ -454,6 +456,8 @@ const fr: Strings = {
   error_entry_missing_title: 'La clé de la base est absente du trousseau',
   error_code: 'Code d’erreur',
   error_retry: 'Réessayer',
+  error_hint_data_dir:
+    'Pour utiliser un autre dossier, lancez Vivier avec la variable d’environnement VIVIER_DATA_DIR qui le désigne.',
 
   search_open: 'Rechercher',
   search_shortcut: 'Ctrl+K',

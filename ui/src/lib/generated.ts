@@ -1,0 +1,443 @@
+// Generated from the Rust types by src-tauri/src/error/bindings.rs: do not edit by hand.
+// Change the Rust types, then: VIVIER_WRITE_BINDINGS=1 cargo test -p vivier-app bindings
+
+export type AddedDocument = { document: DocumentInfo, 
+/**
+ * Why no text could be read, when none could (the document is stored all the same).
+ */
+no_text_reason: string | null, };
+
+export type Application = { uuid: string, candidate_uuid: string, candidate_name: string, job_uuid: string, job_title: string, stage: Stage, closed_reason: string | null, created_at: string, updated_at: string, 
+/**
+ * A hire's contract end, from which the retention period of the country runs.
+ */
+contract_end: string | null, };
+
+/**
+ * A job's board: its columns in the order of [`Stage::ALL`] (or the one column asked
+ * for), each with its count and a window of its cards, so that a board of thousands of
+ * applications is sent and drawn a page at a time.
+ */
+export type Board = { job: Job, columns: Array<BoardColumn>, };
+
+/**
+ * One card of a job's board.
+ */
+export type BoardCard = { application_uuid: string, candidate_uuid: string, candidate_name: string, stage: Stage, updated_at: string, };
+
+/**
+ * One column of a job's board: how many of the job's applications are at its stage, and
+ * a window of their cards, most recently updated first (ties: latest application first).
+ */
+export type BoardColumn = { stage: Stage, 
+/**
+ * Every application of the job at this stage, shown or not.
+ */
+total: number, 
+/**
+ * The position of the first of `cards` in the column (0 for its top).
+ */
+offset: number, cards: Array<BoardCard>, };
+
+export type Candidate = { uuid: string, full_name: string, emails: Array<string>, phone: string | null, source: Source, language: Language, created_at: string, last_contact_at: string, };
+
+/**
+ * A candidate as the add form sends it.
+ */
+export type CandidateForm = { full_name: string, emails: Array<string>, phone: string | null, source_kind: string, source_detail: string | null, language: Language, };
+
+export type CandidatePage = { candidates: Array<Candidate>, total: number, };
+
+/**
+ * The categories the guard knows. The first eight are refused (special categories of
+ * data the employer never collects); the others are warned (criteria of discrimination
+ * that HR may need to write about, but should think twice).
+ */
+export type Category = "racial_ethnic_origin" | "political_opinions" | "religious_beliefs" | "trade_union" | "sex_life_orientation" | "health" | "genetic_biometric" | "pregnancy_family_plans" | "age" | "family_situation" | "physical_appearance" | "place_of_residence" | "native_language" | "gender";
+
+/**
+ * What SQLCipher and SQLite report about the open database, for `vivier doctor`.
+ */
+export type CipherReport = { cipher_version: string, cipher_provider: string, cipher_provider_version: string, page_size: number, 
+/**
+ * How each page is authenticated: `HMAC_SHA256` (`HMAC_SHA512` for an older store).
+ */
+page_hmac: string, cipher_memory_security: boolean, secure_delete: boolean, foreign_keys: boolean, journal_mode: string, synchronous: string, temp_store_compiled: string, schema_version: number, schema_supported: number, };
+
+/**
+ * What the clean-up after a purge did.
+ */
+export type Cleanup = { 
+/**
+ * The search index was merged, dropping the deleted rows' terms.
+ */
+index_optimised: boolean, 
+/**
+ * False when another connection kept a read open: the next run finishes it.
+ */
+wal_truncated: boolean, 
+/**
+ * Pages given back to the file system.
+ */
+pages_reclaimed: number, 
+/**
+ * The file was rebuilt once to allow reclaiming pages (databases created before it).
+ */
+vacuumed: boolean, 
+/**
+ * Time spent on each step, in milliseconds: index merge, pages, WAL.
+ */
+index_ms: number, reclaim_ms: number, wal_ms: number, };
+
+/**
+ * What a command returns when it fails.
+ */
+export type CommandError = { code: ErrorCode, message: string, 
+/**
+ * Facts the UI needs to offer a way out, for some codes only (e.g. the existing
+ * candidate of a `duplicate_candidate`).
+ */
+details?: JsonValue, };
+
+/**
+ * A declared custom field.
+ */
+export type CustomField = { name: string, kind: FieldKind, collect_from: Stage, };
+
+/**
+ * A custom field's value on one application.
+ */
+export type CustomValue = { field: string, kind: FieldKind, collect_from: Stage, value: string, };
+
+/**
+ * What the profile and lists show of a document (its content is fetched on demand).
+ */
+export type DocumentInfo = { uuid: string, candidate_uuid: string, kind: string, file_name: string, media_type: string, size: number, sha256: string, text_status: string, added_at: string, };
+
+export type DocumentText = { document: DocumentInfo, text: string | null, 
+/**
+ * Whether `text` is the original (a reveal, audited) rather than the masked preview.
+ */
+revealed: boolean, flags: Array<FlaggedPassage>, };
+
+/**
+ * Changes from the profile's edit form; absent fields stay as they are.
+ */
+export type EditForm = { full_name: string | null, add_emails: Array<string>, remove_emails: Array<string>, 
+/**
+ * Present (possibly empty, which clears it) to change the phone.
+ */
+phone: string | null, source_kind: string | null, source_detail: string | null, language: Language | null, };
+
+/**
+ * A stable error code. Its string ([`Code::as_str`], also its serde form) never changes
+ * once released: scripts and the UI depend on it.
+ */
+export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "sensitive_data" | "hired_cannot_be_erased" | "purged" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "store_closed" | "not_pdf" | "internal";
+
+/**
+ * A custom field as the declaration form sends it.
+ */
+export type FieldForm = { name: string, kind: FieldKind, collect_from: Stage, };
+
+/**
+ * What a custom field holds.
+ */
+export type FieldKind = "text" | "date" | "number" | "yes_no";
+
+/**
+ * One passage of the text that belongs to a category.
+ */
+export type Finding = { category: Category, level: Level, 
+/**
+ * Byte offsets into the original text (character boundaries).
+ */
+start: number, end: number, 
+/**
+ * The original text of the span.
+ */
+words: string, };
+
+/**
+ * A flagged passage of a document's extracted text: its category and byte span (the span
+ * locates the passage in the revealed text; the masked text shows a mask there instead).
+ */
+export type FlaggedPassage = { category: string, start: number, end: number, };
+
+/**
+ * A warned criterion found in text HR wrote: its category and the words.
+ */
+export type GuardWarning = { category: string, label_en: string, label_fr: string, words: string, };
+
+/**
+ * The hiring details of one application. Every field is optional: HR fills them in as
+ * the contract is prepared. `Debug` names the fields that are set, never their values.
+ */
+export type HiringDetails = { address: string | null, birth_date: string | null, birth_place: string | null, 
+/**
+ * ISO 3166 alpha-2 code, upper case.
+ */
+nationality: string | null, 
+/**
+ * French social-security number: 15 characters, no spaces (2A/2B kept as letters).
+ */
+nir: string | null, 
+/**
+ * Upper case, no spaces.
+ */
+iban: string | null, emergency_name: string | null, 
+/**
+ * Normalised as `+CC…`.
+ */
+emergency_phone: string | null, };
+
+/**
+ * An application's hiring details, as the profile and the hiring form show them.
+ */
+export type HiringRecord = { application_uuid: string, candidate_uuid: string, stage: Stage, 
+/**
+ * Whether hiring details may be entered at this stage (the form appears only then).
+ */
+collectable: boolean, details: HiringDetails, 
+/**
+ * When the details were last changed; `None` when there are none.
+ */
+updated_at: string | null, };
+
+/**
+ * One legal hold, in force or released.
+ */
+export type HoldInfo = { uuid: string, candidate_uuid: string, full_name: string, reason: string, placed_by: string, placed_at: string, until: string | null, released_by: string | null, released_at: string | null, in_force: boolean, };
+
+export type Job = { uuid: string, title: string, department: string | null, location: string | null, country: string, status: JobStatus, description: string, opened_at: string, closed_at: string | null, 
+/**
+ * Applications still open (not hired, rejected or withdrawn).
+ */
+open_applications: number, };
+
+/**
+ * Whether a job takes applications.
+ */
+export type JobStatus = "open" | "on_hold" | "closed";
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
+
+/**
+ * How the open store's key is kept.
+ */
+export type KeySource = "keyring" | "passphrase";
+
+/**
+ * Language for correspondence with a candidate.
+ */
+export type Language = "fr" | "en";
+
+/**
+ * Whether a category stops an operation or only warns.
+ */
+export type Level = "refused" | "warned";
+
+/**
+ * A position to fill, as HR opens it.
+ */
+export type NewJob = { title: string, department: string | null, location: string | null, 
+/**
+ * ISO 3166 alpha-2 country of hire (decides the retention period once hired).
+ */
+country: string, description: string, };
+
+export type Note = { uuid: string, candidate_uuid: string, application_uuid: string | null, kind: string, author: string, body: string, ratings: Array<Rating>, created_at: string, 
+/**
+ * Warned criteria found in the text (stored, shown, recorded).
+ */
+warnings: Array<GuardWarning>, };
+
+/**
+ * A note or interview feedback as the profile's form sends it.
+ */
+export type NoteForm = { body: string, feedback: boolean, application: string | null, ratings: Array<RatingForm>, };
+
+/**
+ * Everything the candidate profile shows.
+ */
+export type Profile = { candidate: Candidate, applications: Array<Application>, documents: Array<DocumentInfo>, notes: Array<Note>, timeline: Array<TimelineEntry>, };
+
+/**
+ * How many rows of each kind went with a person.
+ */
+export type PurgeCounts = { emails: number, applications: number, stage_events: number, hiring_details: number, custom_values: number, documents: number, letters: number, notes: number, ratings: number, messages: number, flags: number, index_entries: number, holds: number, };
+
+/**
+ * A line of the purge log: nothing but the UUID, the date, the rule and the counts.
+ */
+export type PurgeLogEntry = { candidate_uuid: string, purged_at: string, rule: Rule, counts: Partial<PurgeCounts>, };
+
+/**
+ * The outcome of one purge run.
+ */
+export type PurgeReport = { as_of: string, dry_run: boolean, purged: Array<Purged>, 
+/**
+ * Due but suspended by a legal hold.
+ */
+held: Array<string>, cleanup: Cleanup | null, };
+
+/**
+ * One person purged (or, in a dry run, who would be).
+ */
+export type Purged = { candidate_uuid: string, rule: Rule, due: string, counts: PurgeCounts, };
+
+export type Rating = { criterion: string, score: number, };
+
+export type RatingForm = { criterion: string, score: number, };
+
+/**
+ * What happened to an objection or an erasure confirmation.
+ */
+export type RequestOutcome = { candidate_uuid: string, 
+/**
+ * Set when the candidate was purged at once.
+ */
+purged: Purged | null, 
+/**
+ * The status after the request, when the candidate is still there.
+ */
+status: RetentionStatus | null, };
+
+/**
+ * The policy's settings as stored.
+ */
+export type RetentionSettings = { pool_months: number, max_pool_months: number, default_hired_years: number, 
+/**
+ * Years kept after a contract ends, per country of hire.
+ */
+countries: Array<[string, number]>, };
+
+/**
+ * Where a candidate stands: the date their data must go and why.
+ */
+export type RetentionStatus = { candidate_uuid: string, full_name: string, last_contact_at: string, 
+/**
+ * None while a contract runs.
+ */
+due: string | null, rule: Rule, 
+/**
+ * A legal hold in force suspends the purge.
+ */
+held: boolean, objected_at: string | null, erasure_confirmed_at: string | null, restricted_at: string | null, holds: Array<HoldInfo>, };
+
+/**
+ * The rule that sets a candidate's due date.
+ */
+export type Rule = "pool" | "objection" | "erasure" | "hired_retention" | "contract_running";
+
+/**
+ * One result: a candidate and the best matching passage.
+ */
+export type SearchHit = { candidate_uuid: string, full_name: string, 
+/**
+ * Where the match is: profile, note or document.
+ */
+field: string, 
+/**
+ * The matching passage, the matched words between `[` and `]`.
+ */
+snippet: string, rank: number, };
+
+/**
+ * Where a candidate came from.
+ */
+export type Source = { "kind": "direct" } | { "kind": "agency", "detail": string } | { "kind": "referral", "detail": string } | { "kind": "email" } | { "kind": "job_board", "detail": string | null };
+
+export type Stage = "new" | "screening" | "interview" | "offer" | "hired" | "rejected" | "withdrawn";
+
+/**
+ * What a data directory holds, read without any secret.
+ */
+export type Status = "uninitialised" | "keyring" | "passphrase";
+
+export type StoreInfo = { data_dir: string, database: string, key_source: KeySource, cipher: CipherReport, };
+
+export type StoreStatus = { status: Status, data_dir: string, open: boolean, };
+
+/**
+ * One entry of a candidate's timeline.
+ */
+export type TimelineEntry = { at: string, 
+/**
+ * stage_change, note, feedback, document, message, created
+ */
+kind: string, summary: string, actor: string | null, reference: string | null, };
+
+/**
+ * A candidate whose data goes soon, so that HR can ask for a consent renewal.
+ */
+export type Upcoming = { candidate_uuid: string, full_name: string, emails: Array<string>, language: string, last_contact_at: string, due: string, rule: Rule, held: boolean, };
+
+/** Every error code the engine and the app send (`vivier::error::Code::ALL`). */
+export const ERROR_CODES: ErrorCode[] = [
+  'usage',
+  'unhealthy',
+  'extract_failed',
+  'timer_not_installed',
+  'audit_broken',
+  'no_data_dir',
+  'not_initialised',
+  'already_initialised',
+  'key_file_missing',
+  'key_file_damaged',
+  'key_mismatch',
+  'keyring_unavailable',
+  'keyring_locked',
+  'keyring_entry_missing',
+  'keyring_entry_invalid',
+  'passphrase_required',
+  'wrong_passphrase',
+  'weak_passphrase',
+  'passphrase_mismatch',
+  'random_source',
+  'invalid_key',
+  'wrong_key',
+  'not_a_vivier_database',
+  'schema_too_new',
+  'damaged',
+  'data_dir_unwritable',
+  'disk_full',
+  'migration_failed',
+  'unsafe_build',
+  'io',
+  'database',
+  'not_found',
+  'ambiguous_id',
+  'duplicate_candidate',
+  'already_applied',
+  'invalid_input',
+  'invalid_transition',
+  'reason_required',
+  'job_closed',
+  'stage_gate',
+  'sensitive_data',
+  'hired_cannot_be_erased',
+  'purged',
+  'unsupported_document',
+  'document_mismatch',
+  'document_too_large',
+  'empty_document',
+  'encrypted',
+  'corrupt',
+  'too_large',
+  'too_deep',
+  'store_closed',
+  'not_pdf',
+  'internal',
+];
+
+/** The stages in board order (`vivier::pipeline::Stage::ALL`). */
+export const STAGES: Stage[] = [
+  'new',
+  'screening',
+  'interview',
+  'offer',
+  'hired',
+  'rejected',
+  'withdrawn',
+];
