@@ -6,6 +6,9 @@
 //! `--ignored --exact extract_child`: the ignored test `extract_child` calls
 //! `documents::run_child()`.
 
+mod common;
+#[path = "documents/corpus.rs"]
+mod corpus;
 #[path = "documents/fixtures.rs"]
 mod fixtures;
 
@@ -184,6 +187,53 @@ fn docx_text_keeps_paragraphs_tabs_and_breaks() {
 fn odt_text_keeps_headings_paragraphs_and_spaces() {
     let text = extract_text(DocumentFormat::Odt, &fixtures::cv_odt()).unwrap();
     assert_eq!(text, "Karim Benali\nData  engineer\tNantes\nSQL, Python\nPermis B\n");
+}
+
+#[test]
+fn docx_text_comes_from_every_part_a_reader_sees() {
+    let text = extract_text(DocumentFormat::Docx, &fixtures::docx_with_every_part()).unwrap();
+    for part in [
+        "Jeanne Martin, comptable",
+        "Encadré : bénévole à la paroisse",
+        "En-tête : CV de Jeanne",
+        "Pied de page : page 1",
+        "Note : syndiquée à la CGT",
+        "Note de fin : Lyon",
+        "Commentaire : enceinte",
+    ] {
+        assert_eq!(text.matches(part).count(), 1, "{part:?} once in {text:?}");
+    }
+    assert!(text.starts_with("Jeanne Martin, comptable\n"), "the body comes first: {text:?}");
+    assert!(!text.contains("Heading"), "styles are not text: {text:?}");
+}
+
+#[test]
+fn odt_text_comes_from_every_part_a_reader_sees() {
+    let text = extract_text(DocumentFormat::Odt, &fixtures::odt_with_every_part()).unwrap();
+    for part in [
+        "Karim Benali, data engineer",
+        "Note : séropositif",
+        "Encadré : militant LFI",
+        "Commentaire : musulman",
+        "En-tête : Karim Benali",
+        "Pied de page : confidentiel",
+    ] {
+        assert_eq!(text.matches(part).count(), 1, "{part:?} once in {text:?}");
+    }
+    assert!(!text.contains("2026-01-01") && !text.contains("not text"), "only text of the document: {text:?}");
+}
+
+#[test]
+fn the_guard_reads_what_hides_in_headers_notes_comments_and_text_boxes() {
+    use vivier::guard::{Category, Guard, Level};
+    for (name, bytes) in [
+        ("docx", extract_text(DocumentFormat::Docx, &fixtures::docx_with_every_part()).unwrap()),
+        ("odt", extract_text(DocumentFormat::Odt, &fixtures::odt_with_every_part()).unwrap()),
+    ] {
+        let refused: Vec<Category> =
+            Guard::standard().check(&bytes).iter().filter(|f| f.level == Level::Refused).map(|f| f.category).collect();
+        assert!(refused.len() >= 3, "{name}: {refused:?} in {bytes:?}");
+    }
 }
 
 #[test]

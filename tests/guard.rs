@@ -1,11 +1,24 @@
-//! Measures the sensitive-category guard on its labelled corpus (`tests/guard/corpus.tsv`):
-//! precision and recall per category and language, printed as a table (run with
-//! `--nocapture`), and the targets of issue 4 enforced: recall ≥ 0.95 on refused
-//! categories, precision ≥ 0.90.
+//! Measures the sensitive-category guard on its labelled notes: precision and recall per
+//! category and language, and how often ordinary professional notes are refused or
+//! warned, printed as tables (run with `--nocapture`), on the tuned part
+//! (`tests/guard/corpus.tsv`) and on the held-out part (`tests/guard/heldout.tsv`, never
+//! used to tune the guard: see its header). The targets of issue 16 are asserted on the
+//! held-out part: recall ≥ 0.95 on refused categories, ordinary notes refused ≤ 2 % and
+//! warned ≤ 10 %. The tuned part keeps the targets of issue 4 (recall ≥ 0.95, precision
+//! ≥ 0.90) and the same rates on ordinary notes.
+//!
+//! A sentence counts as found in a refused category when the guard refuses it for that
+//! category (a warning is a miss: the note would be stored); in a warned category when
+//! the guard warns or refuses. An ordinary note (`none`) is refused when any finding is
+//! refused, warned when any finding is warned.
+//!
+//! Speed is printed, and bounded only loosely (DESIGN.md §10: speed is measured in
+//! benchmarks, not asserted): a 3 KB note and a 20-page CV.
 
 use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
 
-use vivier::guard::{Category, Guard, Level};
+use vivier::guard::{Category, Finding, Guard, Level};
 
 const CORPUS: &str = include_str!("guard/corpus.tsv");
 const HELD_OUT: &str = include_str!("guard/heldout.tsv");
@@ -71,17 +84,41 @@ impl Counts {
     }
 }
 
-/// Counts per category and language (0 = fr, 1 = en), at sentence level.
-fn measure(samples: &[Sample]) -> (Vec<[Counts; 2]>, Vec<String>) {
+/// The categories a text is found in: refused categories when refused, warned ones
+/// when flagged at all.
+fn found(findings: &[Finding]) -> BTreeSet<Category> {
+    findings
+        .iter()
+        .filter(|f| f.category.level() == Level::Warned || f.level == Level::Refused)
+        .map(|f| f.category)
+        .collect()
+}
+
+/// What a measurement gives: per category and language (0 = fr, 1 = en) the counts, the
+/// ordinary notes refused and warned, and the sentences not exactly right.
+struct Measure {
+    counts: Vec<[Counts; 2]>,
+    ordinary: usize,
+    ordinary_refused: usize,
+    ordinary_warned: usize,
+    errors: Vec<String>,
+}
+
+fn measure(samples: &[Sample]) -> Measure {
     let guard = Guard::standard();
-    let mut counts = vec![[Counts::default(); 2]; Category::ALL.len()];
-    let mut errors = Vec::new();
+    let mut m = Measure {
+        counts: vec![[Counts::default(); 2]; Category::ALL.len()],
+        ordinary: 0,
+        ordinary_refused: 0,
+        ordinary_warned: 0,
+        errors: Vec::new(),
+    };
     for sample in samples {
         let findings = guard.check(&sample.text);
-        let found: BTreeSet<Category> = findings.iter().map(|f| f.category).collect();
+        let found = found(&findings);
         let lang = usize::from(sample.language == "en");
         for (i, category) in Category::ALL.into_iter().enumerate() {
-            let c = &mut counts[i][lang];
+            let c = &mut m.counts[i][lang];
             match (sample.expected.contains(&category), found.contains(&category)) {
                 (true, true) => c.tp += 1,
                 (false, true) => c.fp += 1,
@@ -89,56 +126,45 @@ fn measure(samples: &[Sample]) -> (Vec<[Counts; 2]>, Vec<String>) {
                 (false, false) => {}
             }
         }
-        if found != sample.expected {
+        let mut wrong = found != sample.expected;
+        if sample.expected.is_empty() {
+            m.ordinary += 1;
+            let refused = findings.iter().any(|f| f.level == Level::Refused);
+            let warned = findings.iter().any(|f| f.level == Level::Warned);
+            m.ordinary_refused += usize::from(refused);
+            m.ordinary_warned += usize::from(warned);
+            wrong |= warned;
+        }
+        if wrong {
             let missed: Vec<&str> = sample.expected.difference(&found).map(|c| c.code()).collect();
             let extra: Vec<String> = findings
                 .iter()
-                .filter(|f| !sample.expected.contains(&f.category))
-                .map(|f| format!("{}={:?}", f.category.code(), f.words))
+                .filter(|f| !sample.expected.contains(&f.category) || f.level != Level::Refused)
+                .map(|f| format!("{}:{:?}={:?}({:?})", f.category.code(), f.level, f.phrase, f.why))
                 .collect();
-            errors.push(format!(
-                "line {:>3} [{}] missed {:?} extra {:?}: {}",
+            m.errors.push(format!(
+                "line {:>3} [{}] missed {:?} flagged {:?}: {}",
                 sample.line, sample.language, missed, extra, sample.text
             ));
         }
     }
-    (counts, errors)
+    m
 }
 
-#[test]
-fn the_guard_meets_its_precision_and_recall_targets_on_the_corpus() {
-    let samples = parse(CORPUS);
-    let negatives = samples.iter().filter(|s| s.expected.is_empty()).count();
+/// Prints the table, the rates on ordinary notes and the sentences not exactly right;
+/// returns the refused and the overall micro-averaged counts, and the rates of ordinary
+/// notes refused and warned.
+fn report(name: &str, samples: &[Sample]) -> (Counts, Counts, f64, f64) {
+    let m = measure(samples);
     let french = samples.iter().filter(|s| s.language == "fr").count();
+    println!();
     println!(
-        "corpus: {} sentences ({} fr, {} en), {} without any category",
+        "== {name}: {} sentences ({} fr, {} en), {} ordinary notes",
         samples.len(),
         french,
         samples.len() - french,
-        negatives
+        m.ordinary
     );
-    assert!(samples.len() >= 300 && negatives >= 100, "the corpus is too small");
-    for category in Category::ALL {
-        for language in ["fr", "en"] {
-            assert!(
-                samples.iter().any(|s| s.language == language && s.expected.contains(&category)),
-                "no {language} positive for {}",
-                category.code()
-            );
-        }
-    }
-
-    let (refused, all) = report(&samples);
-    assert!(refused.recall() >= 0.95, "recall on refused categories {:.3} < 0.95", refused.recall());
-    assert!(refused.precision() >= 0.90, "precision on refused categories {:.3} < 0.90", refused.precision());
-    assert!(all.precision() >= 0.90, "precision over all categories {:.3} < 0.90", all.precision());
-}
-
-/// Prints the table and the sentences not exactly right; returns the refused and the
-/// overall micro-averaged counts.
-fn report(samples: &[Sample]) -> (Counts, Counts) {
-    let (counts, errors) = measure(samples);
-    println!();
     println!(
         "{:<24} {:>17}   {:>17}   {:>17}",
         "category", "fr  P     R     n", "en  P     R     n", "all P     R     n"
@@ -146,7 +172,7 @@ fn report(samples: &[Sample]) -> (Counts, Counts) {
     let mut refused = [Counts::default(); 3];
     let mut all = [Counts::default(); 3];
     for (i, category) in Category::ALL.into_iter().enumerate() {
-        let [fr, en] = counts[i];
+        let [fr, en] = m.counts[i];
         let mut both = fr;
         both.add(en);
         for (k, c) in [fr, en, both].into_iter().enumerate() {
@@ -161,26 +187,117 @@ fn report(samples: &[Sample]) -> (Counts, Counts) {
     println!("{:<24} {}   {}   {}", "REFUSED (micro)", refused[0].cell(), refused[1].cell(), refused[2].cell());
     println!("{:<24} {}   {}   {}", "ALL (micro)", all[0].cell(), all[1].cell(), all[2].cell());
     println!("(P precision, R recall, n expected positives; (w) warned categories)");
-    println!();
-    println!("{} sentences not exactly right:", errors.len());
-    for error in &errors {
+    let rate = |k: usize| if m.ordinary == 0 { 0.0 } else { k as f64 / m.ordinary as f64 };
+    let (refused_rate, warned_rate) = (rate(m.ordinary_refused), rate(m.ordinary_warned));
+    println!(
+        "ordinary notes: {} refused ({:.1} %), {} warned ({:.1} %) of {}",
+        m.ordinary_refused,
+        100.0 * refused_rate,
+        m.ordinary_warned,
+        100.0 * warned_rate,
+        m.ordinary
+    );
+    println!("{} sentences not exactly right:", m.errors.len());
+    for error in &m.errors {
         println!("  {error}");
     }
-
-    (refused[2], all[2])
+    (refused[2], all[2], refused_rate, warned_rate)
 }
 
-/// The held-out set: figures printed, not enforced (see its header).
+fn assert_covers_every_category(samples: &[Sample], languages: &[&str]) {
+    for category in Category::ALL {
+        for language in languages {
+            assert!(
+                samples.iter().any(|s| s.language == *language && s.expected.contains(&category)),
+                "no {language} positive for {}",
+                category.code()
+            );
+        }
+    }
+}
+
 #[test]
-fn held_out_figures_are_printed() {
+fn the_guard_meets_its_targets_on_the_tuned_notes() {
+    let samples = parse(CORPUS);
+    let ordinary = samples.iter().filter(|s| s.expected.is_empty()).count();
+    assert!(samples.len() >= 400 && ordinary * 3 >= samples.len(), "the corpus is too small");
+    assert_covers_every_category(&samples, &["fr", "en"]);
+    let (refused, all, refused_rate, warned_rate) = report("tuned notes (tests/guard/corpus.tsv)", &samples);
+    assert!(refused.recall() >= 0.95, "recall on refused categories {:.3} < 0.95", refused.recall());
+    assert!(refused.precision() >= 0.90, "precision on refused categories {:.3} < 0.90", refused.precision());
+    assert!(all.precision() >= 0.90, "precision over all categories {:.3} < 0.90", all.precision());
+    assert!(refused_rate <= 0.02, "ordinary notes refused: {:.1} % > 2 %", 100.0 * refused_rate);
+    assert!(warned_rate <= 0.10, "ordinary notes warned: {:.1} % > 10 %", 100.0 * warned_rate);
+}
+
+#[test]
+fn the_guard_meets_its_targets_on_the_held_out_notes() {
     let samples = parse(HELD_OUT);
-    println!("held-out: {} sentences", samples.len());
-    let (refused, all) = report(&samples);
+    let ordinary = samples.iter().filter(|s| s.expected.is_empty()).count();
+    assert!(samples.len() >= 120 && ordinary * 3 >= samples.len(), "the held-out part is too small");
+    assert_covers_every_category(&samples, &["fr", "en"]);
+    let (refused, all, refused_rate, warned_rate) = report("held-out notes (tests/guard/heldout.tsv)", &samples);
     println!(
-        "held-out refused: P {:.2} R {:.2}; all: P {:.2} R {:.2}",
+        "held-out: refused categories P {:.2} R {:.2}; all categories P {:.2} R {:.2}",
         refused.precision(),
         refused.recall(),
         all.precision(),
         all.recall()
     );
+    assert!(refused.recall() >= 0.95, "held-out recall on refused categories {:.3} < 0.95", refused.recall());
+    assert!(refused_rate <= 0.02, "held-out ordinary notes refused: {:.1} % > 2 %", 100.0 * refused_rate);
+    assert!(warned_rate <= 0.10, "held-out ordinary notes warned: {:.1} % > 10 %", 100.0 * warned_rate);
+}
+
+/// An HR note of about 3 KB and a CV of 20 pages, written from the corpus's ordinary
+/// notes with a few sensitive sentences in them.
+fn note_and_cv() -> (String, String) {
+    let samples = parse(CORPUS);
+    let mut note = String::new();
+    for s in samples.iter().cycle().step_by(7) {
+        if note.len() >= 3_000 {
+            break;
+        }
+        note.push_str(&s.text);
+        note.push(' ');
+    }
+    // A page of a CV is about 3,000 characters: 20 pages, with line breaks.
+    let mut cv = String::new();
+    for (i, s) in samples.iter().cycle().enumerate() {
+        if cv.len() >= 60_000 {
+            break;
+        }
+        cv.push_str(&s.text);
+        cv.push(if i % 3 == 0 { '\n' } else { ' ' });
+    }
+    (note, cv)
+}
+
+fn time(text: &str) -> Duration {
+    let guard = Guard::standard();
+    guard.check(text); // warm (the vocabulary is compiled on first use)
+    let runs = 20;
+    let started = Instant::now();
+    for _ in 0..runs {
+        std::hint::black_box(guard.check(std::hint::black_box(text)));
+    }
+    started.elapsed() / runs
+}
+
+#[test]
+fn checking_a_note_and_a_long_cv_is_fast() {
+    let (note, cv) = note_and_cv();
+    let (note_time, cv_time) = (time(&note), time(&cv));
+    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
+    println!(
+        "guard speed ({profile} build): a {} KB note in {:?}, a 20-page CV ({} KB) in {:?}",
+        note.len() / 1000,
+        note_time,
+        cv.len() / 1000,
+        cv_time
+    );
+    // Loose bounds, for a shared machine and an unoptimised build: the targets (1 ms, 20
+    // ms) are for release builds and are reported above.
+    assert!(note_time < Duration::from_millis(50), "a 3 KB note took {note_time:?}");
+    assert!(cv_time < Duration::from_millis(1000), "a 20-page CV took {cv_time:?}");
 }

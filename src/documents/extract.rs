@@ -14,8 +14,6 @@ pub const MAX_ENTRY_SIZE: u64 = 50 * 1000 * 1000;
 pub const MAX_TEXT_LEN: usize = 5 * 1000 * 1000;
 /// The deepest XML element nesting accepted in a DOCX or ODT.
 pub const MAX_XML_DEPTH: usize = 256;
-/// The most PDF pages read.
-const MAX_PDF_PAGES: usize = 10_000;
 /// The most spaces one `<text:s text:c="…"/>` may stand for.
 const MAX_ODT_SPACES: usize = 1000;
 
@@ -25,15 +23,9 @@ const MAX_ODT_SPACES: usize = 1000;
 /// [`Extractor`](super::Extractor).
 pub fn extract_text(format: DocumentFormat, bytes: &[u8]) -> Result<String, ExtractError> {
     match format {
-        DocumentFormat::Pdf => pdf_text(bytes),
-        DocumentFormat::Docx => {
-            let xml = zip_entry(bytes, "word/document.xml")?;
-            xml_text(&xml, Dialect::Docx)
-        }
-        DocumentFormat::Odt => {
-            let xml = zip_entry(bytes, "content.xml")?;
-            xml_text(&xml, Dialect::Odt)
-        }
+        DocumentFormat::Pdf => super::pdf::pdf_text(bytes),
+        DocumentFormat::Docx => docx_text(bytes),
+        DocumentFormat::Odt => odt_text(bytes),
         DocumentFormat::Text => {
             let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
             let text = std::str::from_utf8(body).map_err(|_| ExtractError::Corrupt("the text is not UTF-8".into()))?;
@@ -45,69 +37,71 @@ pub fn extract_text(format: DocumentFormat, bytes: &[u8]) -> Result<String, Extr
 }
 
 // ---------------------------------------------------------------------------------------
-// PDF
+// Zip containers (DOCX, ODT)
 
-fn pdf_text(bytes: &[u8]) -> Result<String, ExtractError> {
-    let options = lopdf::LoadOptions { max_decompressed_size: Some(MAX_ENTRY_SIZE as usize), ..Default::default() };
-    let document = match lopdf::Document::load_mem_with_options(bytes, options) {
-        Ok(document) => document,
-        Err(error) => return Err(pdf_error(&error, declares_encryption(bytes))),
-    };
-    // Still encrypted after loading: lopdf could not open it without a password.
-    if document.is_encrypted() {
-        return Err(ExtractError::Encrypted);
-    }
-    let pages: Vec<u32> = document.get_pages().into_keys().take(MAX_PDF_PAGES).collect();
-    if pages.is_empty() {
-        return Err(ExtractError::Corrupt("the PDF has no pages".into()));
-    }
+/// The most parts of a DOCX read besides its body (headers, footers, notes, comments).
+const MAX_DOCX_PARTS: usize = 64;
+
+/// The text of every part of a DOCX that a reader may see, so that the guard reads all
+/// of it: the body (text boxes included, once), then footnotes, endnotes, headers,
+/// footers and comments, each part after a line break.
+fn docx_text(bytes: &[u8]) -> Result<String, ExtractError> {
     let mut out = TextOut::default();
-    let mut read_any = false;
-    let mut last_error = None;
-    for page in pages {
-        match document.extract_text_with_limit(&[page], MAX_ENTRY_SIZE as usize) {
-            Ok(text) => {
-                read_any = true;
-                if !out.text.is_empty() && !out.text.ends_with('\n') {
-                    out.push("\n");
-                }
-                out.push(&text);
-            }
-            Err(error) => last_error = Some(error),
-        }
+    xml_text_into(&zip_entry(bytes, "word/document.xml")?, Dialect::Docx, Scope::All, &mut out)?;
+    let mut parts: Vec<String> =
+        zip_names(bytes)?.into_iter().filter(|name| docx_part_rank(name).is_some()).take(MAX_DOCX_PARTS).collect();
+    parts.sort_by_key(|name| (docx_part_rank(name), name.clone()));
+    for name in parts {
         if out.full {
             break;
         }
+        out.push("\n");
+        xml_text_into(&zip_entry(bytes, &name)?, Dialect::Docx, Scope::All, &mut out)?;
     }
-    match last_error {
-        Some(error) if !read_any => Err(pdf_error(&error, false)),
-        _ => Ok(out.text),
+    Ok(out.text)
+}
+
+/// Where a part of a DOCX comes after the body, if it holds text a reader sees.
+fn docx_part_rank(name: &str) -> Option<u8> {
+    let file = name.strip_prefix("word/")?.strip_suffix(".xml")?;
+    let numbered = |prefix: &str| file.strip_prefix(prefix).is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()));
+    match file {
+        "footnotes" => Some(0),
+        "endnotes" => Some(1),
+        _ if numbered("header") => Some(2),
+        _ if numbered("footer") => Some(3),
+        "comments" => Some(4),
+        _ => None,
     }
 }
 
-/// Whether the trailer declares encryption, for PDFs lopdf could not load at all.
-fn declares_encryption(bytes: &[u8]) -> bool {
-    bytes.windows(b"/Encrypt".len()).any(|w| w == b"/Encrypt")
-}
-
-/// A fixed description of a lopdf error: lopdf's own messages may quote bytes of the file.
-fn pdf_error(error: &lopdf::Error, declares_encryption: bool) -> ExtractError {
-    use lopdf::Error as E;
-    match error {
-        E::Decryption(_) | E::InvalidPassword | E::AlreadyEncrypted => ExtractError::Encrypted,
-        _ if declares_encryption => ExtractError::Encrypted,
-        E::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }) => ExtractError::TooLarge,
-        E::Decompress(_) => ExtractError::Corrupt("a compressed stream of the PDF cannot be read".into()),
-        E::Parse(_) | E::InvalidOffset(_) | E::MissingXrefEntry | E::Xref(_) => {
-            ExtractError::Corrupt("the PDF structure is broken or truncated".into())
+/// The text of an ODT: its body (text boxes, notes and comments are inside it), then its
+/// page headers and footers, which live in `styles.xml`.
+fn odt_text(bytes: &[u8]) -> Result<String, ExtractError> {
+    let mut out = TextOut::default();
+    xml_text_into(&zip_entry(bytes, "content.xml")?, Dialect::Odt, Scope::All, &mut out)?;
+    if !out.full && zip_names(bytes)?.iter().any(|name| name == "styles.xml") {
+        let mut styles = TextOut::default();
+        xml_text_into(&zip_entry(bytes, "styles.xml")?, Dialect::Odt, Scope::HeadersAndFooters, &mut styles)?;
+        if !styles.text.trim().is_empty() {
+            out.push("\n");
+            out.push(&styles.text);
         }
-        E::Unimplemented(_) => ExtractError::Corrupt("the PDF uses a feature the reader does not support".into()),
-        _ => ExtractError::Corrupt("the PDF cannot be read".into()),
     }
+    Ok(out.text)
 }
 
-// ---------------------------------------------------------------------------------------
-// Zip containers (DOCX, ODT)
+/// The names of the entries of a zip.
+fn zip_names(bytes: &[u8]) -> Result<Vec<String>, ExtractError> {
+    let archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|_| ExtractError::Corrupt("the zip container is broken".into()))?;
+    archive
+        .file_names()
+        .map(|name| {
+            name.map(String::from).map_err(|_| ExtractError::Corrupt("a zip entry name is not readable".into()))
+        })
+        .collect()
+}
 
 /// One entry of a zip, as UTF-8, refusing it when it declares or inflates to more than
 /// [`MAX_ENTRY_SIZE`]. The declared size is only a claim: the read itself is capped too.
@@ -141,15 +135,40 @@ enum Dialect {
     Odt,
 }
 
+/// Which text of an XML part is read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Scope {
+    All,
+    /// Only inside page headers and footers (`style:header`, `style:footer-left`, ...):
+    /// the rest of an ODT's `styles.xml` is not text of the document.
+    HeadersAndFooters,
+}
+
 /// The text of a DOCX or ODT body. Elements are matched by local name (prefixes vary
 /// between producers); entities other than XML's five and character references are not
 /// expanded (no "billion laughs").
+#[cfg(test)]
 fn xml_text(xml: &str, dialect: Dialect) -> Result<String, ExtractError> {
-    let mut reader = quick_xml::Reader::from_str(xml);
     let mut out = TextOut::default();
+    xml_text_into(xml, dialect, Scope::All, &mut out)?;
+    Ok(out.text)
+}
+
+/// [`xml_text`] into `out`, for the parts of `scope`. A DOCX text box is written twice
+/// (the drawing, and a `mc:Fallback` copy for older readers): the copy is skipped; so are
+/// an ODT comment's author and date and a note's number.
+fn xml_text_into(xml: &str, dialect: Dialect, scope: Scope, out: &mut TextOut) -> Result<(), ExtractError> {
+    let mut reader = quick_xml::Reader::from_str(xml);
     let mut depth = 0usize;
     // DOCX: inside a `w:t`; ODT: inside a paragraph or heading (how many, nested).
     let mut in_text = 0usize;
+    // Inside what is not text of the document (how many, nested): a DOCX `mc:Fallback`,
+    // an ODT comment's author and date, a note's number.
+    let mut in_fallback = 0usize;
+    // Inside a header or footer (how many, nested): counted only for that scope.
+    let mut in_scope = usize::from(scope == Scope::All);
+    let scoped =
+        |name: &str| scope == Scope::HeadersAndFooters && (name.starts_with("header") || name.starts_with("footer"));
     let broken = |_| ExtractError::Corrupt("the document XML is malformed".into());
     loop {
         match reader.read_event().map_err(broken)? {
@@ -158,24 +177,48 @@ fn xml_text(xml: &str, dialect: Dialect) -> Result<String, ExtractError> {
                 if depth > MAX_XML_DEPTH {
                     return Err(ExtractError::TooDeep);
                 }
-                match (dialect, element.local_name().as_ref()) {
-                    (Dialect::Docx, "t") | (Dialect::Odt, "p" | "h") => in_text += 1,
-                    (_, name) => out.push(empty_element_text(dialect, name, &element)),
+                let local = element.local_name();
+                let name: &str = local.as_ref();
+                if scoped(name) {
+                    in_scope += 1;
                 }
-            }
-            Event::Empty(element) => out.push(empty_element_text(dialect, element.local_name().as_ref(), &element)),
-            Event::End(element) => {
-                depth = depth.saturating_sub(1);
-                match (dialect, element.local_name().as_ref()) {
-                    (Dialect::Docx, "t") => in_text = in_text.saturating_sub(1),
-                    (Dialect::Docx, "p") => out.push("\n"),
-                    (Dialect::Odt, "p" | "h") => {
-                        in_text = in_text.saturating_sub(1);
-                        out.push("\n");
+                let reading = in_fallback == 0 && in_scope > 0;
+                match (dialect, name) {
+                    (Dialect::Docx, "Fallback") | (Dialect::Odt, "creator" | "date" | "note-citation") => {
+                        in_fallback += 1
                     }
+                    (Dialect::Docx, "t") | (Dialect::Odt, "p" | "h") => in_text += 1,
+                    (_, name) if reading => out.push(empty_element_text(dialect, name, &element)),
                     _ => {}
                 }
             }
+            Event::Empty(element) if in_fallback == 0 && in_scope > 0 => {
+                out.push(empty_element_text(dialect, element.local_name().as_ref(), &element))
+            }
+            Event::End(element) => {
+                depth = depth.saturating_sub(1);
+                let reading = in_fallback == 0 && in_scope > 0;
+                let local = element.local_name();
+                let name: &str = local.as_ref();
+                match (dialect, name) {
+                    (Dialect::Docx, "Fallback") | (Dialect::Odt, "creator" | "date" | "note-citation") => {
+                        in_fallback = in_fallback.saturating_sub(1)
+                    }
+                    (Dialect::Docx, "t") => in_text = in_text.saturating_sub(1),
+                    (Dialect::Docx, "p") if reading => out.push("\n"),
+                    (Dialect::Odt, "p" | "h") => {
+                        in_text = in_text.saturating_sub(1);
+                        if reading {
+                            out.push("\n");
+                        }
+                    }
+                    _ => {}
+                }
+                if scoped(name) {
+                    in_scope = in_scope.saturating_sub(1);
+                }
+            }
+            Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) if in_fallback > 0 || in_scope == 0 => {}
             Event::Text(text) if in_text > 0 => out.push(&text.xml10_content()),
             Event::CData(data) if in_text > 0 => out.push(&data),
             Event::GeneralRef(reference) if in_text > 0 => {
@@ -202,7 +245,7 @@ fn xml_text(xml: &str, dialect: Dialect) -> Result<String, ExtractError> {
             break;
         }
     }
-    Ok(out.text)
+    Ok(())
 }
 
 /// The text an element without content stands for (tabs, breaks, runs of spaces).
@@ -232,13 +275,13 @@ fn empty_element_text(dialect: Dialect, local_name: &str, element: &quick_xml::e
 
 /// Text being gathered, cut at [`MAX_TEXT_LEN`] on a character boundary.
 #[derive(Default)]
-struct TextOut {
-    text: String,
-    full: bool,
+pub(super) struct TextOut {
+    pub(super) text: String,
+    pub(super) full: bool,
 }
 
 impl TextOut {
-    fn push(&mut self, s: &str) {
+    pub(super) fn push(&mut self, s: &str) {
         if self.full {
             return;
         }

@@ -9,7 +9,12 @@
 //! Tokens are runs of letters or runs of digits (so "45ans" is two tokens). What lies
 //! between two tokens is a gap: a soft gap (spaces, line breaks, hyphens, apostrophes,
 //! colons) lets a phrase continue, a hard gap (sentence punctuation, brackets, quotes,
-//! slashes) ends it.
+//! slashes) ends it. A token after sentence punctuation (`.`, `!`, `?`, `;`, a bullet) or a
+//! line break, or the first one, starts a sentence: note shorthand ("Diabétique de type
+//! 1.") is read from there.
+//!
+//! Dotted acronyms are read as one word: "R.Q.T.H." folds to "rqth." (the dots between
+//! single letters vanish; the last one stays, as it may end the sentence).
 
 use std::ops::Range;
 
@@ -27,7 +32,13 @@ impl Folded {
     pub fn new(original: &str) -> Folded {
         let mut text = String::with_capacity(original.len() + original.len() / 16);
         let mut origin = Vec::with_capacity(original.len() + 1);
+        let dots = acronym_dots(original);
+        let mut skip = dots.iter().peekable();
         for (at, c) in original.char_indices() {
+            if skip.peek() == Some(&&at) {
+                skip.next();
+                continue;
+            }
             let before = text.len();
             fold_char(c, &mut text);
             origin.resize(origin.len() + (text.len() - before), at);
@@ -41,6 +52,34 @@ impl Folded {
     pub fn original_range(&self, folded: Range<usize>) -> Range<usize> {
         self.origin[folded.start]..self.origin[folded.end]
     }
+}
+
+/// The byte offsets of the dots inside dotted acronyms ("R.Q.T.H.": the first three): a
+/// run of at least two single letters each followed by a dot, not inside a word.
+fn acronym_dots(text: &str) -> Vec<usize> {
+    if !text.as_bytes().contains(&b'.') {
+        return Vec::new();
+    }
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let letter = |k: usize| chars.get(k).is_some_and(|&(_, c)| c.is_alphabetic());
+    let word_char = |k: usize| chars.get(k).is_some_and(|&(_, c)| c.is_alphanumeric());
+    let dot = |k: usize| chars.get(k).is_some_and(|&(_, c)| c == '.');
+    let mut dots = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !letter(i) || (i > 0 && word_char(i - 1)) {
+            i += 1;
+            continue;
+        }
+        // A single letter, a dot, then another single letter: the dot goes.
+        let mut at = i;
+        while dot(at + 1) && letter(at + 2) && !word_char(at + 3) {
+            dots.push(chars[at + 1].0);
+            at += 2;
+        }
+        i = at + 1;
+    }
+    dots
 }
 
 /// The folded form of a text, without its map.
@@ -114,12 +153,20 @@ pub struct Token {
     pub end: usize,
     /// Whether a phrase may continue from the previous token into this one.
     pub soft_before: bool,
+    /// Whether this token starts a sentence (the first token, or one after sentence
+    /// punctuation or a line break).
+    pub starts_sentence: bool,
 }
 
 impl Token {
     pub fn range(&self) -> Range<usize> {
         self.start..self.end
     }
+}
+
+/// Characters that end a sentence (for note shorthand), a line break included.
+fn is_stop(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | ';' | '\n' | '\r' | '•' | '…')
 }
 
 /// Characters that end a phrase: sentence punctuation, brackets, quotes, slashes.
@@ -172,27 +219,33 @@ pub fn tokenise(folded: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(folded.len() / 5);
     let mut current: Option<(usize, Class)> = None;
     let mut soft = true;
+    let mut stop = true;
     for (at, c) in folded.char_indices() {
         let k = class(c);
         match (current, k) {
             (Some((_, was)), now) if was == now => {}
             (Some((start, _)), Class::Gap) => {
-                tokens.push(Token { start, end: at, soft_before: soft });
+                tokens.push(Token { start, end: at, soft_before: soft, starts_sentence: stop });
                 current = None;
                 soft = !is_hard(c);
+                stop = is_stop(c);
             }
             (Some((start, _)), now) => {
                 // A letter run meets a digit run: two tokens, joined softly.
-                tokens.push(Token { start, end: at, soft_before: soft });
+                tokens.push(Token { start, end: at, soft_before: soft, starts_sentence: stop });
                 current = Some((at, now));
                 soft = true;
+                stop = false;
             }
-            (None, Class::Gap) => soft &= !is_hard(c),
+            (None, Class::Gap) => {
+                soft &= !is_hard(c);
+                stop |= is_stop(c);
+            }
             (None, now) => current = Some((at, now)),
         }
     }
     if let Some((start, _)) = current {
-        tokens.push(Token { start, end: folded.len(), soft_before: soft });
+        tokens.push(Token { start, end: folded.len(), soft_before: soft, starts_sentence: stop });
     }
     tokens
 }

@@ -46,7 +46,7 @@ use serde::Serialize;
 
 pub use fold::{Folded, fold};
 pub use vocab::VocabError;
-use vocab::{Atom, Pattern, Target};
+use vocab::{Atom, Cue, Kind, Pattern, Target};
 
 /// The categories the guard knows. The first eight are refused (special categories of
 /// data the employer never collects); the others are warned (criteria of discrimination
@@ -74,6 +74,9 @@ pub enum Category {
     NativeLanguage,
     /// A preference for, or a remark on, the candidate's sex.
     Gender,
+    /// Criminal convictions and offences (GDPR art. 10): warned in notes, as the cases
+    /// where an employer may know of them are narrow; masked in candidates' documents.
+    CriminalRecord,
 }
 
 /// Whether a category stops an operation or only warns.
@@ -85,7 +88,7 @@ pub enum Level {
 }
 
 impl Category {
-    pub const ALL: [Category; 14] = [
+    pub const ALL: [Category; 15] = [
         Category::RacialEthnicOrigin,
         Category::PoliticalOpinions,
         Category::ReligiousBeliefs,
@@ -100,6 +103,7 @@ impl Category {
         Category::PlaceOfResidence,
         Category::NativeLanguage,
         Category::Gender,
+        Category::CriminalRecord,
     ];
 
     pub fn level(self) -> Level {
@@ -107,7 +111,8 @@ impl Category {
         match self {
             RacialEthnicOrigin | PoliticalOpinions | ReligiousBeliefs | TradeUnion | SexLifeOrientation | Health
             | GeneticBiometric | PregnancyFamilyPlans => Level::Refused,
-            Age | FamilySituation | PhysicalAppearance | PlaceOfResidence | NativeLanguage | Gender => Level::Warned,
+            Age | FamilySituation | PhysicalAppearance | PlaceOfResidence | NativeLanguage | Gender
+            | CriminalRecord => Level::Warned,
         }
     }
 
@@ -129,6 +134,7 @@ impl Category {
             PlaceOfResidence => "place_of_residence",
             NativeLanguage => "native_language",
             Gender => "gender",
+            CriminalRecord => "criminal_record",
         }
     }
 
@@ -158,6 +164,7 @@ impl Category {
             PlaceOfResidence => "place of residence",
             NativeLanguage => "native language or accent",
             Gender => "sex or gender",
+            CriminalRecord => "criminal record",
         }
     }
 
@@ -178,6 +185,7 @@ impl Category {
             PlaceOfResidence => "lieu de résidence",
             NativeLanguage => "langue maternelle ou accent",
             Gender => "sexe ou genre",
+            CriminalRecord => "condamnations pénales",
         }
     }
 }
@@ -192,12 +200,60 @@ pub struct Finding {
     pub end: usize,
     /// The original text of the span.
     pub words: String,
+    /// Why the guard decided this level (see docs/guard.md).
+    pub why: Why,
+    /// The words that decided, as written: the term with its cue ("has MS", "il est
+    /// syndiqué"), or the term alone when it decided by itself.
+    pub phrase: String,
+}
+
+/// Why a finding has its level: the decision rule's reason, from which each door builds
+/// its one-line explanation (in the UI's language: never parse [`Finding::explain_en`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Why {
+    /// The text says it of the candidate: a cue ("il est", "has", "son", "diagnosed
+    /// with") or the words themselves, which describe a person ("syndiquée", "pregnant").
+    DescribesCandidate,
+    /// Note shorthand: a sentence that starts with the subject is about the person the
+    /// note is about ("Diabète de type 1.", "Religion ?").
+    Shorthand,
+    /// A sensitive subject that the text does not say of the candidate: warned, so that
+    /// the writer makes sure it is about the work.
+    NotSaidOfCandidate,
+    /// A word with an everyday meaning too, which its context did not settle.
+    Ambiguous,
+    /// A criterion of discrimination (a warned category).
+    Criterion,
+}
+
+impl Finding {
+    /// The one-line explanation, in English (the CLI's; the UI builds its own from the
+    /// fields): `health — "has MS" describes the candidate`.
+    pub fn explain_en(&self) -> String {
+        let label = self.category.label_en();
+        let reason = match (self.why, self.category) {
+            (Why::DescribesCandidate, _) => format!("{:?} describes the candidate", self.phrase),
+            (Why::Shorthand, _) => format!("{:?} describes the person the note is about", self.phrase),
+            (Why::NotSaidOfCandidate, _) => {
+                format!("{:?} is not said of the candidate: make sure it is about the work", self.words)
+            }
+            (Why::Ambiguous, _) => format!("{:?} may have an everyday meaning here: check", self.words),
+            (Why::Criterion, Category::CriminalRecord) => {
+                format!("{:?}: a criminal record may be known only where the law allows it", self.phrase)
+            }
+            (Why::Criterion, _) => format!("{:?} is a criterion of discrimination", self.phrase),
+        };
+        format!("{label} — {reason}")
+    }
 }
 
 /// The vocabulary, compiled: phrases indexed by their first word.
 #[derive(Debug, Clone)]
 pub struct Guard {
     patterns: Vec<Pattern>,
+    /// The words that may stand between an attribution cue and its term.
+    fillers: Vec<Atom>,
     /// First word (folded) → phrases that start with exactly it.
     by_word: HashMap<String, Vec<u32>>,
     /// First-word prefix (folded) → phrases whose first word is that prefix with `*`.
@@ -206,6 +262,9 @@ pub struct Guard {
     prefix_lengths: Vec<usize>,
     /// Phrases that start with a number.
     by_number: Vec<u32>,
+    /// Category phrases whose first word may be misspelt, by the first two letters of
+    /// that word (which must be right): the word or prefix, and the phrases.
+    misspelt: HashMap<[u8; 2], Vec<(Atom, Vec<u32>)>>,
 }
 
 const FR: &str = include_str!("vocab/fr.txt");
@@ -215,6 +274,31 @@ static STANDARD: LazyLock<Guard> = LazyLock::new(|| {
     Guard::from_vocab(&[("fr.txt", FR), ("en.txt", EN)]).expect("the embedded vocabulary parses (see its unit test)")
 });
 
+/// How far before a term (in words, within its clause) a work cue counts.
+const WORK_WINDOW: usize = 6;
+/// How many filler words may stand between an attribution cue and its term.
+const MAX_FILLERS: usize = 3;
+
+/// What the context makes of one match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Outcome {
+    /// About work or other people: no finding.
+    Clean,
+    Warned(Why),
+    Refused(Why),
+}
+
+/// One match of a category phrase, with its decision: tokens `start..end`, the cue's
+/// tokens `cue` (the term's own when none).
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    category: Category,
+    start: usize,
+    end: usize,
+    outcome: Outcome,
+    cue: (usize, usize),
+}
+
 impl Guard {
     /// The guard built from the shipped French and English vocabulary.
     pub fn standard() -> &'static Guard {
@@ -223,39 +307,63 @@ impl Guard {
 
     /// A guard from vocabulary files `(name, text)`, in order.
     pub fn from_vocab(files: &[(&str, &str)]) -> Result<Guard, VocabError> {
-        let patterns = vocab::parse(files)?;
+        let vocab::Vocabulary { patterns, fillers } = vocab::parse(files)?;
         let mut by_word: HashMap<String, Vec<u32>> = HashMap::new();
         let mut by_prefix: HashMap<String, Vec<u32>> = HashMap::new();
         let mut by_number = Vec::new();
+        let mut misspelt: HashMap<[u8; 2], Vec<(Atom, Vec<u32>)>> = HashMap::new();
         for (id, pattern) in patterns.iter().enumerate() {
             let id = id as u32;
             for atom in &pattern.slots[0].atoms {
                 match atom {
-                    Atom::Word(w) | Atom::Accented { folded: w, .. } => by_word.entry(w.clone()).or_default().push(id),
+                    Atom::Word(w) | Atom::Accented { folded: w, .. } | Atom::Cased { folded: w, .. } => {
+                        by_word.entry(w.clone()).or_default().push(id)
+                    }
                     Atom::Prefix(p) | Atom::AccentedPrefix { folded: p, .. } => {
                         by_prefix.entry(p.clone()).or_default().push(id)
                     }
                     Atom::Number(..) => by_number.push(id),
+                }
+                if let (Target::Category(..), Atom::Word(w) | Atom::Prefix(w)) = (pattern.target, atom)
+                    && w.len() >= vocab::FUZZY_MIN
+                    && w.is_ascii()
+                {
+                    let head = [w.as_bytes()[0], w.as_bytes()[1]];
+                    let list = misspelt.entry(head).or_default();
+                    match list.iter_mut().find(|(a, _)| a == atom) {
+                        Some((_, ids)) => ids.push(id),
+                        None => list.push((atom.clone(), vec![id])),
+                    }
                 }
             }
         }
         let mut prefix_lengths: Vec<usize> = by_prefix.keys().map(String::len).collect();
         prefix_lengths.sort_unstable();
         prefix_lengths.dedup();
-        Ok(Guard { patterns, by_word, by_prefix, prefix_lengths, by_number })
+        Ok(Guard { patterns, fillers, by_word, by_prefix, prefix_lengths, by_number, misspelt })
     }
 
-    /// Every passage of `text` in a category, sorted by start; overlapping passages of one
-    /// category are merged into one finding.
+    /// Every passage of `text` in a category, sorted by start, with its level decided by
+    /// its context (see docs/guard.md): overlapping passages of one category are merged
+    /// into one finding, at the higher level. Passages about work or other people are
+    /// left out.
     pub fn check(&self, text: &str) -> Vec<Finding> {
         let folded = Folded::new(text);
         let tokens = fold::tokenise(&folded.text);
         let words: Vec<&str> = tokens.iter().map(|t| &folded.text[t.range()]).collect();
         let line = Line { text, folded: &folded, tokens: &tokens, words: &words };
+        let n = tokens.len();
 
-        let mut hits: Vec<(Category, usize, usize)> = Vec::new();
+        let mut raw: Vec<(Category, Kind, usize, usize)> = Vec::new();
         // Per token, a bit per category whose exceptions cover it.
-        let mut excepted = vec![0u16; tokens.len()];
+        let mut excepted = vec![0u16; n];
+        // Cues: attribution cues by their end token (their start), attribution-after cues
+        // and work cues by their start token (their end), work cues by their end too.
+        let mut attribution_to: HashMap<usize, usize> = HashMap::new();
+        let mut attribution_from: HashMap<usize, usize> = HashMap::new();
+        let mut work_from: HashMap<usize, usize> = HashMap::new();
+        let mut work_to: HashMap<usize, usize> = HashMap::new();
+        let mut field_to: HashMap<usize, usize> = HashMap::new();
         let mut candidates: Vec<u32> = Vec::new();
         for (i, word) in words.iter().enumerate() {
             candidates.clear();
@@ -272,42 +380,111 @@ impl Guard {
             }
             if word.as_bytes()[0].is_ascii_digit() {
                 candidates.extend(&self.by_number);
+            } else if word.len() >= vocab::FUZZY_MIN
+                && let Some(list) =
+                    self.misspelt.get(&[word.as_bytes()[0], word.as_bytes().get(1).copied().unwrap_or(0)])
+            {
+                for (atom, ids) in list {
+                    if atom.matches(word, "", true) {
+                        candidates.extend(ids);
+                    }
+                }
             }
             candidates.sort_unstable();
             candidates.dedup();
             for &id in &candidates {
                 let pattern = &self.patterns[id as usize];
-                if let Some(end) = line.match_from(pattern, 0, i) {
-                    match pattern.target {
-                        Target::Exception(scope) => {
-                            let bits = scope.map_or(u16::MAX, Category::bit);
-                            excepted[i..end].iter_mut().for_each(|e| *e |= bits);
-                        }
-                        Target::Category(category) => hits.push((category, i, end)),
+                let fuzzy = matches!(pattern.target, Target::Category(..));
+                let Some(end) = line.match_from(pattern, 0, i, fuzzy) else { continue };
+                match pattern.target {
+                    Target::Exception(scope) => {
+                        let bits = scope.map_or(u16::MAX, Category::bit);
+                        excepted[i..end].iter_mut().for_each(|e| *e |= bits);
+                    }
+                    Target::Category(category, kind) => raw.push((category, kind, i, end)),
+                    Target::Cue(Cue::Attribution) => {
+                        let start = attribution_to.entry(end).or_insert(i);
+                        *start = (*start).min(i);
+                    }
+                    Target::Cue(Cue::AttributionAfter) => {
+                        let to = attribution_from.entry(i).or_insert(end);
+                        *to = (*to).max(end);
+                    }
+                    Target::Cue(Cue::Work) => {
+                        let to = work_from.entry(i).or_insert(end);
+                        *to = (*to).max(end);
+                        let from = work_to.entry(end).or_insert(i);
+                        *from = (*from).min(i);
+                    }
+                    Target::Cue(Cue::Field | Cue::Employer) => {
+                        let from = field_to.entry(end).or_insert(i);
+                        *from = (*from).min(i);
                     }
                 }
             }
         }
+        raw.retain(|&(category, _, start, end)| !excepted[start..end].iter().any(|&e| e & category.bit() != 0));
+        if raw.is_empty() {
+            return Vec::new();
+        }
 
-        hits.retain(|&(category, start, end)| !excepted[start..end].iter().any(|&e| e & category.bit() != 0));
-        hits.sort_unstable();
-        let mut merged: Vec<(Category, usize, usize)> = Vec::with_capacity(hits.len());
-        for (category, start, end) in hits {
+        let context = Context {
+            line: &line,
+            guard: self,
+            attribution_to: &attribution_to,
+            attribution_from: &attribution_from,
+            work_from: &work_from,
+            work_to: &work_to,
+            field_to: &field_to,
+        };
+        let decided: Vec<Hit> =
+            raw.into_iter().map(|(category, kind, start, end)| context.decide(category, kind, start, end)).collect();
+        // A phrase about work or other people covers the words inside it too ("salariés
+        // en situation de handicap": "handicap" alone would be ambiguous).
+        let covered = |hit: &Hit| {
+            decided.iter().any(|c| {
+                c.outcome == Outcome::Clean
+                    && c.category == hit.category
+                    && c.start <= hit.start
+                    && hit.end <= c.end
+                    && c.end - c.start > hit.end - hit.start
+            })
+        };
+        let mut hits: Vec<Hit> =
+            decided.iter().filter(|hit| hit.outcome != Outcome::Clean && !covered(hit)).copied().collect();
+        hits.sort_unstable_by_key(|h| (h.category, h.start, h.end));
+        let mut merged: Vec<Hit> = Vec::with_capacity(hits.len());
+        for hit in hits {
             match merged.last_mut() {
-                Some(last) if last.0 == category && start < last.2 => last.2 = last.2.max(end),
-                _ => merged.push((category, start, end)),
+                Some(last) if last.category == hit.category && hit.start < last.end => {
+                    last.end = last.end.max(hit.end);
+                    if hit.outcome > last.outcome {
+                        last.outcome = hit.outcome;
+                        last.cue = hit.cue;
+                    }
+                }
+                _ => merged.push(hit),
             }
         }
+        let original = |first: usize, last: usize| folded.original_range(tokens[first].start..tokens[last - 1].end);
         let mut findings: Vec<Finding> = merged
             .into_iter()
-            .map(|(category, first, last)| {
-                let span = folded.original_range(tokens[first].start..tokens[last - 1].end);
+            .map(|hit| {
+                let span = original(hit.start, hit.end);
+                let phrase = original(hit.cue.0.min(hit.start), hit.cue.1.max(hit.end));
+                let (level, why) = match hit.outcome {
+                    Outcome::Refused(why) => (Level::Refused, why),
+                    Outcome::Warned(why) => (Level::Warned, why),
+                    Outcome::Clean => unreachable!("clean hits are left out"),
+                };
                 Finding {
-                    category,
-                    level: category.level(),
+                    category: hit.category,
+                    level,
                     start: span.start,
                     end: span.end,
                     words: text[span].to_string(),
+                    why,
+                    phrase: text[phrase].to_string(),
                 }
             })
             .collect();
@@ -318,6 +495,134 @@ impl Guard {
     /// The verdict on a text: [`check`](Guard::check) wrapped.
     pub fn verdict(&self, text: &str) -> Verdict {
         Verdict::new(self.check(text))
+    }
+
+    fn is_filler(&self, line: &Line<'_>, at: usize) -> bool {
+        self.fillers.iter().any(|atom| atom.matches(line.words[at], line.original(at, atom), false))
+    }
+}
+
+/// The cues found in a text, for deciding each match.
+struct Context<'a> {
+    line: &'a Line<'a>,
+    guard: &'a Guard,
+    attribution_to: &'a HashMap<usize, usize>,
+    attribution_from: &'a HashMap<usize, usize>,
+    /// Work cues by their start (their end).
+    work_from: &'a HashMap<usize, usize>,
+    /// Work cues by their end (their start).
+    work_to: &'a HashMap<usize, usize>,
+    /// Field and employer cues by their end (their start).
+    field_to: &'a HashMap<usize, usize>,
+}
+
+impl Context<'_> {
+    /// The decision rule (docs/guard.md), for a match of `category` on tokens `start..end`:
+    /// 1. a work cue right after the term makes it about work ("diabetes research",
+    ///    "diabetic patients");
+    /// 2. an attribution cue right before (small words between allowed) or right after
+    ///    says it of the candidate: refused ("il est diabétique", "has MS"); a cue of
+    ///    other people right before makes it about them ("patients diabétiques");
+    /// 3. a field of work before it in its clause makes it about work ("logiciel de suivi
+    ///    pour diabétiques", "worked for the Labour Party");
+    /// 4. else a trait describes the person the note is about (refused); a topic or a
+    ///    homonym that starts a sentence without any work cue in it is note shorthand
+    ///    (refused); any other topic is warned, a homonym warned as ambiguous.
+    ///
+    /// A warned category is warned where a refused one would be refused, and left alone
+    /// where a refused one would only be warned.
+    fn decide(&self, category: Category, kind: Kind, start: usize, end: usize) -> Hit {
+        let line = self.line;
+        let n = line.tokens.len();
+        let joined = |at: usize| at < n && line.tokens[at].soft_before;
+        let clause = line.clause_start(start);
+        let refused = category.level() == Level::Refused;
+        let hit = |outcome: Outcome, cue: (usize, usize)| Hit { category, start, end, outcome, cue };
+        let said = |cue: (usize, usize)| {
+            hit(if refused { Outcome::Refused(Why::DescribesCandidate) } else { Outcome::Warned(Why::Criterion) }, cue)
+        };
+
+        // A term of a warned category is a criterion wherever it stands: only whether a
+        // topic is said of the candidate matters.
+        let cues_of_work = refused;
+        // 1. Other people or an organisation right after (one filler word in between).
+        let after = |from: &HashMap<usize, usize>| -> Option<(usize, usize)> {
+            if !joined(end) {
+                return None;
+            }
+            if let Some(&to) = from.get(&end) {
+                return Some((end, to));
+            }
+            (joined(end + 1) && self.guard.is_filler(line, end))
+                .then(|| from.get(&(end + 1)).map(|&to| (end + 1, to)))
+                .flatten()
+        };
+        if cues_of_work && after(self.work_from).is_some() {
+            return hit(Outcome::Clean, (start, end));
+        }
+        // 2. Attribution right before (fillers in between) or right after; 3a. other
+        // people or an organisation right before, unless an attribution cue stands right
+        // before them ("milite dans une association LGBT").
+        if let Some(from) = self.attributed_before(start, clause) {
+            return said((from, end));
+        }
+        if let Some((_, to)) = after(self.attribution_from) {
+            return said((start, to));
+        }
+        if cues_of_work && let Some(from) = self.before(self.work_to, start, clause) {
+            return match self.attributed_before(from, clause) {
+                Some(cue) => said((cue, end)),
+                None => hit(Outcome::Clean, (from, end)),
+            };
+        }
+        // 3b. A field of work or an employer before, within the clause.
+        let window = start.saturating_sub(WORK_WINDOW).max(clause);
+        if cues_of_work
+            && let Some(&from) =
+                (window..=start).rev().find_map(|to| self.field_to.get(&to).filter(|&&from| from >= clause))
+        {
+            return hit(Outcome::Clean, (from, end));
+        }
+        // 4. No cue.
+        if kind == Kind::Trait {
+            return said((start, end));
+        }
+        let sentence = line.sentence(start);
+        if start == sentence.start && !sentence.clone().any(|at| self.work_from.contains_key(&at)) {
+            return hit(
+                if refused { Outcome::Refused(Why::Shorthand) } else { Outcome::Warned(Why::Criterion) },
+                (start, end),
+            );
+        }
+        match (refused, kind) {
+            (false, _) => hit(Outcome::Clean, (start, end)),
+            (true, Kind::Homonym) => hit(Outcome::Warned(Why::Ambiguous), (start, end)),
+            (true, _) => hit(Outcome::Warned(Why::NotSaidOfCandidate), (start, end)),
+        }
+    }
+}
+
+impl Context<'_> {
+    /// The start of a cue of `cues` that ends right before token `at` (small words
+    /// between allowed), within the clause.
+    fn before(&self, cues: &HashMap<usize, usize>, at: usize, clause: usize) -> Option<usize> {
+        let mut end = at;
+        loop {
+            if let Some(&from) = cues.get(&end)
+                && from >= clause
+            {
+                return Some(from);
+            }
+            if end == clause || at - end >= MAX_FILLERS || !self.guard.is_filler(self.line, end - 1) {
+                return None;
+            }
+            end -= 1;
+        }
+    }
+
+    /// The start of an attribution cue right before token `at`.
+    fn attributed_before(&self, at: usize, clause: usize) -> Option<usize> {
+        self.before(self.attribution_to, at, clause)
     }
 }
 
@@ -331,32 +636,55 @@ struct Line<'a> {
 
 impl Line<'_> {
     /// Matches `pattern` from slot `slot` at token `at`: the end token (exclusive) of the
-    /// first way through, consuming optional words when they are there.
-    fn match_from(&self, pattern: &Pattern, slot: usize, at: usize) -> Option<usize> {
+    /// first way through, consuming optional words when they are there. With `fuzzy`,
+    /// words may be misspelt (category phrases only).
+    fn match_from(&self, pattern: &Pattern, slot: usize, at: usize, fuzzy: bool) -> Option<usize> {
         let Some(current) = pattern.slots.get(slot) else {
             return Some(at);
         };
+        if current.gap > 0 {
+            // Up to `gap` words of any kind, each joined to the one before.
+            let mut skip = at;
+            loop {
+                if let Some(end) = self.match_from(pattern, slot + 1, skip, fuzzy) {
+                    return Some(end);
+                }
+                if skip - at >= current.gap as usize || skip >= self.tokens.len() || !self.tokens[skip].soft_before {
+                    return None;
+                }
+                skip += 1;
+            }
+        }
         let joins = at < self.tokens.len() && (slot == 0 || self.tokens[at].soft_before);
         if joins
-            && self.slot_matches(current, at)
-            && let Some(end) = self.match_from(pattern, slot + 1, at + 1)
+            && self.slot_matches(current, at, fuzzy)
+            && let Some(end) = self.match_from(pattern, slot + 1, at + 1, fuzzy)
         {
             return Some(end);
         }
-        if current.optional { self.match_from(pattern, slot + 1, at) } else { None }
+        if current.optional { self.match_from(pattern, slot + 1, at, fuzzy) } else { None }
     }
 
-    fn slot_matches(&self, slot: &vocab::Slot, at: usize) -> bool {
+    fn slot_matches(&self, slot: &vocab::Slot, at: usize, fuzzy: bool) -> bool {
         let word = self.words[at];
-        slot.atoms.iter().any(|atom| {
-            let original = match atom {
-                Atom::Accented { .. } | Atom::AccentedPrefix { .. } => {
-                    &self.text[self.folded.original_range(self.tokens[at].range())]
-                }
-                _ => "",
-            };
-            atom.matches(word, original)
-        })
+        slot.atoms.iter().any(|atom| atom.matches(word, self.original(at, atom), fuzzy))
+    }
+
+    /// The original text of token `at`, when `atom` reads it (else empty).
+    fn original(&self, at: usize, atom: &Atom) -> &str {
+        if atom.reads_original() { &self.text[self.folded.original_range(self.tokens[at].range())] } else { "" }
+    }
+
+    /// The first token of the clause of token `at` (clauses end at hard punctuation).
+    fn clause_start(&self, at: usize) -> usize {
+        (1..=at).rev().find(|&i| !self.tokens[i].soft_before).unwrap_or(0)
+    }
+
+    /// The tokens of the sentence of token `at`.
+    fn sentence(&self, at: usize) -> std::ops::Range<usize> {
+        let start = (1..=at).rev().find(|&i| self.tokens[i].starts_sentence).unwrap_or(0);
+        let end = (at + 1..self.tokens.len()).find(|&i| self.tokens[i].starts_sentence).unwrap_or(self.tokens.len());
+        start..end
     }
 }
 
@@ -386,38 +714,29 @@ impl Verdict {
     }
 }
 
-/// The error text for refused findings: each refused category, in order of appearance,
-/// with the words quoted: `refused: trade-union membership ("syndiqué", "CGT")`.
+/// The error text for refused findings: each one explained, in order of appearance:
+/// `refused: trade-union membership — "il est syndiqué" describes the candidate`.
 /// Empty when nothing is refused.
 pub fn refusal_message(findings: &[Finding]) -> String {
     describe("refused", findings, Level::Refused)
 }
 
-/// The same for warned findings: `warned: age ("45 ans")`.
+/// The same for warned findings: `warned: age — "a 45 ans" is a criterion of discrimination`.
 pub fn warning_message(findings: &[Finding]) -> String {
     describe("warned", findings, Level::Warned)
 }
 
 fn describe(head: &str, findings: &[Finding], level: Level) -> String {
-    let mut groups: Vec<(Category, Vec<&str>)> = Vec::new();
+    let mut parts: Vec<String> = Vec::new();
     for finding in findings.iter().filter(|f| f.level == level) {
-        let words = finding.words.as_str();
-        match groups.iter_mut().find(|(c, _)| *c == finding.category) {
-            Some((_, list)) if list.contains(&words) => {}
-            Some((_, list)) => list.push(words),
-            None => groups.push((finding.category, vec![words])),
+        let part = finding.explain_en();
+        if !parts.contains(&part) {
+            parts.push(part);
         }
     }
-    if groups.is_empty() {
+    if parts.is_empty() {
         return String::new();
     }
-    let parts: Vec<String> = groups
-        .iter()
-        .map(|(category, words)| {
-            let quoted: Vec<String> = words.iter().map(|w| format!("{w:?}")).collect();
-            format!("{} ({})", category.label_en(), quoted.join(", "))
-        })
-        .collect();
     format!("{head}: {}", parts.join("; "))
 }
 

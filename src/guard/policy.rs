@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::{Finding, Guard, Level, refusal_message};
+use super::{Category, Finding, Guard, Level, refusal_message};
 
 /// A refusal: the field, and what was found there.
 #[derive(Debug, Clone)]
@@ -31,23 +31,44 @@ impl std::fmt::Display for Refusal {
     }
 }
 
-/// Checks text HR writes: refused categories are an error; warned findings come back.
-pub fn check_hr_text(field: &'static str, text: &str) -> Result<Vec<Finding>, Refusal> {
-    let findings = Guard::standard().check(text);
-    if findings.iter().any(|f| f.level == Level::Refused) {
-        return Err(Refusal { field, findings: findings.into_iter().filter(|f| f.level == Level::Refused).collect() });
-    }
-    Ok(findings)
+/// Text HR writes (a note, a reason, a job text, a custom field, a search query), named
+/// by its field. Its policy comes with the type: a refused category is refused.
+#[derive(Debug, Clone, Copy)]
+pub struct HrText<'a> {
+    pub field: &'static str,
+    pub text: &'a str,
 }
 
-/// Checks several HR fields at once; the first refusal wins, warnings are gathered.
-pub fn check_hr_fields(fields: &[(&'static str, &str)]) -> Result<Vec<Finding>, Refusal> {
-    let mut warned = Vec::new();
-    for (field, text) in fields {
-        warned.extend(check_hr_text(field, text)?);
+impl<'a> HrText<'a> {
+    pub fn new(field: &'static str, text: &'a str) -> HrText<'a> {
+        HrText { field, text }
     }
-    Ok(warned)
+
+    /// Refused categories are an error that names them; warned findings come back, to be
+    /// recorded with the text.
+    pub fn check(self) -> Result<Vec<Finding>, Refusal> {
+        let findings = Guard::standard().check(self.text);
+        if findings.iter().any(|f| f.level == Level::Refused) {
+            let refused = findings.into_iter().filter(|f| f.level == Level::Refused).collect();
+            return Err(Refusal { field: self.field, findings: refused });
+        }
+        Ok(findings)
+    }
+
+    /// Checks several fields at once; the first refusal wins, warnings are gathered.
+    pub fn check_all(texts: &[HrText<'_>]) -> Result<Vec<Finding>, Refusal> {
+        let mut warned = Vec::new();
+        for text in texts {
+            warned.extend(text.check()?);
+        }
+        Ok(warned)
+    }
 }
+
+/// Text a candidate provided (a CV, a letter, an email). Its policy comes with the type:
+/// never refused (it is theirs, stored as given), its refused passages flagged.
+#[derive(Debug, Clone, Copy)]
+pub struct CandidateText<'a>(pub &'a str);
 
 /// Text a candidate provided, with its flagged passages.
 #[derive(Debug, Clone)]
@@ -58,11 +79,20 @@ pub struct Flagged {
     pub indexable: String,
 }
 
-/// Flags a candidate's text.
-pub fn flag_candidate_text(text: &str) -> Flagged {
-    let findings = Guard::standard().check(text);
-    let indexable = blank(text, findings.iter().filter(|f| f.level == Level::Refused).map(|f| (f.start, f.end)));
-    Flagged { findings, indexable }
+impl CandidateText<'_> {
+    /// Flags the text: what previews mask and what the search index leaves out.
+    pub fn flag(self) -> Flagged {
+        let mut findings = Guard::standard().check(self.0);
+        // A criminal record in a candidate's own document is masked like a refused
+        // category: warned in HR's notes, never shown or searchable here.
+        for finding in &mut findings {
+            if finding.category == Category::CriminalRecord {
+                finding.level = Level::Refused;
+            }
+        }
+        let indexable = blank(self.0, findings.iter().filter(|f| f.level == Level::Refused).map(|f| (f.start, f.end)));
+        Flagged { findings, indexable }
+    }
 }
 
 /// A span to mask, as stored.
@@ -127,7 +157,7 @@ mod tests {
 
     #[test]
     fn hr_text_with_a_refused_category_is_refused_with_the_words() {
-        let err = check_hr_text("note", "Il est syndiqué à la CGT, à surveiller").unwrap_err();
+        let err = HrText::new("note", "Il est syndiqué à la CGT, à surveiller").check().unwrap_err();
         let msg = err.to_string();
         assert!(msg.starts_with("note: refused"), "{msg}");
         assert!(msg.contains("syndiqué"), "{msg}");
@@ -135,16 +165,16 @@ mod tests {
 
     #[test]
     fn warned_criteria_pass_and_come_back() {
-        let warned = check_hr_text("note", "Elle a 45 ans et beaucoup d'expérience").unwrap();
+        let warned = HrText::new("note", "Elle a 45 ans et beaucoup d'expérience").check().unwrap();
         assert!(!warned.is_empty());
         assert!(warned.iter().all(|f| f.level == Level::Warned));
-        assert!(check_hr_text("note", "Très bon entretien technique").unwrap().is_empty());
+        assert!(HrText::new("note", "Très bon entretien technique").check().unwrap().is_empty());
     }
 
     #[test]
     fn candidate_text_is_blanked_for_the_index_not_refused() {
         let text = "Bénévole à la paroisse catholique. Développeuse Rust.";
-        let flagged = flag_candidate_text(text);
+        let flagged = CandidateText(text).flag();
         assert!(flagged.findings.iter().any(|f| f.level == Level::Refused));
         assert_eq!(flagged.indexable.len(), text.len());
         assert!(!flagged.indexable.to_lowercase().contains("catholique"), "{}", flagged.indexable);

@@ -81,7 +81,8 @@ fn phrases_match_across_spaces_hyphens_apostrophes_and_line_breaks() {
 
 #[test]
 fn sentence_punctuation_ends_a_phrase() {
-    assert!(categories("He left the union. Member of staff since 2019.").is_empty());
+    assert!(categories("He left the union. Member of staff since 2019.").iter().all(|c| c.level() == Level::Refused));
+    assert!(!Guard::standard().verdict("He left the union. Member of staff since 2019.").refused());
     assert_eq!(categories("the union member"), vec![Category::TradeUnion]);
 }
 
@@ -157,11 +158,85 @@ fn verdict_and_messages() {
     assert!(verdict.refused());
     assert!(verdict.warned());
     let message = refusal_message(&verdict.findings);
-    assert!(message.starts_with("refused: trade-union membership (\"syndiqué\", \"délégué CGT\")"), "{message}");
-    assert!(message.contains("religious or philosophical beliefs (\"musulman\")"), "{message}");
+    assert!(
+        message.starts_with("refused: trade-union membership — \"Il est syndiqué\" describes the candidate"),
+        "{message}"
+    );
+    assert!(message.contains("\"délégué CGT\""), "{message}");
+    assert!(message.contains("religious or philosophical beliefs — \"musulman\" describes the candidate"), "{message}");
     assert!(!message.contains("45"), "{message}");
-    assert_eq!(warning_message(&verdict.findings), "warned: age (\"a 45 ans\")");
+    assert_eq!(warning_message(&verdict.findings), "warned: age — \"a 45 ans\" is a criterion of discrimination");
     assert_eq!(refusal_message(&[]), "");
+}
+
+fn decided(text: &str) -> Vec<(Category, Level, Why, String)> {
+    Guard::standard().check(text).into_iter().map(|f| (f.category, f.level, f.why, f.phrase)).collect()
+}
+
+#[test]
+fn a_term_said_of_the_candidate_is_refused_with_its_cue() {
+    assert_eq!(decided("Has MS."), vec![(Category::Health, Level::Refused, Why::DescribesCandidate, "Has MS".into())]);
+    assert_eq!(
+        decided("Il a le diabète."),
+        vec![(Category::Health, Level::Refused, Why::DescribesCandidate, "a le diabète".into())]
+    );
+    let f = &Guard::standard().check("Diabète de type 1.")[0];
+    assert_eq!((f.level, f.phrase.as_str()), (Level::Refused, "Diabète de type 1"));
+    let f = &Guard::standard().check("Dépression l'an dernier.")[0];
+    assert_eq!((f.level, f.why), (Level::Refused, Why::Shorthand));
+    let f = &Guard::standard().check("Pregnant, due in May.")[0];
+    assert_eq!((f.category, f.level), (Category::PregnancyFamilyPlans, Level::Refused));
+    assert!(Guard::standard().check("Has MS.")[0].explain_en().contains("\"Has MS\" describes the candidate"));
+}
+
+#[test]
+fn the_same_term_about_work_or_other_people_is_not_refused() {
+    for text in [
+        "Built software for diabetes patients.",
+        "A développé un logiciel de suivi pour les patients diabétiques.",
+        "Labour lawyer advising employers.",
+        "Avocate en droit social, conseil des syndicats de salariés.",
+        "Handled payroll and sick-leave records.",
+        "Research on the HIV epidemic.",
+        "Advanced MS Office skills.",
+        "Plays golf off a 14 handicap.",
+        "Stage au greffe du tribunal de commerce.",
+        "Recrutement à l'aveugle.",
+        "Le client fait la sourde oreille.",
+        "Il a opéré la migration des données.",
+        "Elle a organisé la marche nordique du comité.",
+        "Integrated the eID login.",
+    ] {
+        assert!(!Guard::standard().verdict(text).refused(), "{text}: {:?}", Guard::standard().check(text));
+    }
+}
+
+#[test]
+fn a_topic_not_said_of_anyone_is_warned_with_its_reason() {
+    let f = &Guard::standard().check("Nous avons parlé du diabète au déjeuner.")[0];
+    assert_eq!((f.category, f.level, f.why), (Category::Health, Level::Warned, Why::NotSaidOfCandidate));
+    assert!(f.explain_en().starts_with("health or disability — \"diabète\" is not said of the candidate"));
+}
+
+#[test]
+fn colloquial_forms_dotted_acronyms_and_misspellings_are_read() {
+    for text in ["Il est séropo.", "R.Q.T.H. depuis 2020.", "Elle est enciente.", "He suffers from depresion."] {
+        assert!(Guard::standard().verdict(text).refused(), "{text}: {:?}", Guard::standard().check(text));
+    }
+    assert_eq!(fold("R.Q.T.H. et J.-P. M. Dupont"), "rqth. et j.-p. m. dupont");
+    // One edit in the middle of a long word, never one that makes another word.
+    for text in ["Une source sûre", "Cancel the meeting", "Partie prenante du projet", "Charte éthique"] {
+        assert!(Guard::standard().check(text).is_empty(), "{text}: {:?}", Guard::standard().check(text));
+    }
+}
+
+#[test]
+fn criminal_records_are_warned_in_notes_and_masked_in_documents() {
+    let f = &Guard::standard().check("Il a un casier judiciaire chargé.")[0];
+    assert_eq!((f.category, f.level), (Category::CriminalRecord, Level::Warned));
+    let flagged = policy::CandidateText("Condamné pour vol en 2019.").flag();
+    assert!(flagged.findings.iter().any(|f| f.category == Category::CriminalRecord && f.level == Level::Refused));
+    assert!(!flagged.indexable.contains("vol"), "{}", flagged.indexable);
 }
 
 #[test]

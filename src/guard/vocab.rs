@@ -3,22 +3,44 @@
 //! One entry a line; `#` starts a comment line; blank lines are ignored.
 //!
 //! ```text
-//! category | level | phrase      a phrase of that category (level must be the category's)
-//! ! phrase                        an exception: a false friend, whose words are left alone
+//! category | refused | phrase    a phrase that says something of a person (a trait):
+//!                                 refused unless its context is work or other people
+//! category | topic | phrase      a subject (an illness, a party, a faith): refused only
+//!                                 when the text says it of the candidate, else warned
+//! category | homonym | phrase    a word with an everyday meaning too: refused when said
+//!                                 of the candidate, else warned as ambiguous
+//! category | warned | phrase     a phrase of a warned category (age, family, ...)
+//! ! phrase                        an exception: an everyday reading, words left alone
 //! ! category | phrase             an exception for one category only
+//! + phrase                        an attribution cue before a term: "il est", "has"
+//! +> phrase                       an attribution cue after a term: "de type 1", "since"
+//! ~ phrase                        a cue of other people or an organisation, right next to
+//!                                 a term: "patients", "clients", "hôpital"
+//! ~~ phrase                       a cue of work anywhere before a term in its clause:
+//!                                 "research", "logiciel"
+//! ~< phrase                       an employer before a term in its clause: "worked for"
 //! @name = word, word*, word       a named set of single words, usable as `@name` in phrases
 //! ```
+//!
+//! The set `@filler` names the small words that may stand between an attribution cue
+//! and its term ("il a *une* greffe", "has *a* disability"). How cues decide is in
+//! `mod.rs` and docs/guard.md.
 //!
 //! In a phrase, words are separated by spaces and are folded like the text (case,
 //! accents, ligatures); punctuation inside a word splits it like the text does, so
 //! `d'origine` is the two words `d` `origine` and matches "d’origine" and "D'ORIGINE".
 //! - `word*` matches any word that starts with `word` (inflections: `syndiqu*`);
 //! - `=word` also requires the original accents (`=marié` is not the name "Marie");
+//! - `^WORD` requires the original exactly, case included (`^MS` is not "ms" or "Ms");
 //! - `word?` may be absent; `(a|b|c)` is one of several words, `(a|b|)` or `(a|b)?` one or none;
 //!   an alternative may be several words (`(il y a|depuis)`);
-//! - `@name` is one word of a set; `<n>` is any number, `<18-99>` a number in a range.
+//! - `@name` is one word of a set; `<n>` is any number, `<18-99>` a number in a range;
+//! - `...` is up to four words of any kind, within the clause ("il ... son compagnon").
 //!
-//! The first word of a phrase may not be optional: matching starts from it.
+//! The first word of a phrase may not be optional: matching starts from it. Words of
+//! category phrases of six letters or more also match a common misspelling of them (one
+//! edit after their first two letters: see [`Atom::matches`]); exceptions and cues match
+//! as written.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -53,6 +75,8 @@ pub(crate) enum Atom {
     Accented { folded: String, lower: String },
     /// A folded prefix, and the lowercased original starting with `lower`.
     AccentedPrefix { folded: String, lower: String },
+    /// The folded word, and the original exactly (case included, dots of an acronym left out).
+    Cased { folded: String, original: String },
     /// A number in a range (inclusive).
     Number(u32, u32),
 }
@@ -62,14 +86,55 @@ pub(crate) enum Atom {
 pub(crate) struct Slot {
     pub atoms: Vec<Atom>,
     pub optional: bool,
+    /// A gap (`...`): up to this many words of any kind; `atoms` is empty.
+    pub gap: u8,
 }
+
+/// How many words `...` may stand for.
+const GAP: u8 = 4;
 
 /// What a phrase stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Target {
-    Category(Category),
+    Category(Category, Kind),
     /// Words left alone: by every category (`None`) or by one.
     Exception(Option<Category>),
+    /// Words around a term that decide whether it is said of the candidate.
+    Cue(Cue),
+}
+
+/// What a category phrase is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// It says something of a person ("diabétique", "syndiqué", "pregnant").
+    Trait,
+    /// It names a subject ("diabète", "syndicat", "cancer").
+    Topic,
+    /// It has an everyday meaning too ("greffe", "opéré", "handicap").
+    Homonym,
+}
+
+/// A context cue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cue {
+    /// Before a term, it says the term of the candidate ("il est", "has", "son").
+    Attribution,
+    /// After a term, the same ("de type 1", "in remission").
+    AttributionAfter,
+    /// Right next to a term (before it, small words between allowed, or after it), it
+    /// makes it about other people or an organisation ("patients", "hôpital").
+    Work,
+    /// Anywhere before a term in its clause, it makes it about work: a field, a product,
+    /// a project ("research", "logiciel").
+    Field,
+    /// Anywhere before a term in its clause, an employer ("worked for", "stage chez").
+    Employer,
+}
+
+/// The parsed vocabulary: its phrases and the filler words.
+pub(crate) struct Vocabulary {
+    pub patterns: Vec<Pattern>,
+    pub fillers: Vec<Atom>,
 }
 
 #[derive(Debug, Clone)]
@@ -82,7 +147,7 @@ pub(crate) struct Pattern {
 const MIN_PREFIX: usize = 3;
 
 /// Parses vocabulary files, in order (sets are shared: defined before they are used).
-pub(crate) fn parse(files: &[(&str, &str)]) -> Result<Vec<Pattern>, VocabError> {
+pub(crate) fn parse(files: &[(&str, &str)]) -> Result<Vocabulary, VocabError> {
     let mut sets: HashMap<String, Vec<Atom>> = HashMap::new();
     let mut patterns = Vec::new();
     for (name, text) in files {
@@ -108,7 +173,17 @@ pub(crate) fn parse(files: &[(&str, &str)]) -> Result<Vec<Pattern>, VocabError> 
                 sets.insert(set, atoms);
                 continue;
             }
-            let (target, phrase) = if let Some(rest) = line.strip_prefix('!') {
+            let (target, phrase) = if let Some(rest) = line.strip_prefix("+>") {
+                (Target::Cue(Cue::AttributionAfter), rest)
+            } else if let Some(rest) = line.strip_prefix('+') {
+                (Target::Cue(Cue::Attribution), rest)
+            } else if let Some(rest) = line.strip_prefix("~<") {
+                (Target::Cue(Cue::Employer), rest)
+            } else if let Some(rest) = line.strip_prefix("~~") {
+                (Target::Cue(Cue::Field), rest)
+            } else if let Some(rest) = line.strip_prefix('~') {
+                (Target::Cue(Cue::Work), rest)
+            } else if let Some(rest) = line.strip_prefix('!') {
                 match rest.split_once('|') {
                     Some((code, phrase)) if !code.contains('(') => {
                         let category = Category::from_code(code.trim())
@@ -124,15 +199,22 @@ pub(crate) fn parse(files: &[(&str, &str)]) -> Result<Vec<Pattern>, VocabError> 
                 };
                 let category = Category::from_code(code.trim())
                     .ok_or_else(|| error(format!("unknown category {:?}", code.trim())))?;
-                let level = match level.trim() {
-                    "refused" => Level::Refused,
-                    "warned" => Level::Warned,
+                let kind = match level.trim() {
+                    "refused" if category.level() == Level::Refused => Kind::Trait,
+                    "warned" if category.level() == Level::Warned => Kind::Trait,
+                    "topic" => Kind::Topic,
+                    "homonym" => Kind::Homonym,
+                    "refused" | "warned" => {
+                        return Err(error(format!(
+                            "{} is {:?}, not {}",
+                            category.code(),
+                            category.level(),
+                            level.trim()
+                        )));
+                    }
                     other => return Err(error(format!("unknown level {other:?}"))),
                 };
-                if level != category.level() {
-                    return Err(error(format!("{} is {:?}, not {:?}", category.code(), category.level(), level)));
-                }
-                (Target::Category(category), phrase)
+                (Target::Category(category, kind), phrase)
             };
             for slots in phrase_slots(phrase, &sets).map_err(error)? {
                 match slots.first() {
@@ -140,11 +222,15 @@ pub(crate) fn parse(files: &[(&str, &str)]) -> Result<Vec<Pattern>, VocabError> 
                     Some(first) if first.optional => return Err(error("the first word may not be optional".into())),
                     Some(_) => {}
                 }
+                if slots.last().is_some_and(|s| s.gap > 0) {
+                    return Err(error("a phrase may not end with `...`".into()));
+                }
                 patterns.push(Pattern { slots, target });
             }
         }
     }
-    Ok(patterns)
+    let fillers = sets.remove("filler").unwrap_or_default();
+    Ok(Vocabulary { patterns, fillers })
 }
 
 /// Most expansions a phrase may have (groups of several words multiply them).
@@ -206,13 +292,19 @@ fn split_words(phrase: &str) -> Result<Vec<&str>, String> {
 
 /// The slot sequences one word of a phrase stands for.
 fn word_options(word: &str, sets: &HashMap<String, Vec<Atom>>) -> Result<Vec<Vec<Slot>>, String> {
+    if word == "..." {
+        return Ok(vec![vec![Slot { atoms: Vec::new(), optional: true, gap: GAP }]]);
+    }
+    if word.starts_with('^') {
+        return Ok(vec![vec![Slot { atoms: vec![atom(word)?], optional: false, gap: 0 }]]);
+    }
     if let Some(set) = word.strip_prefix('@') {
         let (set, optional) = match set.strip_suffix('?') {
             Some(s) => (s, true),
             None => (set, false),
         };
         let atoms = sets.get(set).ok_or_else(|| format!("unknown set @{set}"))?;
-        return Ok(vec![vec![Slot { atoms: atoms.clone(), optional }]]);
+        return Ok(vec![vec![Slot { atoms: atoms.clone(), optional, gap: 0 }]]);
     }
     if let Some(group) = word.strip_prefix('(') {
         let (group, marked) = match group.strip_suffix(")?") {
@@ -230,7 +322,7 @@ fn word_options(word: &str, sets: &HashMap<String, Vec<Atom>>) -> Result<Vec<Vec
             if atoms.is_empty() {
                 return Err(format!("empty group {word:?}"));
             }
-            return Ok(vec![vec![Slot { atoms, optional }]]);
+            return Ok(vec![vec![Slot { atoms, optional, gap: 0 }]]);
         }
         // Some alternative has several words: one sequence per alternative.
         let mut options = Vec::new();
@@ -244,10 +336,10 @@ fn word_options(word: &str, sets: &HashMap<String, Vec<Atom>>) -> Result<Vec<Vec
         return Ok(options);
     }
     if let Some(single) = word.strip_suffix('?') {
-        return Ok(vec![vec![Slot { atoms: vec![atom(single)?], optional: true }]]);
+        return Ok(vec![vec![Slot { atoms: vec![atom(single)?], optional: true, gap: 0 }]]);
     }
     if word.starts_with('<') {
-        return Ok(vec![vec![Slot { atoms: vec![atom(word)?], optional: false }]]);
+        return Ok(vec![vec![Slot { atoms: vec![atom(word)?], optional: false, gap: 0 }]]);
     }
     // A plain word, possibly several tokens ("d'origine", "non-binaire").
     let (accented, core) = match word.strip_prefix('=') {
@@ -276,13 +368,21 @@ fn word_options(word: &str, sets: &HashMap<String, Vec<Atom>>) -> Result<Vec<Vec
             (false, true) => format!("{part}*"),
             (false, false) => part.to_string(),
         };
-        slots.push(Slot { atoms: vec![atom(&text)?], optional: false });
+        slots.push(Slot { atoms: vec![atom(&text)?], optional: false, gap: 0 });
     }
     Ok(vec![slots])
 }
 
-/// One single-word atom: `word`, `word*`, `=word`, `=word*`, `<n>`, `<lo-hi>`.
+/// One single-word atom: `word`, `word*`, `=word`, `=word*`, `^WORD`, `<n>`, `<lo-hi>`.
 fn atom(item: &str) -> Result<Atom, String> {
+    if let Some(original) = item.strip_prefix('^') {
+        let folded = fold(original);
+        let tokens = tokenise(&folded);
+        if original.is_empty() || tokens.len() != 1 || tokens[0].range() != (0..folded.len()) {
+            return Err(format!("{item:?} must be a single word"));
+        }
+        return Ok(Atom::Cased { folded, original: original.to_string() });
+    }
     if let Some(range) = item.strip_prefix('<') {
         let range = range.strip_suffix('>').ok_or_else(|| format!("unclosed number {item:?}"))?;
         if range == "n" {
@@ -322,14 +422,24 @@ fn atom(item: &str) -> Result<Atom, String> {
 }
 
 impl Atom {
-    /// Whether a token matches: `word` is its folded text, `original` its original text.
-    pub(crate) fn matches(&self, word: &str, original: &str) -> bool {
+    /// Whether a token matches: `word` is its folded text, `original` its original text
+    /// (given for the atoms that read it, else empty). With `fuzzy`, a word or prefix of
+    /// six letters or more also matches one common misspelling of it (see [`one_edit`]).
+    pub(crate) fn matches(&self, word: &str, original: &str, fuzzy: bool) -> bool {
         match self {
-            Atom::Word(w) => word == w,
-            Atom::Prefix(p) => word.starts_with(p.as_str()),
+            Atom::Word(w) => {
+                word == w || (fuzzy && w.len() >= FUZZY_MIN && word.len() >= FUZZY_MIN && one_edit(word, w))
+            }
+            Atom::Prefix(p) => {
+                word.starts_with(p.as_str())
+                    || (fuzzy && p.len() >= FUZZY_MIN && word.len() >= FUZZY_MIN && prefix_one_edit(word, p))
+            }
             Atom::Accented { folded, lower } => word == folded && original.to_lowercase() == *lower,
             Atom::AccentedPrefix { folded, lower } => {
                 word.starts_with(folded.as_str()) && original.to_lowercase().starts_with(lower.as_str())
+            }
+            Atom::Cased { folded, original: exact } => {
+                word == folded && (original == exact || (original.contains('.') && original.replace('.', "") == *exact))
             }
             Atom::Number(lo, hi) => {
                 word.len() <= 9
@@ -338,4 +448,55 @@ impl Atom {
             }
         }
     }
+
+    /// Whether matching this atom needs the token's original text.
+    pub(crate) fn reads_original(&self) -> bool {
+        matches!(self, Atom::Accented { .. } | Atom::AccentedPrefix { .. } | Atom::Cased { .. })
+    }
+}
+
+/// Shortest vocabulary word (in bytes of its folded form) that matches misspellings.
+pub(crate) const FUZZY_MIN: usize = 6;
+
+/// Whether `word` (from the text) is `target` (from the vocabulary) with one typing
+/// error (both of six letters or more; a prefix's beginning of a word may be five): a letter left out, a letter added, two neighbours swapped, or a wrong letter.
+/// The first two letters must be right, the last letter may not be the one left out, a
+/// wrong letter may not be one of the last two, and a swap may not move the last letter:
+/// those edits are how other words are made ("source" is not "sourde", "cancel" is not
+/// "cancer", "cancre" is not "cancer", "conservative" is not "conservatives"). Real words
+/// one edit away from a vocabulary word ("éthique", "prenante") are exceptions in the
+/// vocabulary files.
+pub(crate) fn one_edit(word: &str, target: &str) -> bool {
+    let (w, t) = (word.as_bytes(), target.as_bytes());
+    if w.len() + 1 < t.len() || w.len() > t.len() + 1 || w.len() < FUZZY_MIN - 1 || w.get(..2) != t.get(..2) || w == t {
+        return false;
+    }
+    if !w.is_ascii() || !t.is_ascii() {
+        return false;
+    }
+    let first = w.iter().zip(t).position(|(a, b)| a != b).unwrap_or(w.len().min(t.len()));
+    if first < 2 {
+        return false;
+    }
+    match w.len().cmp(&t.len()) {
+        // A letter left out of the word, or one added to it.
+        std::cmp::Ordering::Less => first + 1 < t.len() && w[first..] == t[first + 1..],
+        std::cmp::Ordering::Greater => w[first + 1..] == t[first..],
+        std::cmp::Ordering::Equal => {
+            let n = t.len();
+            let substituted = first + 2 < n && w[first + 1..] == t[first + 1..];
+            let swapped = first + 2 < n
+                && w[first] == t[first + 1]
+                && w[first + 1] == t[first]
+                && w[first + 2..] == t[first + 2..];
+            substituted || swapped
+        }
+    }
+}
+
+/// [`one_edit`] for a prefix: the word's beginning, one letter shorter, as long or one
+/// letter longer than the prefix, is the prefix with one typing error.
+fn prefix_one_edit(word: &str, prefix: &str) -> bool {
+    let n = prefix.len();
+    (n - 1..=n + 1).any(|len| word.is_char_boundary(len) && len <= word.len() && one_edit(&word[..len], prefix))
 }

@@ -277,3 +277,86 @@ pub fn garbage(len: usize) -> Vec<u8> {
         })
         .collect()
 }
+
+const W_NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:v="urn:schemas-microsoft-com:vml""#;
+
+/// One WordprocessingML part of `root` (document, hdr, ftr, footnotes, endnotes,
+/// comments) whose paragraphs are `inner`.
+fn word_part(root: &str, inner: &str) -> Vec<u8> {
+    format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{root} {W_NS}>{inner}</w:{root}>"#)
+        .into_bytes()
+}
+
+fn word_paragraph(text: &str) -> String {
+    format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
+}
+
+/// A DOCX with text in every part a reader sees: the body, a text box (written twice, as
+/// Word does: the drawing and its `mc:Fallback` copy), a header, a footer, a footnote,
+/// an endnote and a comment; and a part that is not text (`word/styles.xml`).
+pub fn docx_with_every_part() -> Vec<u8> {
+    let text_box = |text: &str| {
+        format!(
+            "<w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wps:txbx><w:txbxContent>{}</w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox><w:txbxContent>{}</w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>",
+            word_paragraph(text),
+            word_paragraph(text)
+        )
+    };
+    let body = format!(
+        "<w:body>{}{}<w:p><w:r><w:t>Rust</w:t></w:r><w:r><w:footnoteReference w:id=\"2\"/></w:r></w:p></w:body>",
+        word_paragraph("Jeanne Martin, comptable"),
+        text_box("Encadré : bénévole à la paroisse")
+    );
+    let note = |root: &str, element: &str, text: &str| {
+        word_part(
+            root,
+            &format!(
+                "<w:{element} w:type=\"separator\" w:id=\"-1\"><w:p><w:r><w:separator/></w:r></w:p></w:{element}><w:{element} w:id=\"2\">{}</w:{element}>",
+                word_paragraph(text)
+            ),
+        )
+    };
+    zip(&[
+        ("[Content_Types].xml", CONTENT_TYPES, true),
+        ("word/document.xml", &word_part("document", &body), true),
+        ("word/header1.xml", &word_part("hdr", &word_paragraph("En-tête : CV de Jeanne")), true),
+        ("word/footer2.xml", &word_part("ftr", &word_paragraph("Pied de page : page 1")), true),
+        ("word/footnotes.xml", &note("footnotes", "footnote", "Note : syndiquée à la CGT"), true),
+        ("word/endnotes.xml", &note("endnotes", "endnote", "Note de fin : Lyon"), true),
+        (
+            "word/comments.xml",
+            &word_part(
+                "comments",
+                &format!(
+                    "<w:comment w:id=\"0\" w:author=\"Jeanne\">{}</w:comment>",
+                    word_paragraph("Commentaire : enceinte")
+                ),
+            ),
+            true,
+        ),
+        ("word/styles.xml", &word_part("styles", "<w:style><w:name w:val=\"Heading 1\"/></w:style>"), true),
+    ])
+}
+
+/// An ODT with text in every part a reader sees: the body, a text box, a footnote, a
+/// comment (its author and date are not text), and a page header and footer (in
+/// `styles.xml`, beside style definitions that are not text).
+pub fn odt_with_every_part() -> Vec<u8> {
+    const NS: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/""#;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content {NS}><office:body><office:text>
+<text:p>Karim Benali, data engineer<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>Note : séropositif</text:p></text:note-body></text:note></text:p>
+<text:p><draw:frame><draw:text-box><text:p>Encadré : militant LFI</text:p></draw:text-box></draw:frame></text:p>
+<text:p><office:annotation><dc:creator>Karim</dc:creator><dc:date>2026-01-01</dc:date><text:p>Commentaire : musulman</text:p></office:annotation>SQL</text:p>
+</office:text></office:body></office:document-content>"#
+    );
+    let styles = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-styles {NS}><office:styles><style:style style:name="Standard"><text:p>not text of the document</text:p></style:style></office:styles><office:master-styles><style:master-page style:name="Standard"><style:header><text:p>En-tête : Karim Benali</text:p></style:header><style:footer-left><text:p>Pied de page : confidentiel</text:p></style:footer-left></style:master-page></office:master-styles></office:document-styles>"#
+    );
+    zip(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.text", false),
+        ("META-INF/manifest.xml", br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/></manifest:manifest>"#, true),
+        ("content.xml", content.as_bytes(), true),
+        ("styles.xml", styles.as_bytes(), true),
+    ])
+}
