@@ -11,7 +11,7 @@ use serde_json::json;
 
 use vivier::db::Store;
 use vivier::documents::Upload;
-use vivier::documents::{DEFAULT_SIZE_LIMIT, Extraction, Extractor};
+use vivier::documents::{Extraction, Extractor};
 use vivier::error::Code;
 use vivier::pipeline::search::SearchFilter;
 use vivier::pipeline::{
@@ -384,14 +384,14 @@ pub fn candidate(store: &mut Store, cmd: &CandidateCommand, json: bool) -> Resul
                     let _ = writeln!(w, "  application {}  {}  {}", &a.uuid[..8], a.stage, a.job_title);
                 }
                 for d in &p.documents {
-                    let _ = writeln!(
-                        w,
-                        "  document   {}  {}  {} ({} text)",
-                        &d.uuid[..8],
-                        d.kind,
-                        d.file_name,
-                        d.text_status
-                    );
+                    // What the profile shows: why a document without text was not checked.
+                    let text = match (d.text_status.as_str(), d.text_reason) {
+                        ("extracted", _) => "text".to_string(),
+                        (_, Some(vivier::documents::NoTextReason::Encrypted)) => "encrypted: no text".to_string(),
+                        ("none" | "failed", _) => "no text: could not be checked".to_string(),
+                        (status, _) => format!("{status} text"),
+                    };
+                    let _ = writeln!(w, "  document   {}  {}  {} ({text})", &d.uuid[..8], d.kind, d.file_name);
                 }
                 let _ = writeln!(w, "  timeline");
                 for t in &p.timeline {
@@ -472,11 +472,7 @@ pub fn doc(store: &mut Store, cmd: &DocCommand, json: bool) -> Result<(), Failur
     match cmd {
         DocCommand::Add { candidate, file, kind } => {
             let meta = std::fs::metadata(file).map_err(|e| usage(format!("cannot read {}: {e}", file.display())))?;
-            let limit = store
-                .setting("documents.size_limit")
-                .map_err(vivier::data_dir::DataDirError::from)?
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(DEFAULT_SIZE_LIMIT);
+            let limit = store.document_size_limit()?;
             // Refuse an oversized file before reading it into memory.
             vivier::documents::check_size(meta.len(), limit).map_err(PipelineError::from)?;
             let bytes = std::fs::read(file).map_err(|e| usage(format!("cannot read {}: {e}", file.display())))?;
@@ -485,7 +481,6 @@ pub fn doc(store: &mut Store, cmd: &DocCommand, json: bool) -> Result<(), Failur
                 &stamp,
                 candidate,
                 Upload { kind, file_name: &name, bytes: &bytes },
-                limit,
                 &extractor(),
             )?;
             let reason = match &extraction {

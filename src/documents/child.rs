@@ -50,6 +50,48 @@ impl Extraction {
     }
 }
 
+/// Why a document has no text, as a stable code: the profile shows it ("encrypted: no
+/// text", "no text: could not be checked") and the UI branches on it, never on the reason's
+/// words. Stored with the document (`documents.text_reason`, migration 0008).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum NoTextReason {
+    /// The document holds no text: a scan, or images only.
+    NoText,
+    /// The document needs a password to be opened (an encrypted PDF).
+    Encrypted,
+    /// The text could not be read: a damaged file, or one over the limits of time, memory
+    /// or size.
+    Unreadable,
+}
+
+impl NoTextReason {
+    /// Every reason, in a stable order.
+    pub const ALL: [NoTextReason; 3] = [Self::NoText, Self::Encrypted, Self::Unreadable];
+
+    /// The stable code: `no_text`, `encrypted`, `unreadable`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoText => "no_text",
+            Self::Encrypted => "encrypted",
+            Self::Unreadable => "unreadable",
+        }
+    }
+
+    /// The reason a stored code stands for.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == code)
+    }
+
+    /// The reason behind the error code of a failed extraction.
+    fn of_error(code: Code) -> Self {
+        match code {
+            Code::Encrypted => Self::Encrypted,
+            _ => Self::Unreadable,
+        }
+    }
+}
+
 /// Redacted: a `{:?}` in a log or a failed assertion must not print a candidate's CV.
 impl std::fmt::Debug for Extraction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -101,14 +143,21 @@ impl Extractor {
     /// Extract the text of `bytes` (recognised as `format`) in a child process. Never
     /// panics and never fails: anything that goes wrong is [`Extraction::NoText`].
     pub fn extract(&self, format: DocumentFormat, bytes: &[u8]) -> Extraction {
-        match self.run(format, bytes) {
-            Ok(Answer::Text { text }) if text.trim().is_empty() => Extraction::NoText {
-                reason: "the document contains no text (it may be a scan or made of images)".into(),
-            },
-            Ok(Answer::Text { text }) => Extraction::Text(text),
-            Ok(Answer::Error { error, .. }) => Extraction::NoText { reason: error },
-            Err(reason) => Extraction::NoText { reason },
-        }
+        self.extract_with_reason(format, bytes).0
+    }
+
+    /// [`extract`](Self::extract), with the code of the reason when there is no text.
+    pub fn extract_with_reason(&self, format: DocumentFormat, bytes: &[u8]) -> (Extraction, Option<NoTextReason>) {
+        let (reason, code) = match self.run(format, bytes) {
+            Ok(Answer::Text { text }) if text.trim().is_empty() => (
+                "the document contains no text (it may be a scan or made of images), so it could not be checked".into(),
+                NoTextReason::NoText,
+            ),
+            Ok(Answer::Text { text }) => return (Extraction::Text(text), None),
+            Ok(Answer::Error { error, code }) => (error, NoTextReason::of_error(code)),
+            Err(reason) => (reason, NoTextReason::Unreadable),
+        };
+        (Extraction::NoText { reason }, Some(code))
     }
 
     fn run(&self, format: DocumentFormat, bytes: &[u8]) -> Result<Answer, String> {
@@ -371,6 +420,16 @@ mod tests {
         assert!(matches!(text, Answer::Text { text } if text == "a\nb"));
         let error: Answer = serde_json::from_str(r#"{"error":"x","code":"corrupt"}"#).unwrap();
         assert!(matches!(error, Answer::Error { code, .. } if code == "corrupt"));
+    }
+
+    #[test]
+    fn reasons_have_stable_codes() {
+        for reason in NoTextReason::ALL {
+            assert_eq!(NoTextReason::parse(reason.as_str()), Some(reason));
+            assert_eq!(serde_json::to_string(&reason).unwrap(), format!("\"{}\"", reason.as_str()));
+        }
+        assert_eq!(NoTextReason::of_error(Code::Encrypted), NoTextReason::Encrypted);
+        assert_eq!(NoTextReason::of_error(Code::Corrupt), NoTextReason::Unreadable);
     }
 
     #[test]

@@ -25,6 +25,10 @@
 //!   [`MAX_XML_DEPTH`] is refused, PDF streams are decompressed with a limit, and the text
 //!   is cut at [`MAX_TEXT_LEN`]. It still parses hostile input, so the application does
 //!   not call it directly: it runs it in a child process.
+//! - PDF text is rebuilt as a reader sees it (`pdf/`): words from the glyphs' positions
+//!   (producers such as pdfTeX write no spaces), lines and columns in reading order,
+//!   hyphenated line ends joined, fonts' `ToUnicode` maps, encodings and glyph names read,
+//!   ligatures decomposed; a PDF that opens without a password is decrypted (RC4, AES).
 //! - [`Extractor`] starts that child (`program args…`), writes the document to its stdin
 //!   (a pipe, never a file), and reads one JSON answer from its stdout. The child gets an
 //!   address-space limit ([`Extractor::memory_limit`], 1 GiB by default), a CPU-time limit,
@@ -32,7 +36,8 @@
 //!   [`Extractor::timeout`] (10 s by default). Its environment is cleared (a passphrase in
 //!   the parent's environment does not reach it). Whatever goes wrong — crash, kill,
 //!   timeout, garbage, an [`ExtractError`] — the result is [`Extraction::NoText`] with a
-//!   reason: the document is still stored, marked as having no text.
+//!   reason: the document is still stored, marked as having no text, with the reason's
+//!   code ([`NoTextReason`]: no text, encrypted, unreadable) for the profile to show.
 //! - [`run_child`] is the child's entry point: the CLI's hidden `vivier __extract-text
 //!   <format>` and the desktop app call it and return its exit code.
 //!
@@ -67,17 +72,18 @@
 
 mod child;
 mod extract;
+mod pdf;
 mod sniff;
 mod stored;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Code;
-pub use child::{CHILD_ARG, Extraction, Extractor, run_child};
+pub use child::{CHILD_ARG, Extraction, Extractor, NoTextReason, run_child};
 pub use extract::{MAX_ENTRY_SIZE, MAX_TEXT_LEN, MAX_XML_DEPTH, extract_text};
 pub use sniff::{DEFAULT_SIZE_LIMIT, check_name, check_size, sniff};
 pub(crate) use stored::document_info;
-pub use stored::{DOCUMENT_KINDS, MASK, Upload};
+pub use stored::{DOCUMENT_KINDS, MASK, SIZE_LIMIT_SETTING, Upload};
 
 /// What a document is, as recognised from its content.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

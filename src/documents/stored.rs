@@ -9,10 +9,11 @@ use crate::audit::{PendingAudit, append};
 use crate::db::Store;
 use crate::db::ids::{new_uuid, resolve};
 use crate::db::time::{parse_ts, ts};
+use crate::guard::policy::CandidateText;
 use crate::guard::{flags, policy};
 use crate::pipeline::{PipelineError, Stamp};
 
-use crate::documents::{self, DocumentFormat, Extraction, Extractor};
+use crate::documents::{self, DocumentFormat, Extraction, Extractor, NoTextReason};
 use crate::guard::policy::Span;
 use crate::pipeline::DocumentInfo;
 use crate::pipeline::candidates::resolve_candidate;
@@ -35,18 +36,32 @@ pub const MASK: &str = "[████]";
 /// Kinds of document a candidate can have.
 pub const DOCUMENT_KINDS: [&str; 3] = ["cv", "letter", "other"];
 
+/// The setting that holds the document size limit in bytes.
+pub const SIZE_LIMIT_SETTING: &str = "documents.size_limit";
+
 impl Store {
     // ----- documents -----
 
+    /// The largest document accepted, in bytes: the `documents.size_limit` setting, else
+    /// [`documents::DEFAULT_SIZE_LIMIT`]. Every door adds documents through
+    /// [`Store::add_document`], which checks it; a door may check it earlier too (the CLI,
+    /// before reading a file into memory).
+    pub fn document_size_limit(&self) -> Result<u64> {
+        Ok(self
+            .setting(SIZE_LIMIT_SETTING)?
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(documents::DEFAULT_SIZE_LIMIT))
+    }
+
     /// Stores a document: recognised by its content (not its name), within the size limit,
     /// its text extracted by `extractor` in a bounded child process before the transaction.
-    /// A failed extraction stores the document marked as having no text.
+    /// A failed extraction stores the document marked as having no text, with the code of
+    /// the reason (`text_reason`: `no_text`, `encrypted`, `unreadable`).
     pub fn add_document(
         &mut self,
         stamp: &Stamp,
         candidate: &str,
         upload: Upload<'_>,
-        size_limit: u64,
         extractor: &Extractor,
     ) -> Result<(DocumentInfo, Extraction)> {
         let Upload { kind, file_name, bytes } = upload;
@@ -60,27 +75,27 @@ impl Store {
         if file_name.is_empty() || file_name.contains(['/', '\\', '\0']) {
             return Err(PipelineError::Invalid { field: "file name", reason: "must be a plain file name".into() });
         }
-        documents::check_size(bytes.len() as u64, size_limit)?;
+        documents::check_size(bytes.len() as u64, self.document_size_limit()?)?;
         let format: DocumentFormat = documents::sniff(bytes)?;
         documents::check_name(file_name, format)?;
         // Make sure the candidate exists before the (slow) extraction.
         resolve_candidate(&self.conn, candidate)?;
-        let extraction = extractor.extract(format, bytes);
-        let (text, status) = match &extraction {
-            Extraction::Text(t) if !t.trim().is_empty() => (Some(t.as_str()), "extracted"),
-            _ => (None, "none"),
+        let (extraction, reason) = extractor.extract_with_reason(format, bytes);
+        let (text, status, reason) = match &extraction {
+            Extraction::Text(t) if !t.trim().is_empty() => (Some(t.as_str()), "extracted", None),
+            _ => (None, "none", Some(reason.unwrap_or(NoTextReason::NoText).as_str())),
         };
         // The candidate's own words are stored as given; passages of a sensitive category
         // are flagged, masked in previews and kept out of the search index.
-        let flagged = text.map(policy::flag_candidate_text);
+        let flagged = text.map(|t| CandidateText(t).flag());
         let sha = hex::encode(Sha256::digest(bytes));
         let info = self.write(|tx| {
             let (cid, cuuid) = resolve_candidate(tx, candidate)?;
             let uuid = new_uuid();
             tx.execute(
                 "INSERT INTO documents (uuid, candidate_id, kind, file_name, media_type, size, sha256, content, text,
-                                        text_status, added_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                        text_status, text_reason, added_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     uuid,
                     cid,
@@ -92,6 +107,7 @@ impl Store {
                     bytes,
                     text,
                     status,
+                    reason,
                     ts(stamp.at)
                 ],
             )?;
@@ -180,7 +196,8 @@ fn text_of(
 
 pub(crate) fn document_info(conn: &rusqlite::Connection, uuid: &str) -> Result<DocumentInfo> {
     let mut stmt = conn.prepare_cached(
-        "SELECT d.uuid, c.uuid, d.kind, d.file_name, d.media_type, d.size, d.sha256, d.text_status, d.added_at
+        "SELECT d.uuid, c.uuid, d.kind, d.file_name, d.media_type, d.size, d.sha256, d.text_status, d.added_at,
+                d.text_reason
          FROM documents d JOIN candidates c ON c.id = d.candidate_id WHERE d.uuid = ?1",
     )?;
     Ok(stmt.query_row([uuid], |r| {
@@ -193,7 +210,8 @@ pub(crate) fn document_info(conn: &rusqlite::Connection, uuid: &str) -> Result<D
             size: r.get(5)?,
             sha256: r.get(6)?,
             text_status: r.get(7)?,
-            added_at: parse_ts(&r.get::<_, String>(8)?),
+            added_at: parse_ts(&r.get::<_, String>(8)?)?,
+            text_reason: r.get::<_, Option<String>>(9)?.as_deref().and_then(NoTextReason::parse),
         })
     })?)
 }

@@ -167,14 +167,7 @@ impl NewJob {
         self.title = required("title", &self.title)?;
         self.department = optional(self.department);
         self.location = optional(self.location);
-        let country = self.country.trim().to_ascii_uppercase();
-        if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(PipelineError::Invalid {
-                field: "country",
-                reason: format!("\"{}\" is not a two-letter country code such as FR or DE", self.country.trim()),
-            });
-        }
-        self.country = country;
+        self.country = country_code("country", &self.country)?;
         self.description = self.description.trim().to_owned();
         Ok(self)
     }
@@ -386,13 +379,17 @@ pub struct Note {
     pub warnings: Vec<GuardWarning>,
 }
 
-/// A warned criterion found in text HR wrote: its category and the words.
+/// A warned criterion found in text HR wrote: its category, the words, and why it was
+/// warned (the UI builds its one-line explanation from `why` and `phrase`).
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct GuardWarning {
     pub category: String,
     pub label_en: String,
     pub label_fr: String,
     pub words: String,
+    pub why: crate::guard::Why,
+    /// The words that decided, with their cue ("il a 45 ans").
+    pub phrase: String,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -413,6 +410,9 @@ pub struct DocumentInfo {
     pub sha256: String,
     pub text_status: String,
     pub added_at: DateTime<Utc>,
+    /// Why the document has no text, when it has none (None for documents stored before
+    /// the reason was kept).
+    pub text_reason: Option<crate::documents::NoTextReason>,
 }
 
 /// One entry of a candidate's timeline.
@@ -476,6 +476,19 @@ fn required(field: &'static str, value: &str) -> Result<String, PipelineError> {
         return Err(PipelineError::Invalid { field, reason: "is too long (over 10,000 characters)".into() });
     }
     Ok(v.to_owned())
+}
+
+/// A country as a two-letter ISO 3166 code (FR, DE, …), upper-cased: the one check for a
+/// job's country of hire, a nationality and a country's retention period.
+pub fn country_code(field: &'static str, raw: &str) -> Result<String, PipelineError> {
+    let code = raw.trim().to_ascii_uppercase();
+    if code.len() != 2 || !code.chars().all(|c| c.is_ascii_uppercase()) {
+        return Err(PipelineError::Invalid {
+            field,
+            reason: format!("\"{}\" is not a two-letter country code (ISO 3166) such as FR, DE or ES", raw.trim()),
+        });
+    }
+    Ok(code)
 }
 
 fn optional(value: Option<String>) -> Option<String> {

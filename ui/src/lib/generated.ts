@@ -53,7 +53,7 @@ export type CandidatePage = { candidates: Array<Candidate>, total: number, };
  * data the employer never collects); the others are warned (criteria of discrimination
  * that HR may need to write about, but should think twice).
  */
-export type Category = "racial_ethnic_origin" | "political_opinions" | "religious_beliefs" | "trade_union" | "sex_life_orientation" | "health" | "genetic_biometric" | "pregnancy_family_plans" | "age" | "family_situation" | "physical_appearance" | "place_of_residence" | "native_language" | "gender";
+export type Category = "racial_ethnic_origin" | "political_opinions" | "religious_beliefs" | "trade_union" | "sex_life_orientation" | "health" | "genetic_biometric" | "pregnancy_family_plans" | "age" | "family_situation" | "physical_appearance" | "place_of_residence" | "native_language" | "gender" | "criminal_record";
 
 /**
  * What SQLCipher and SQLite report about the open database, for `vivier doctor`.
@@ -112,7 +112,12 @@ export type CustomValue = { field: string, kind: FieldKind, collect_from: Stage,
 /**
  * What the profile and lists show of a document (its content is fetched on demand).
  */
-export type DocumentInfo = { uuid: string, candidate_uuid: string, kind: string, file_name: string, media_type: string, size: number, sha256: string, text_status: string, added_at: string, };
+export type DocumentInfo = { uuid: string, candidate_uuid: string, kind: string, file_name: string, media_type: string, size: number, sha256: string, text_status: string, added_at: string, 
+/**
+ * Why the document has no text, when it has none (None for documents stored before
+ * the reason was kept).
+ */
+text_reason: NoTextReason | null, };
 
 export type DocumentText = { document: DocumentInfo, text: string | null, 
 /**
@@ -133,7 +138,7 @@ phone: string | null, source_kind: string | null, source_detail: string | null, 
  * A stable error code. Its string ([`Code::as_str`], also its serde form) never changes
  * once released: scripts and the UI depend on it.
  */
-export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "sensitive_data" | "hired_cannot_be_erased" | "purged" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "store_closed" | "not_pdf" | "internal";
+export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "database_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "sensitive_data" | "hired_cannot_be_erased" | "purged" | "purge_withheld" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "store_closed" | "not_pdf" | "internal";
 
 /**
  * A custom field as the declaration form sends it.
@@ -156,7 +161,16 @@ start: number, end: number,
 /**
  * The original text of the span.
  */
-words: string, };
+words: string, 
+/**
+ * Why the guard decided this level (see docs/guard.md).
+ */
+why: Why, 
+/**
+ * The words that decided, as written: the term with its cue ("has MS", "il est
+ * syndiqué"), or the term alone when it decided by itself.
+ */
+phrase: string, };
 
 /**
  * A flagged passage of a document's extracted text: its category and byte span (the span
@@ -165,9 +179,14 @@ words: string, };
 export type FlaggedPassage = { category: string, start: number, end: number, };
 
 /**
- * A warned criterion found in text HR wrote: its category and the words.
+ * A warned criterion found in text HR wrote: its category, the words, and why it was
+ * warned (the UI builds its one-line explanation from `why` and `phrase`).
  */
-export type GuardWarning = { category: string, label_en: string, label_fr: string, words: string, };
+export type GuardWarning = { category: string, label_en: string, label_fr: string, words: string, why: Why, 
+/**
+ * The words that decided, with their cue ("il a 45 ans").
+ */
+phrase: string, };
 
 /**
  * The hiring details of one application. Every field is optional: HR fills them in as
@@ -246,6 +265,13 @@ export type NewJob = { title: string, department: string | null, location: strin
  */
 country: string, description: string, };
 
+/**
+ * Why a document has no text, as a stable code: the profile shows it ("encrypted: no
+ * text", "no text: could not be checked") and the UI branches on it, never on the reason's
+ * words. Stored with the document (`documents.text_reason`, migration 0008).
+ */
+export type NoTextReason = "no_text" | "encrypted" | "unreadable";
+
 export type Note = { uuid: string, candidate_uuid: string, application_uuid: string | null, kind: string, author: string, body: string, ratings: Array<Rating>, created_at: string, 
 /**
  * Warned criteria found in the text (stored, shown, recorded).
@@ -279,7 +305,15 @@ export type PurgeReport = { as_of: string, dry_run: boolean, purged: Array<Purge
 /**
  * Due but suspended by a legal hold.
  */
-held: Array<string>, cleanup: Cleanup | null, };
+held: Array<string>, 
+/**
+ * Kept because a stored date of theirs does not read (`doctor` lists the columns).
+ */
+unreadable: Array<string>, cleanup: Cleanup | null, 
+/**
+ * The notice of a withheld unattended purge that this purge answered.
+ */
+confirmed: Withheld | null, };
 
 /**
  * One person purged (or, in a dry run, who would be).
@@ -328,7 +362,7 @@ held: boolean, objected_at: string | null, erasure_confirmed_at: string | null, 
 /**
  * The rule that sets a candidate's due date.
  */
-export type Rule = "pool" | "objection" | "erasure" | "hired_retention" | "contract_running";
+export type Rule = "pool" | "objection" | "erasure" | "hired_retention" | "contract_running" | "application_open";
 
 /**
  * One result: a candidate and the best matching passage.
@@ -349,6 +383,11 @@ snippet: string, rank: number, };
 export type Source = { "kind": "direct" } | { "kind": "agency", "detail": string } | { "kind": "referral", "detail": string } | { "kind": "email" } | { "kind": "job_board", "detail": string | null };
 
 export type Stage = "new" | "screening" | "interview" | "offer" | "hired" | "rejected" | "withdrawn";
+
+/**
+ * A person kept only because an application is open, with no stage move since.
+ */
+export type StaleOpen = { candidate_uuid: string, full_name: string, open_since: string, };
 
 /**
  * What a data directory holds, read without any secret.
@@ -373,6 +412,38 @@ kind: string, summary: string, actor: string | null, reference: string | null, }
  */
 export type Upcoming = { candidate_uuid: string, full_name: string, emails: Array<string>, language: string, last_contact_at: string, due: string, rule: Rule, held: boolean, };
 
+/**
+ * Why a finding has its level: the decision rule's reason, from which each door builds
+ * its one-line explanation (in the UI's language: never parse [`Finding::explain_en`]).
+ */
+export type Why = "describes_candidate" | "shorthand" | "not_said_of_candidate" | "ambiguous" | "criterion";
+
+/**
+ * An unattended purge that did nothing and waits for HR's confirmation.
+ */
+export type Withheld = { reason: WithheldReason, 
+/**
+ * The date the machine believed.
+ */
+clock: string, 
+/**
+ * The newest time the store had seen (audit entries, the last purge).
+ */
+newest_seen: string | null, 
+/**
+ * How many people it would have removed.
+ */
+due: number, 
+/**
+ * How many candidates the store held.
+ */
+candidates: number, };
+
+/**
+ * Why an unattended purge waited.
+ */
+export type WithheldReason = "clock_behind" | "too_many";
+
 /** Every error code the engine and the app send (`vivier::error::Code::ALL`). */
 export const ERROR_CODES: ErrorCode[] = [
   'usage',
@@ -384,6 +455,7 @@ export const ERROR_CODES: ErrorCode[] = [
   'not_initialised',
   'already_initialised',
   'key_file_missing',
+  'database_missing',
   'key_file_damaged',
   'key_mismatch',
   'keyring_unavailable',
@@ -418,6 +490,7 @@ export const ERROR_CODES: ErrorCode[] = [
   'sensitive_data',
   'hired_cannot_be_erased',
   'purged',
+  'purge_withheld',
   'unsupported_document',
   'document_mismatch',
   'document_too_large',
@@ -441,3 +514,15 @@ export const STAGES: Stage[] = [
   'rejected',
   'withdrawn',
 ];
+
+/** Position on the way to a hire (`Stage::progress`); closed stages have none. */
+export const STAGE_PROGRESS: Partial<Record<Stage, number>> = {
+  new: 0,
+  screening: 1,
+  interview: 2,
+  offer: 3,
+  hired: 4,
+};
+
+/** Hiring details may be collected from this stage on (`vivier::hiring::HIRING_FROM`). */
+export const HIRING_FROM: Stage = 'offer';

@@ -72,6 +72,8 @@ const en = {
   error_retry: 'Retry',
   error_hint_data_dir:
     'To use another folder, start Vivier with the VIVIER_DATA_DIR environment variable set to it.',
+  error_hint_database_missing:
+    'Put the database file back from your backup of this folder, then press Retry. Vivier never creates an empty one in its place.',
 
   search_open: 'Search',
   search_shortcut: 'Ctrl+K',
@@ -179,6 +181,8 @@ const en = {
   prof_view_text: 'Text',
   prof_view_pdf: 'Pages',
   prof_doc_no_text: 'No text was extracted from this document.',
+  doc_text_unchecked: 'no text: could not be checked',
+  doc_text_encrypted: 'encrypted: no text',
   prof_pdf_unavailable: 'The page view could not show this PDF; read its text instead.',
   prof_notes: 'Notes and feedback',
   prof_no_notes: 'No notes yet. Write what you learnt in a call or an interview.',
@@ -213,6 +217,15 @@ const en = {
   guard_cat_place_of_residence: "place of residence",
   guard_cat_native_language: "native language or accent",
   guard_cat_gender: "sex or gender",
+  guard_cat_criminal_record: "criminal record",
+  guard_why_describes_candidate: "“{phrase}” describes the candidate.",
+  guard_why_shorthand: "“{phrase}” describes the person this note is about.",
+  guard_why_not_said_of_candidate:
+    "“{words}” is not said of the candidate here: make sure it is about the work, not the person.",
+  guard_why_ambiguous: "“{words}” may have an everyday meaning here: check what you meant.",
+  guard_why_criterion: "“{phrase}” is a criterion of discrimination.",
+  guard_why_criminal_record:
+    "“{phrase}”: a criminal record may be known only where the law allows it for the job, and is never kept.",
   guard_refused: "This will be refused: {category}.",
   guard_refused_hint: "Vivier never stores this kind of data. Remove the highlighted words to save.",
   guard_warned: "Careful: {category} is a discrimination criterion. You may save, and the warning is recorded.",
@@ -256,11 +269,12 @@ const en = {
 
   months_one: '1 month',
   months_other: '{n} months',
-  rule_pool: 'not hired: {months} after last contact',
+  rule_pool: 'not hired: {months} after the last contact or the close of the last application',
   rule_objection: 'the candidate objected to being kept, and no application of theirs is open',
   rule_erasure: 'the candidate asked for erasure, confirmed by HR',
   rule_hired_retention: 'hired: contract end plus the legal period of the country of hire',
   rule_contract_running: 'hired: kept while the contract runs',
+  rule_application_open: 'in a hiring process: kept while an application is open',
   count_emails: 'e-mails',
   count_applications: 'applications',
   count_stage_events: 'stage changes',
@@ -336,11 +350,26 @@ const en = {
   ret_years_n: '{n} years',
   ret_country_save: 'Set the period',
   ret_saved: 'Saved.',
+  ret_withheld_title: 'An automatic purge did not run: it waits for you.',
+  ret_withheld_clock_behind:
+    'The computer’s clock read {clock}, earlier than {seen}, a time Vivier had already seen: a clock set back cannot be trusted. By that clock, {n} of {total} candidates were due.',
+  ret_withheld_too_many:
+    'It would have erased {n} of {total} candidates at once, by the computer’s clock ({clock}): more than an automatic purge may, in case the date is wrong.',
+  ret_withheld_hint:
+    'Check the computer’s date. If it is right, purge now; if it is wrong, correct it first and nobody is erased by mistake.',
+  ret_withheld_confirm: 'Check the date, then purge now',
+  ret_withheld_ask:
+    'Is today {date}? If so, everyone whose date has passed is erased now, unless a legal hold keeps them. This cannot be undone.',
+  ret_stale: 'Kept only because an application is open',
+  ret_stale_hint:
+    'No stage move for longer than the retention period ({months}). While the application stays open their data is kept: close it if the process is over.',
+  ret_stale_row: 'Kept only because an application is open since {date} — close it if the process is over.',
 
   prof_retention: 'Retention',
   prof_kept_until: 'Kept until {date} because {rule}.',
   prof_due_passed: 'Due since {date} because {rule}.',
   prof_kept_contract: 'Kept while the contract runs, then for the legal period of the country of hire.',
+  prof_kept_open: 'Kept while an application is open; the retention period runs again once it is closed.',
   prof_held: 'A legal hold suspends the purge.',
   prof_restricted: 'use restricted',
   prof_restricted_note: 'Restricted since {date}: kept, but out of search.',
@@ -458,6 +487,8 @@ const fr: Strings = {
   error_retry: 'Réessayer',
   error_hint_data_dir:
     'Pour utiliser un autre dossier, lancez Vivier avec la variable d’environnement VIVIER_DATA_DIR qui le désigne.',
+  error_hint_database_missing:
+    'Remettez le fichier de la base depuis votre sauvegarde de ce dossier, puis cliquez sur Réessayer. Vivier n’en crée jamais une vide à sa place.',
 
   search_open: 'Rechercher',
   search_shortcut: 'Ctrl+K',
@@ -565,6 +596,8 @@ const fr: Strings = {
   prof_view_text: 'Texte',
   prof_view_pdf: 'Pages',
   prof_doc_no_text: 'Aucun texte n’a été extrait de ce document.',
+  doc_text_unchecked: 'pas de texte : n’a pas pu être vérifié',
+  doc_text_encrypted: 'chiffré : pas de texte',
   prof_pdf_unavailable: 'L’affichage des pages n’a pas pu montrer ce PDF ; lisez son texte.',
   prof_notes: 'Notes et avis',
   prof_no_notes: 'Aucune note. Écrivez ce que vous avez appris lors d’un appel ou d’un entretien.',
@@ -599,6 +632,15 @@ const fr: Strings = {
   guard_cat_place_of_residence: "lieu de résidence",
   guard_cat_native_language: "langue maternelle ou accent",
   guard_cat_gender: "sexe ou genre",
+  guard_cat_criminal_record: "condamnations pénales",
+  guard_why_describes_candidate: "« {phrase} » décrit la personne candidate.",
+  guard_why_shorthand: "« {phrase} » décrit la personne dont parle la note.",
+  guard_why_not_said_of_candidate:
+    "« {words} » n’est pas dit de la personne candidate : vérifiez qu’il s’agit du travail, pas de la personne.",
+  guard_why_ambiguous: "« {words} » a peut-être ici son sens courant : vérifiez ce que vous vouliez dire.",
+  guard_why_criterion: "« {phrase} » relève d’un critère de discrimination.",
+  guard_why_criminal_record:
+    "« {phrase} » : un casier judiciaire ne peut être connu que si la loi le permet pour le poste, et n’est jamais conservé.",
   guard_refused: "Ce texte sera refusé : {category}.",
   guard_refused_hint: "Vivier n’enregistre jamais ce type de données. Retirez les mots surlignés pour enregistrer.",
   guard_warned: "Attention : {category} est un critère de discrimination. Vous pouvez enregistrer ; l’avertissement est conservé.",
@@ -642,11 +684,12 @@ const fr: Strings = {
 
   months_one: '1 mois',
   months_other: '{n} mois',
-  rule_pool: 'non retenu : {months} après le dernier contact',
+  rule_pool: 'non retenu : {months} après le dernier contact ou la clôture de la dernière candidature',
   rule_objection: 'le candidat s’est opposé à la conservation, et aucune de ses candidatures n’est en cours',
   rule_erasure: 'le candidat a demandé l’effacement, confirmé par les RH',
   rule_hired_retention: 'embauché : fin du contrat plus la durée légale du pays d’embauche',
   rule_contract_running: 'embauché : conservé tant que le contrat court',
+  rule_application_open: 'candidature en cours : conservé tant qu’une candidature est ouverte',
   count_emails: 'e-mails',
   count_applications: 'candidatures',
   count_stage_events: 'changements d’étape',
@@ -722,11 +765,26 @@ const fr: Strings = {
   ret_years_n: '{n} ans',
   ret_country_save: 'Fixer la durée',
   ret_saved: 'Enregistré.',
+  ret_withheld_title: 'Une purge automatique n’a pas eu lieu : elle attend votre confirmation.',
+  ret_withheld_clock_behind:
+    'L’horloge de l’ordinateur indiquait {clock}, avant {seen}, un moment déjà vu par Vivier : une horloge qui recule n’est pas fiable. Selon elle, {n} candidat(s) sur {total} étaient à échéance.',
+  ret_withheld_too_many:
+    'Elle aurait effacé {n} candidats sur {total} d’un coup, selon l’horloge de l’ordinateur ({clock}) : plus qu’une purge automatique ne le peut, au cas où la date serait fausse.',
+  ret_withheld_hint:
+    'Vérifiez la date de l’ordinateur. Si elle est juste, purgez maintenant ; si elle est fausse, corrigez-la d’abord et personne n’est effacé par erreur.',
+  ret_withheld_confirm: 'Vérifier la date, puis purger',
+  ret_withheld_ask:
+    'Sommes-nous bien le {date} ? Si oui, toute personne dont la date est passée est effacée maintenant, sauf gel légal. C’est irréversible.',
+  ret_stale: 'Conservés seulement parce qu’une candidature est ouverte',
+  ret_stale_hint:
+    'Aucun changement d’étape depuis plus longtemps que la durée de conservation ({months}). Tant que la candidature reste ouverte, les données sont conservées : clôturez-la si le processus est terminé.',
+  ret_stale_row: 'Conservé seulement parce qu’une candidature est ouverte depuis le {date} — clôturez-la si le processus est terminé.',
 
   prof_retention: 'Conservation',
   prof_kept_until: 'Conservé jusqu’au {date} ; motif : {rule}.',
   prof_due_passed: 'À échéance depuis le {date} ; motif : {rule}.',
   prof_kept_contract: 'Conservé tant que le contrat court, puis pendant la durée légale du pays d’embauche.',
+  prof_kept_open: 'Conservé tant qu’une candidature est en cours ; la durée de conservation repart à sa clôture.',
   prof_held: 'Un gel légal suspend la purge.',
   prof_restricted: 'usage limité',
   prof_restricted_note: 'Usage limité depuis le {date} : conservé, mais exclu de la recherche.',

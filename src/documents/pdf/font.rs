@@ -1,0 +1,344 @@
+//! Fonts as text extraction sees them: how a shown string splits into codes, how wide each
+//! code's glyph is (to know where the next one starts, and so where the gaps between words
+//! are), and what text each code stands for. The text comes from the font's `ToUnicode`
+//! map first, then from glyph names (a `/Differences` array, or a Type 1 font's own
+//! encoding read from its embedded program), then from the base encoding (WinAnsi,
+//! MacRoman, Standard). Composite (Type 0) fonts split codes by their encoding CMap
+//! (`Identity-H` or an embedded one) and take widths from the descendant font's `W` array.
+
+use std::collections::HashMap;
+
+use lopdf::{Dictionary, Document, Object};
+
+use super::cmap::{CMap, Token, Tokens, code_value};
+use super::encodings::BaseEncoding;
+use super::{get, glyphs, number, resolve, stream_bytes};
+
+/// The most entries read from a `W` array.
+const MAX_WIDTH_ENTRIES: usize = 1 << 16;
+
+/// A font, ready to decode strings.
+#[derive(Debug)]
+pub(super) struct Font {
+    kind: Kind,
+    /// From a glyph width to a fraction of the text size: 1/1000, except in Type 3 fonts,
+    /// whose `FontMatrix` says.
+    width_scale: f32,
+}
+
+#[derive(Debug)]
+enum Kind {
+    /// One byte per code: the text and the width of each.
+    Simple { text: Vec<Option<Box<str>>>, widths: Vec<f32> },
+    /// Codes of one to four bytes, through CMaps.
+    Composite(Box<Composite>),
+}
+
+/// What a composite font needs to decode its codes.
+#[derive(Debug)]
+struct Composite {
+    encoding: CidEncoding,
+    to_unicode: Option<CMap>,
+    widths: HashMap<u32, f32>,
+    width_ranges: Vec<(u32, u32, f32)>,
+    default_width: f32,
+}
+
+#[derive(Debug)]
+enum CidEncoding {
+    /// Two bytes per code, the code is the CID (`Identity-H`, `Identity-V`).
+    Identity,
+    /// Two bytes per code, the code is a Unicode (UCS-2) value.
+    Unicode,
+    /// An embedded CMap.
+    Embedded(CMap),
+}
+
+impl Font {
+    /// Reads a font dictionary. Never fails: what is missing or broken gives a font that
+    /// decodes to less text.
+    pub(super) fn load(doc: &Document, dict: &Dictionary) -> Font {
+        let subtype = get(doc, dict, b"Subtype").and_then(|o| o.as_name().ok()).unwrap_or(b"Type1");
+        let to_unicode = get(doc, dict, b"ToUnicode").and_then(|o| stream_bytes(doc, o)).map(|data| CMap::parse(&data));
+        if subtype == b"Type0" {
+            return Self::composite(doc, dict, to_unicode);
+        }
+        // Type 3 glyph widths are in glyph space, which the font matrix scales.
+        let width_scale = match subtype {
+            b"Type3" => get(doc, dict, b"FontMatrix")
+                .and_then(|o| o.as_array().ok())
+                .and_then(|a| a.first())
+                .and_then(|o| number(resolve(doc, o)))
+                .filter(|a| a.is_finite() && a.abs() > 1e-6)
+                .unwrap_or(0.001),
+            _ => 0.001,
+        };
+        let text = simple_text(doc, dict, subtype, to_unicode.as_ref());
+        let widths = simple_widths(doc, dict, &text);
+        Font { kind: Kind::Simple { text, widths }, width_scale }
+    }
+
+    fn composite(doc: &Document, dict: &Dictionary, to_unicode: Option<CMap>) -> Font {
+        let encoding = match get(doc, dict, b"Encoding") {
+            Some(Object::Name(name)) if name.starts_with(b"Identity") => CidEncoding::Identity,
+            Some(Object::Name(name))
+                if name.windows(4).any(|w| w == b"UCS2") || name.windows(5).any(|w| w == b"UTF16") =>
+            {
+                CidEncoding::Unicode
+            }
+            Some(object @ Object::Stream(_)) => match stream_bytes(doc, object).map(|data| CMap::parse(&data)) {
+                Some(cmap) if cmap.has_codespace() || !cmap.is_empty() => CidEncoding::Embedded(cmap),
+                _ => CidEncoding::Identity,
+            },
+            _ => CidEncoding::Identity,
+        };
+        let descendant = get(doc, dict, b"DescendantFonts")
+            .and_then(|o| o.as_array().ok())
+            .and_then(|a| a.first())
+            .and_then(|o| resolve(doc, o).as_dict().ok());
+        let mut widths = HashMap::new();
+        let mut width_ranges = Vec::new();
+        let mut default_width = 1000.0;
+        if let Some(descendant) = descendant {
+            default_width = get(doc, descendant, b"DW").and_then(number).unwrap_or(1000.0);
+            if let Some(array) = get(doc, descendant, b"W").and_then(|o| o.as_array().ok()) {
+                read_w_array(doc, array, &mut widths, &mut width_ranges);
+            }
+        }
+        let composite = Composite { encoding, to_unicode, widths, width_ranges, default_width };
+        Font { kind: Kind::Composite(Box::new(composite)), width_scale: 0.001 }
+    }
+
+    /// Splits a shown string into codes: `(code, its length in bytes)`.
+    pub(super) fn codes<'a>(&'a self, bytes: &'a [u8]) -> impl Iterator<Item = (u32, usize)> + 'a {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            if at >= bytes.len() {
+                return None;
+            }
+            let len = match &self.kind {
+                Kind::Simple { .. } => 1,
+                Kind::Composite(font) => match &font.encoding {
+                    CidEncoding::Embedded(cmap) => cmap.code_len(&bytes[at..], 2),
+                    _ => 2,
+                },
+            }
+            .min(bytes.len() - at);
+            let code = code_value(&bytes[at..at + len]);
+            at += len;
+            Some((code, len))
+        })
+    }
+
+    /// The advance of a code's glyph, as a fraction of the text size.
+    pub(super) fn width(&self, code: u32) -> f32 {
+        let width = match &self.kind {
+            Kind::Simple { widths, .. } => widths.get(code as usize).copied().unwrap_or(0.0),
+            Kind::Composite(font) => {
+                let Composite { encoding, widths, width_ranges, default_width, .. } = &**font;
+                let cid = match encoding {
+                    CidEncoding::Embedded(cmap) => cmap.cid(code).unwrap_or(code),
+                    _ => code,
+                };
+                widths
+                    .get(&cid)
+                    .copied()
+                    .or_else(|| width_ranges.iter().find(|(lo, hi, _)| (*lo..=*hi).contains(&cid)).map(|r| r.2))
+                    .unwrap_or(*default_width)
+            }
+        };
+        width * self.width_scale
+    }
+
+    /// The text a code stands for (empty when nothing says), appended to `out`.
+    pub(super) fn push_text(&self, code: u32, out: &mut String) {
+        match &self.kind {
+            Kind::Simple { text, .. } => {
+                if let Some(Some(text)) = text.get(code as usize) {
+                    out.push_str(text);
+                }
+            }
+            Kind::Composite(font) => {
+                let Composite { encoding, to_unicode, .. } = &**font;
+                if let Some(text) = to_unicode.as_ref().and_then(|map| map.text(code)) {
+                    out.push_str(&text);
+                } else if matches!(encoding, CidEncoding::Unicode)
+                    && let Some(c) = char::from_u32(code)
+                {
+                    out.push(c);
+                }
+            }
+        }
+    }
+}
+
+/// The text of each code of a simple font.
+fn simple_text(doc: &Document, dict: &Dictionary, subtype: &[u8], to_unicode: Option<&CMap>) -> Vec<Option<Box<str>>> {
+    let mut base = None;
+    let mut differences: Vec<Option<Box<str>>> = vec![None; 256];
+    match get(doc, dict, b"Encoding") {
+        Some(Object::Name(name)) => base = BaseEncoding::from_name(name),
+        Some(Object::Dictionary(encoding)) => {
+            base = get(doc, encoding, b"BaseEncoding").and_then(|o| o.as_name().ok()).and_then(BaseEncoding::from_name);
+            if let Some(array) = get(doc, encoding, b"Differences").and_then(|o| o.as_array().ok()) {
+                let mut code = 0usize;
+                for item in array {
+                    match resolve(doc, item) {
+                        Object::Integer(n) => code = usize::try_from(*n).unwrap_or(256),
+                        Object::Name(name) => {
+                            if code < 256 {
+                                differences[code] =
+                                    std::str::from_utf8(name).ok().and_then(glyphs::to_unicode).map(Into::into);
+                            }
+                            code = code.saturating_add(1);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    // Without a named base encoding, an embedded Type 1 font's own encoding is the base.
+    let builtin = if base.is_none() { builtin_encoding(doc, dict) } else { None };
+    let fallback = match subtype {
+        b"Type3" => None,
+        b"TrueType" => Some(BaseEncoding::WinAnsi),
+        _ => Some(BaseEncoding::Standard),
+    };
+    (0..256u32)
+        .map(|code| {
+            if let Some(text) = to_unicode.and_then(|map| map.text(code)) {
+                return Some(text.into_boxed_str());
+            }
+            if let Some(text) = &differences[code as usize] {
+                return Some(text.clone());
+            }
+            match &builtin {
+                Some(Builtin::Names(names)) => names[code as usize].clone(),
+                Some(Builtin::Standard) => BaseEncoding::Standard.char(code as u8).map(|c| c.to_string().into()),
+                None => base.or(fallback).and_then(|b| b.char(code as u8)).map(|c| c.to_string().into()),
+            }
+        })
+        .collect()
+}
+
+/// The widths of a simple font's codes, in thousandths of the text size (glyph space for
+/// Type 3): `/Widths` from `/FirstChar`, `/MissingWidth` elsewhere; a font without widths
+/// (one of the standard 14) gets estimates from its text.
+fn simple_widths(doc: &Document, dict: &Dictionary, text: &[Option<Box<str>>]) -> Vec<f32> {
+    let descriptor = get(doc, dict, b"FontDescriptor").and_then(|o| o.as_dict().ok());
+    let missing = descriptor.and_then(|d| get(doc, d, b"MissingWidth")).and_then(number).unwrap_or(0.0);
+    let first = get(doc, dict, b"FirstChar").and_then(|o| o.as_i64().ok()).unwrap_or(0);
+    match get(doc, dict, b"Widths").and_then(|o| o.as_array().ok()) {
+        Some(array) => {
+            let mut widths = vec![missing; 256];
+            for (i, item) in array.iter().enumerate().take(256) {
+                let code = first.saturating_add(i as i64);
+                if let (Ok(code), Some(width)) = (usize::try_from(code), number(resolve(doc, item)))
+                    && code < 256
+                {
+                    widths[code] = width;
+                }
+            }
+            widths
+        }
+        None => {
+            let monospaced = get(doc, dict, b"BaseFont")
+                .and_then(|o| o.as_name().ok())
+                .is_some_and(|name| name.windows(7).any(|w| w == b"Courier"));
+            text.iter().map(|t| estimated_width(t.as_deref(), monospaced)).collect()
+        }
+    }
+}
+
+/// A rough advance for a font without widths (Helvetica-like proportions).
+fn estimated_width(text: Option<&str>, monospaced: bool) -> f32 {
+    if monospaced {
+        return 600.0;
+    }
+    match text.and_then(|t| t.chars().next()) {
+        Some(' ') => 278.0,
+        Some('i' | 'j' | 'l' | 'I' | '.' | ',' | ':' | ';' | '\'' | '!' | '|') => 250.0,
+        Some('m' | 'w' | 'M' | 'W' | '@' | '%') => 850.0,
+        Some(c) if c.is_uppercase() => 680.0,
+        Some(c) if c.is_ascii_digit() => 556.0,
+        Some(c) if c.is_alphabetic() => 530.0,
+        _ => 400.0,
+    }
+}
+
+/// A Type 1 font program's own encoding.
+enum Builtin {
+    Standard,
+    Names(Vec<Option<Box<str>>>),
+}
+
+/// Reads the encoding in the clear-text part of an embedded Type 1 font (`/Encoding
+/// StandardEncoding def`, or `dup <code> /<name> put` lines).
+fn builtin_encoding(doc: &Document, dict: &Dictionary) -> Option<Builtin> {
+    let descriptor = get(doc, dict, b"FontDescriptor").and_then(|o| o.as_dict().ok())?;
+    let file = get(doc, descriptor, b"FontFile")?;
+    let clear_len =
+        file.as_stream().ok().and_then(|s| s.dict.get(b"Length1").ok()).and_then(|o| resolve(doc, o).as_i64().ok());
+    let data = stream_bytes(doc, file)?;
+    let end = clear_len
+        .and_then(|n| usize::try_from(n).ok())
+        .filter(|&n| n > 0 && n <= data.len())
+        .unwrap_or_else(|| data.windows(5).position(|w| w == b"eexec").unwrap_or(data.len()));
+    let clear = &data[..end];
+    let start = clear.windows(9).position(|w| w == b"/Encoding")? + 9;
+    let mut tokens = Tokens { data: clear, at: start };
+    let mut names: Vec<Option<Box<str>>> = vec![None; 256];
+    let mut window: [Option<Token<'_>>; 3] = [None, None, None];
+    let mut any = false;
+    for token in tokens.by_ref() {
+        match &token {
+            Token::Word(b"StandardEncoding") if !any => return Some(Builtin::Standard),
+            Token::Word(b"def") => break,
+            Token::Word(b"put") => {
+                if let [Some(Token::Word(b"dup")), Some(Token::Int(code)), Some(Token::Name(name))] = &window
+                    && let Ok(code) = usize::try_from(*code)
+                    && code < 256
+                {
+                    names[code] = std::str::from_utf8(name).ok().and_then(glyphs::to_unicode).map(Into::into);
+                    any = true;
+                }
+            }
+            _ => {}
+        }
+        window.rotate_left(1);
+        window[2] = Some(token);
+    }
+    any.then_some(Builtin::Names(names))
+}
+
+/// Reads a `W` array: `c [w1 w2 …]` gives widths from CID `c` on, `c1 c2 w` one width for
+/// CIDs `c1` to `c2`.
+fn read_w_array(doc: &Document, array: &[Object], widths: &mut HashMap<u32, f32>, ranges: &mut Vec<(u32, u32, f32)>) {
+    let mut items = array.iter().map(|o| resolve(doc, o));
+    let mut entries = 0usize;
+    while let Some(first) = items.next() {
+        let Some(first) = number(first).and_then(|n| (n >= 0.0).then_some(n as u32)) else { break };
+        match items.next() {
+            Some(Object::Array(list)) => {
+                for (i, width) in list.iter().enumerate() {
+                    if let Some(width) = number(resolve(doc, width))
+                        && entries < MAX_WIDTH_ENTRIES
+                    {
+                        entries += 1;
+                        widths.insert(first.saturating_add(i as u32), width);
+                    }
+                }
+            }
+            Some(last) => {
+                let (Some(last), Some(width)) = (number(last), items.next().and_then(number)) else { break };
+                if entries < MAX_WIDTH_ENTRIES && last >= first as f32 {
+                    entries += 1;
+                    ranges.push((first, last as u32, width));
+                }
+            }
+            None => break,
+        }
+    }
+}
