@@ -5,7 +5,7 @@ use rusqlite::params;
 
 use crate::db::time::ts;
 use crate::guard::policy::Span;
-use crate::guard::{Category, Finding, Level};
+use crate::guard::{Category, Finding, Guard, Level, Why};
 use crate::pipeline::{GuardWarning, PipelineError, Stamp};
 
 /// Records findings on one source row.
@@ -62,25 +62,43 @@ pub(crate) fn spans(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The warnings of one source row, with their words taken from `text`.
+/// The warnings of one source row, with their words taken from `text`, and why each was
+/// warned (the guard is run on the text again: the flags keep spans, not reasons).
 pub(crate) fn warnings(
     conn: &rusqlite::Connection,
     source: &str,
     reference: &str,
     text: &str,
 ) -> Result<Vec<GuardWarning>, PipelineError> {
-    Ok(spans(conn, source, reference, "warned")?
+    let spans = spans(conn, source, reference, "warned")?;
+    if spans.is_empty() {
+        return Ok(Vec::new());
+    }
+    let findings = Guard::standard().check(text);
+    Ok(spans
         .into_iter()
-        .map(|(code, span)| warning(&code, text.get(span.start..span.end).unwrap_or("")))
+        .map(|(code, span)| {
+            let found =
+                findings.iter().find(|f| f.category.code() == code && f.start == span.start && f.end == span.end);
+            warning(&code, text.get(span.start..span.end).unwrap_or(""), found)
+        })
         .collect())
 }
 
-pub(crate) fn warning(code: &str, words: &str) -> GuardWarning {
+/// A warning as shown: from the finding when the guard still finds it, else (the
+/// vocabulary changed since) with the reason its category's level gives.
+pub(crate) fn warning(code: &str, words: &str, finding: Option<&Finding>) -> GuardWarning {
     let category = Category::from_code(code);
+    let why = finding.map(|f| f.why).unwrap_or(match category.map(Category::level) {
+        Some(Level::Refused) => Why::NotSaidOfCandidate,
+        _ => Why::Criterion,
+    });
     GuardWarning {
         category: code.to_owned(),
         label_en: category.map(|c| c.label_en()).unwrap_or(code).to_owned(),
         label_fr: category.map(|c| c.label_fr()).unwrap_or(code).to_owned(),
         words: words.to_owned(),
+        why,
+        phrase: finding.map_or(words, |f| f.phrase.as_str()).to_owned(),
     }
 }

@@ -2,7 +2,7 @@
 // JavaScript string (UTF-16), so that flagged words can be drawn as <mark> elements built
 // from text, never from HTML.
 import type { Finding, FlaggedPassage } from './backend';
-import type { Strings } from './i18n';
+import { fill, type Strings } from './i18n';
 
 const encoder = new TextEncoder();
 
@@ -57,4 +57,20 @@ export function maskedParts(text: string): { text: string; masked: boolean }[] {
 /** A category's name in the UI language (the code itself for a category this UI does not know). */
 export function categoryLabel(t: Strings, code: string): string {
   return (t[`guard_cat_${code}` as keyof Strings] as string | undefined) ?? code;
+}
+
+/**
+ * The one-line reason of a finding (or of a warning recorded with a note, which has the
+ * same fields), in the UI language, built from
+ * its structured fields (never from the engine's English text): "health — “has MS”
+ * describes the candidate."
+ */
+export function explanation(
+  t: Strings,
+  f: Pick<Finding, 'why' | 'words' | 'phrase'> & { category: string },
+): string {
+  const key =
+    f.why === 'criterion' && f.category === 'criminal_record' ? 'guard_why_criminal_record' : `guard_why_${f.why}`;
+  const template = (t[key as keyof Strings] as string | undefined) ?? '';
+  return `${categoryLabel(t, f.category)} — ${fill(template, { phrase: f.phrase || f.words, words: f.words })}`;
 }
