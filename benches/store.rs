@@ -62,13 +62,10 @@ fn workload(store: &mut Store) -> (Duration, Duration) {
 
     let started = Instant::now();
     let mut stmt = conn.prepare_cached("SELECT full_name, phone FROM candidates WHERE id = ?1").unwrap();
-    let mut x: u64 = 0x9e3779b97f4a7c15;
+    let mut rng = vivier::db::seed::Xorshift(0x9e3779b97f4a7c15);
     let mut total = 0usize;
     for _ in 0..ROWS {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        let id = (x % ROWS as u64) as i64 + 1;
+        let id = rng.below(ROWS as u64) as i64 + 1;
         let name: String = stmt.query_row([id], |r| r.get(0)).unwrap();
         total += name.len();
     }

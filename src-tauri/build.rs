@@ -51,6 +51,8 @@ const COMMANDS: &[&str] = &[
     "set_pool_months",
     "set_retention_period",
     "purge_now",
+    "withheld_purge",
+    "stale_applications",
 ];
 
 const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\

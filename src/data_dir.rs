@@ -49,6 +49,12 @@ pub enum DataDirError {
     )]
     KeyFileMissing { root: PathBuf },
     #[error(
+        "the database file {path} is missing or empty, though its key is here. Vivier will not \
+         create an empty database in its place: put the file back from the backup of this data \
+         directory"
+    )]
+    DatabaseMissing { path: PathBuf },
+    #[error(
         "cannot write to the data directory {path}: {source}. Choose a directory you can write \
          to, or fix its permissions"
     )]
@@ -68,6 +74,7 @@ impl DataDirError {
             DataDirError::NotInitialised { .. } => Code::NotInitialised,
             DataDirError::AlreadyInitialised { .. } => Code::AlreadyInitialised,
             DataDirError::KeyFileMissing { .. } => Code::KeyFileMissing,
+            DataDirError::DatabaseMissing { .. } => Code::DatabaseMissing,
             DataDirError::Unwritable { .. } => Code::DataDirUnwritable,
             DataDirError::DiskFull { .. } => Code::DiskFull,
             DataDirError::NoDefault => Code::NoDataDir,
@@ -136,6 +143,7 @@ impl DataDir {
     /// Reads what the directory holds, without unlocking anything.
     pub fn status(&self) -> Result<Status, DataDirError> {
         match KeyFile::load(&self.key_path())? {
+            Some(_) if !self.db_exists() => Err(DataDirError::DatabaseMissing { path: self.db_path() }),
             Some(kf) => Ok(match kf.source {
                 KeySource::Keyring => Status::Keyring,
                 KeySource::Passphrase { .. } => Status::Passphrase,
@@ -230,13 +238,18 @@ impl DataDir {
                 DataDirError::NotInitialised { root: self.root.clone() }
             });
         };
+        // A key without its database is never an invitation to make a new, empty one
+        // (every door, and a key rotation, come through here).
+        if !self.db_exists() {
+            return Err(DataDirError::DatabaseMissing { path: self.db_path() });
+        }
         let current = self.current_key(&kf, unlock)?;
         let next = self.next_key(&kf, unlock)?;
 
         let mut last_err = None;
         for (key, is_next) in [(Some(current), false), (next, true)] {
             let Some(key) = key else { continue };
-            match Store::open(&self.db_path(), &key) {
+            match Store::open_existing(&self.db_path(), &key) {
                 Ok(store) => {
                     if is_next {
                         self.complete_rotation(&mut kf, &key, unlock)?;

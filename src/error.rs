@@ -38,6 +38,8 @@ pub enum Code {
     NotInitialised,
     AlreadyInitialised,
     KeyFileMissing,
+    /// The key is here but the database file is gone: never recreated empty.
+    DatabaseMissing,
     KeyFileDamaged,
     KeyMismatch,
     KeyringUnavailable,
@@ -80,6 +82,8 @@ pub enum Code {
     HiredCannotBeErased,
     /// The candidate was purged; only the purge log remembers the UUID.
     Purged,
+    /// An unattended purge distrusted the clock and waits for HR's confirmation.
+    PurgeWithheld,
 
     // Documents: refused files, and why a text could not be extracted.
     UnsupportedDocument,
@@ -102,7 +106,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order above (the order of the generated lists).
-    pub const ALL: [Code; 54] = [
+    pub const ALL: [Code; 56] = [
         Code::Usage,
         Code::Unhealthy,
         Code::ExtractFailed,
@@ -112,6 +116,7 @@ impl Code {
         Code::NotInitialised,
         Code::AlreadyInitialised,
         Code::KeyFileMissing,
+        Code::DatabaseMissing,
         Code::KeyFileDamaged,
         Code::KeyMismatch,
         Code::KeyringUnavailable,
@@ -146,6 +151,7 @@ impl Code {
         Code::SensitiveData,
         Code::HiredCannotBeErased,
         Code::Purged,
+        Code::PurgeWithheld,
         Code::UnsupportedDocument,
         Code::DocumentMismatch,
         Code::DocumentTooLarge,
@@ -171,6 +177,7 @@ impl Code {
             Code::NotInitialised => "not_initialised",
             Code::AlreadyInitialised => "already_initialised",
             Code::KeyFileMissing => "key_file_missing",
+            Code::DatabaseMissing => "database_missing",
             Code::KeyFileDamaged => "key_file_damaged",
             Code::KeyMismatch => "key_mismatch",
             Code::KeyringUnavailable => "keyring_unavailable",
@@ -205,6 +212,7 @@ impl Code {
             Code::SensitiveData => "sensitive_data",
             Code::HiredCannotBeErased => "hired_cannot_be_erased",
             Code::Purged => "purged",
+            Code::PurgeWithheld => "purge_withheld",
             Code::UnsupportedDocument => "unsupported_document",
             Code::DocumentMismatch => "document_mismatch",
             Code::DocumentTooLarge => "document_too_large",
@@ -229,7 +237,7 @@ impl Code {
     pub fn exit_code(self) -> u8 {
         match self {
             Code::Usage | Code::WeakPassphrase | Code::PassphraseMismatch => 2,
-            Code::NotInitialised | Code::KeyFileMissing => 10,
+            Code::NotInitialised | Code::KeyFileMissing | Code::DatabaseMissing => 10,
             Code::KeyringUnavailable
             | Code::KeyringLocked
             | Code::KeyringEntryMissing
@@ -249,6 +257,7 @@ impl Code {
             Code::AuditBroken => 24,
             Code::SensitiveData => 25,
             Code::HiredCannotBeErased => 26,
+            Code::PurgeWithheld => 27,
             Code::ExtractFailed
             | Code::TimerNotInstalled
             | Code::RandomSource
@@ -289,7 +298,7 @@ impl PartialEq<str> for Code {
 
 /// What each exit code of the command line means, in order. Exit 0 is success; `vivier
 /// guard check` alone also exits 3 (warned) or 4 (refused).
-pub const EXIT_MEANINGS: [(u8, &str); 16] = [
+pub const EXIT_MEANINGS: [(u8, &str); 17] = [
     (1, "unexpected failure"),
     (2, "usage error or unacceptable new passphrase"),
     (10, "not initialised or key file missing"),
@@ -306,6 +315,7 @@ pub const EXIT_MEANINGS: [(u8, &str); 16] = [
     (24, "broken audit chain"),
     (25, "refused by the sensitive-category guard"),
     (26, "erasure refused by law (the candidate was hired: restrict instead)"),
+    (27, "an unattended purge distrusted the clock and removed nobody (confirm with an attended purge)"),
 ];
 
 /// The exit-code table of README.md, rendered from [`Code::ALL`] and [`EXIT_MEANINGS`]:
@@ -418,6 +428,7 @@ mod tests {
                 DataDirError::NotInitialised { root: path() },
                 DataDirError::AlreadyInitialised { root: path() },
                 DataDirError::KeyFileMissing { root: path() },
+                DataDirError::DatabaseMissing { path: path() },
                 DataDirError::Unwritable { path: path(), source: io() },
                 DataDirError::DiskFull { path: path() },
                 DataDirError::NoDefault,

@@ -5,27 +5,16 @@
 
 mod common;
 
-use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use common::CliDir;
+use vivier::db::Store;
 
 /// Holds a write transaction open on the store of `c` (an engine connection of the test's
 /// own) for `hold`, on another thread. Returns once the write lock is held.
-fn hold_write_lock(c: &CliDir, hold: Duration) -> thread::JoinHandle<()> {
-    let mut store = c.data.open().unwrap();
-    let (held, is_held) = mpsc::channel();
-    let holder = thread::spawn(move || {
-        let conn = store.connection();
-        conn.execute_batch("BEGIN IMMEDIATE; INSERT INTO settings (key, value) VALUES ('test.holder', 'held');")
-            .unwrap();
-        held.send(()).unwrap();
-        thread::sleep(hold);
-        conn.execute_batch("COMMIT").unwrap();
-    });
-    is_held.recv().unwrap();
-    holder
+fn hold_write_lock(c: &CliDir, hold: Duration) -> thread::JoinHandle<Store> {
+    common::hold_write(c.data.open().unwrap(), hold).0
 }
 
 fn assert_succeeded(out: &std::process::Output, what: &str) {

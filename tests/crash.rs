@@ -48,18 +48,6 @@ fn crash_child() {
     }
 }
 
-/// A small xorshift generator, seeded from the clock and printed, so a failing run can be
-/// told apart and reproduced by seed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 #[test]
 fn killed_writers_never_lose_a_reported_transaction() {
     let t = TempDataDir::with_passphrase();
@@ -70,7 +58,8 @@ fn killed_writers_never_lose_a_reported_transaction() {
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
     eprintln!("crash test seed: {seed} (set CRASH_SEED to replay)");
-    let mut rng = Rng(seed);
+    // Seeded from the clock and printed, so that a failing run can be reproduced.
+    let mut rng = vivier::db::seed::Xorshift(seed);
     let mut reported_max = 0i64;
     let mut kills_mid_write = 0;
 
@@ -94,7 +83,7 @@ fn killed_writers_never_lose_a_reported_transaction() {
             numbers
         });
         // Kill at a random moment: from before the first commit to well into the writes.
-        let delay = Duration::from_millis(5 + rng.next() % 250);
+        let delay = Duration::from_millis(5 + rng.next_u64() % 250);
         std::thread::sleep(delay);
         child.kill().unwrap(); // SIGKILL
         let status = child.wait().unwrap();

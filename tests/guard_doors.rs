@@ -7,11 +7,11 @@ mod common;
 use chrono::{TimeZone, Utc};
 use common::*;
 use vivier::db::Store;
+use vivier::documents::Extractor;
 use vivier::documents::Upload;
-use vivier::documents::{DEFAULT_SIZE_LIMIT, Extractor};
 use vivier::hiring::FieldKind;
 use vivier::pipeline::search::SearchFilter;
-use vivier::pipeline::{Language, NewCandidate, NewJob, NewNote, Source, Stage, Stamp};
+use vivier::pipeline::{NewJob, NewNote, Stage, Stamp};
 
 fn at() -> Stamp {
     Stamp::new("hr.alice", Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap())
@@ -28,19 +28,8 @@ fn count(store: &mut Store, sql: &str) -> i64 {
 fn setup() -> (TempDataDir, Store, String) {
     let t = TempDataDir::with_passphrase();
     let mut s = t.open().unwrap();
-    let c = s
-        .add_candidate(
-            &at(),
-            NewCandidate {
-                full_name: "Ana Lima".into(),
-                emails: vec!["ana@example.org".into()],
-                phone: None,
-                source: Source::Direct,
-                language: Language::Fr,
-            },
-        )
-        .unwrap();
-    (t, s, c.uuid)
+    let c = person(&mut s, at().at, "Ana Lima", "ana@example.org");
+    (t, s, c)
 }
 
 #[test]
@@ -99,15 +88,8 @@ fn nobody_can_search_candidates_by_religion() {
     let (_t, mut s, c) = setup();
     let e = Extractor::new(env!("CARGO_BIN_EXE_vivier").into(), vec!["__extract-text".into()]);
     let cv = "Ana Lima\nComptable, dix ans d'expérience en paie.\nBénévole à la paroisse catholique de Lyon.\n";
-    let (doc, _) = s
-        .add_document(
-            &at(),
-            &c,
-            Upload { kind: "cv", file_name: "cv.txt", bytes: cv.as_bytes() },
-            DEFAULT_SIZE_LIMIT,
-            &e,
-        )
-        .unwrap();
+    let (doc, _) =
+        s.add_document(&at(), &c, Upload { kind: "cv", file_name: "cv.txt", bytes: cv.as_bytes() }, &e).unwrap();
     // Stored as given.
     let (_, bytes) = s.document_content(&at(), &doc.uuid).unwrap();
     assert_eq!(bytes, cv.as_bytes());

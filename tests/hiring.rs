@@ -9,7 +9,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use common::*;
 use vivier::db::Store;
 use vivier::hiring::{FieldKind, HiringDetails};
-use vivier::pipeline::{Language, NewCandidate, NewJob, PipelineError, Source, Stage, Stamp};
+use vivier::pipeline::{NewJob, PipelineError, Stage, Stamp};
 
 const NIR: &str = "1 85 05 78 006 084 91";
 const NIR_STORED: &str = "185057800608491";
@@ -29,20 +29,9 @@ fn count(store: &mut Store, table: &str) -> i64 {
 fn application(s: &mut Store) -> (String, String) {
     let job =
         s.add_job(&at(1), NewJob { title: "Data engineer".into(), country: "FR".into(), ..NewJob::default() }).unwrap();
-    let c = s
-        .add_candidate(
-            &at(1),
-            NewCandidate {
-                full_name: "Ana Lima".into(),
-                emails: vec!["ana@example.org".into()],
-                phone: None,
-                source: Source::Direct,
-                language: Language::Fr,
-            },
-        )
-        .unwrap();
-    let app = s.apply(&at(1), &c.uuid, &job.uuid).unwrap();
-    (app.uuid, c.uuid)
+    let c = person(s, at(1).at, "Ana Lima", "ana@example.org");
+    let app = s.apply(&at(1), &c, &job.uuid).unwrap();
+    (app.uuid, c)
 }
 
 fn move_to(s: &mut Store, app: &str, path: &[Stage]) {

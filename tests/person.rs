@@ -6,40 +6,12 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, TimeZone, Utc};
-use common::TempDataDir;
+use common::*;
 use vivier::db::Store;
-use vivier::documents::{DEFAULT_SIZE_LIMIT, Extractor, Upload};
+use vivier::documents::Upload;
 use vivier::person::registry::{Link, Purge, TABLES};
 use vivier::pipeline::search::SearchFilter;
-use vivier::pipeline::{Language, NewCandidate, NewJob, Source, Stage, Stamp};
-
-fn extractor() -> Extractor {
-    Extractor::new(env!("CARGO_BIN_EXE_vivier").into(), vec!["__extract-text".into()])
-}
-
-fn t(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap()
-}
-
-fn hr(at: DateTime<Utc>) -> Stamp {
-    Stamp::new("hr.alice", at)
-}
-
-fn person(s: &mut Store, name: &str, email: &str) -> String {
-    s.add_candidate(
-        &hr(t(2025, 1, 1)),
-        NewCandidate {
-            full_name: name.into(),
-            emails: vec![email.into()],
-            phone: None,
-            source: Source::Direct,
-            language: Language::Fr,
-        },
-    )
-    .unwrap()
-    .uuid
-}
+use vivier::pipeline::{NewJob, Stage};
 
 fn count(s: &mut Store, sql: &str, uuid: &str) -> i64 {
     s.connection().query_row(sql, [uuid], |r| r.get(0)).unwrap()
@@ -98,8 +70,8 @@ fn the_registry_names_every_table_that_holds_something_about_a_candidate() {
 fn a_held_person_merged_away_keeps_the_survivor_held() {
     let d = TempDataDir::with_passphrase();
     let mut s = d.open().unwrap();
-    let keep = person(&mut s, "Ana Lima", "ana@example.org");
-    let gone = person(&mut s, "Ana B. Lima", "ana.lima@example.org");
+    let keep = person(&mut s, t(2025, 1, 1), "Ana Lima", "ana@example.org");
+    let gone = person(&mut s, t(2025, 1, 1), "Ana B. Lima", "ana.lima@example.org");
     s.place_hold(&hr(t(2025, 2, 1)), &gone, "Labour court case 24/118", None).unwrap();
     s.merge_candidates(&hr(t(2025, 3, 1)), &keep, &gone).unwrap();
     let status = s.retention_status(&hr(t(2025, 3, 2)), &keep).unwrap();
@@ -116,15 +88,14 @@ fn a_held_person_merged_away_keeps_the_survivor_held() {
 fn a_cv_with_a_refused_passage_stays_masked_and_unfound_after_a_merge() {
     let d = TempDataDir::with_passphrase();
     let mut s = d.open().unwrap();
-    let keep = person(&mut s, "Marc Petit", "marc@example.org");
-    let gone = person(&mut s, "Marc Petit", "m.petit@example.org");
+    let keep = person(&mut s, t(2025, 1, 1), "Marc Petit", "marc@example.org");
+    let gone = person(&mut s, t(2025, 1, 1), "Marc Petit", "m.petit@example.org");
     let cv = "Marc Petit, ingénieur logiciel. Syndiqué à la CGT depuis 2015. Compétences : Rust, SQL.";
     let (doc, _) = s
         .add_document(
             &hr(t(2025, 1, 2)),
             &gone,
             Upload { kind: "cv", file_name: "cv.txt", bytes: cv.as_bytes() },
-            DEFAULT_SIZE_LIMIT,
             &extractor(),
         )
         .unwrap();
@@ -156,8 +127,8 @@ fn a_cv_with_a_refused_passage_stays_masked_and_unfound_after_a_merge() {
 fn an_objection_survives_the_merge_and_the_stricter_state_wins() {
     let d = TempDataDir::with_passphrase();
     let mut s = d.open().unwrap();
-    let keep = person(&mut s, "Léa Martin", "lea@example.org");
-    let gone = person(&mut s, "Léa Martin", "lea.martin@example.org");
+    let keep = person(&mut s, t(2025, 1, 1), "Léa Martin", "lea@example.org");
+    let gone = person(&mut s, t(2025, 1, 1), "Léa Martin", "lea.martin@example.org");
     let job = s
         .add_job(&hr(t(2025, 1, 1)), NewJob { title: "Analyst".into(), country: "FR".into(), ..NewJob::default() })
         .unwrap()
@@ -182,8 +153,8 @@ fn an_objection_survives_the_merge_and_the_stricter_state_wins() {
 fn folded_applications_keep_their_hiring_details_history_and_hire() {
     let d = TempDataDir::with_passphrase();
     let mut s = d.open().unwrap();
-    let keep = person(&mut s, "Tom Girard", "tom@example.org");
-    let gone = person(&mut s, "Tom Girard", "tom.girard@example.org");
+    let keep = person(&mut s, t(2025, 1, 1), "Tom Girard", "tom@example.org");
+    let gone = person(&mut s, t(2025, 1, 1), "Tom Girard", "tom.girard@example.org");
     let job = s
         .add_job(&hr(t(2025, 1, 1)), NewJob { title: "Engineer".into(), country: "FR".into(), ..NewJob::default() })
         .unwrap()
@@ -211,4 +182,36 @@ fn folded_applications_keep_their_hiring_details_history_and_hire() {
     let events_after = count(&mut s, "SELECT count(*) FROM stage_events WHERE ?1 IS NOT NULL", &keep);
     assert_eq!(events_after, events_before, "every stage event kept");
     assert_eq!(count(&mut s, "SELECT count(*) FROM candidate_emails WHERE ?1 IS NOT NULL", &keep), 2);
+}
+
+#[test]
+fn the_walk_gives_every_registry_table_with_the_persons_rows() {
+    let d = TempDataDir::with_passphrase();
+    let mut s = d.open().unwrap();
+    let ann = person(&mut s, t(2025, 1, 1), "Ann Lee", "ann@example.org");
+    let other = person(&mut s, t(2025, 1, 1), "Bob Ray", "bob@example.org");
+    let job = s
+        .add_job(&hr(t(2025, 1, 1)), NewJob { title: "Analyst".into(), country: "FR".into(), ..NewJob::default() })
+        .unwrap()
+        .uuid;
+    s.apply(&hr(t(2025, 1, 2)), &ann, &job).unwrap();
+    s.apply(&hr(t(2025, 1, 2)), &other, &job).unwrap();
+    s.add_document(
+        &hr(t(2025, 1, 3)),
+        &ann,
+        Upload { kind: "cv", file_name: "cv.txt", bytes: b"Ann, analyst." },
+        &extractor(),
+    )
+    .unwrap();
+    let held = s.held_on(&ann).unwrap();
+    let names: Vec<&str> = held.iter().map(|h| h.table).collect();
+    assert_eq!(names, TABLES.iter().map(|t| t.name).collect::<Vec<_>>(), "every registry table, in order");
+    let rows = |table: &str| held.iter().find(|h| h.table == table).unwrap().rows.clone();
+    assert_eq!(rows("candidates").len(), 1);
+    assert_eq!(rows("candidates")[0]["uuid"], ann.as_str());
+    assert_eq!(rows("applications").len(), 1, "only hers");
+    assert_eq!(rows("stage_events").len(), 1);
+    assert_eq!(rows("documents")[0]["content"]["file_bytes"], 13, "file bytes are not inlined");
+    assert!(rows("audit").iter().all(|r| r["candidate_uuid"] == ann.as_str()) && !rows("audit").is_empty());
+    assert!(rows("search_entries").is_empty(), "internal bookkeeping is named, not exported");
 }

@@ -7,8 +7,8 @@ mod common;
 use chrono::{TimeZone, Utc};
 use common::*;
 use vivier::db::Store;
+use vivier::documents::DEFAULT_SIZE_LIMIT;
 use vivier::documents::Upload;
-use vivier::documents::{DEFAULT_SIZE_LIMIT, Extractor};
 use vivier::pipeline::search::SearchFilter;
 use vivier::pipeline::{
     CandidateEdit, JobStatus, Language, NewCandidate, NewJob, NewNote, PipelineError, Source, Stage, Stamp,
@@ -16,10 +16,6 @@ use vivier::pipeline::{
 
 fn at(day: u32) -> Stamp {
     Stamp::new("hr.alice", Utc.with_ymd_and_hms(2026, 3, day, 9, 0, 0).unwrap())
-}
-
-fn extractor() -> Extractor {
-    Extractor::new(env!("CARGO_BIN_EXE_vivier").into(), vec!["__extract-text".into()])
 }
 
 fn job(store: &mut Store, title: &str) -> String {
@@ -244,14 +240,8 @@ fn every_leaf_of_the_search_index_fits_in_one_page() {
     let c = s.add_candidate(&at(1), person("Ilse Brandt", "ilse@example.de", None)).unwrap();
     // Many distinct words, so that the index has many full leaves.
     let text: String = (0..40_000).map(|i| format!("w{i}x{} ", i % 97)).collect();
-    s.add_document(
-        &at(2),
-        &c.uuid,
-        Upload { kind: "cv", file_name: "cv.txt", bytes: text.as_bytes() },
-        DEFAULT_SIZE_LIMIT,
-        &extractor(),
-    )
-    .unwrap();
+    s.add_document(&at(2), &c.uuid, Upload { kind: "cv", file_name: "cv.txt", bytes: text.as_bytes() }, &extractor())
+        .unwrap();
     let hits = s.search(&at(3), "w39999x", &SearchFilter::default()).unwrap();
     assert_eq!(hits.len(), 1);
     let conn = s.connection();
@@ -288,13 +278,7 @@ fn search_finds_names_emails_notes_and_document_text_with_snippets_and_filters()
     .unwrap();
     let cv = "Curriculum vitae\nExperience: seven years of embedded Rust and tokio at Airbus.\n";
     let (doc, _) = s
-        .add_document(
-            &at(3),
-            &g.uuid,
-            Upload { kind: "cv", file_name: "cv.txt", bytes: cv.as_bytes() },
-            DEFAULT_SIZE_LIMIT,
-            &extractor(),
-        )
+        .add_document(&at(3), &g.uuid, Upload { kind: "cv", file_name: "cv.txt", bytes: cv.as_bytes() }, &extractor())
         .unwrap();
     assert_eq!(doc.text_status, "extracted");
 
@@ -346,7 +330,7 @@ fn merging_moves_everything_and_leaves_one_person() {
     )
     .unwrap();
     let letter = Upload { kind: "letter", file_name: "letter.txt", bytes: b"Dear HR, I apply." };
-    s.add_document(&at(7), &dup.uuid, letter, DEFAULT_SIZE_LIMIT, &extractor()).unwrap();
+    s.add_document(&at(7), &dup.uuid, letter, &extractor()).unwrap();
 
     let merged = s.merge_candidates(&at(8), &keep.uuid, &dup.uuid).unwrap();
     assert_eq!(merged.emails.len(), 2);
@@ -382,20 +366,15 @@ fn documents_are_refused_cleanly_when_unsupported_oversized_or_misnamed() {
         ("cv.exe", b"MZ\x90\x00", "unsupported_document", DEFAULT_SIZE_LIMIT),
     ];
     for (name, bytes, code, limit) in cases {
-        let err =
-            s.add_document(&at(2), &c.uuid, Upload { kind: "cv", file_name: name, bytes }, limit, &e).unwrap_err();
+        // The limit is the store's setting, honoured whichever door adds the document.
+        s.set_setting(vivier::documents::SIZE_LIMIT_SETTING, &limit.to_string()).unwrap();
+        let err = s.add_document(&at(2), &c.uuid, Upload { kind: "cv", file_name: name, bytes }, &e).unwrap_err();
         assert_eq!(err.code(), code, "{name}: {err}");
     }
     assert_eq!(
-        s.add_document(
-            &at(2),
-            &c.uuid,
-            Upload { kind: "photo", file_name: "a.txt", bytes: b"hi" },
-            DEFAULT_SIZE_LIMIT,
-            &e
-        )
-        .unwrap_err()
-        .code(),
+        s.add_document(&at(2), &c.uuid, Upload { kind: "photo", file_name: "a.txt", bytes: b"hi" }, &e)
+            .unwrap_err()
+            .code(),
         "invalid_input"
     );
     assert_eq!(count(&mut s, "documents"), before);
@@ -409,13 +388,7 @@ fn a_document_round_trips_byte_for_byte_and_its_export_is_audited() {
     let c = s.add_candidate(&at(1), person("Ana Lima", "ana@example.org", None)).unwrap();
     let text = "Ana Lima — développeuse\nCompétences : Rust, SQL\n".as_bytes();
     let (doc, _) = s
-        .add_document(
-            &at(2),
-            &c.uuid,
-            Upload { kind: "cv", file_name: "ana.txt", bytes: text },
-            DEFAULT_SIZE_LIMIT,
-            &extractor(),
-        )
+        .add_document(&at(2), &c.uuid, Upload { kind: "cv", file_name: "ana.txt", bytes: text }, &extractor())
         .unwrap();
     let (info, bytes) = s.document_content(&at(3), &doc.uuid[..8]).unwrap();
     assert_eq!(bytes, text);
@@ -475,4 +448,26 @@ fn identifiers_can_be_prefixes_or_emails_but_never_ambiguous() {
     if let Some(prefix) = shared {
         assert_eq!(s.candidate(&at(4), &prefix).unwrap_err().code(), "ambiguous_id");
     }
+}
+
+/// The stages are defined once (`Stage::ALL` and `Stage::is_open`); the schema's CHECK
+/// constraints, written in shipped migrations, must list exactly those stages.
+#[test]
+fn the_schema_checks_the_stages_the_engine_defines() {
+    let d = TempDataDir::with_passphrase();
+    let mut s = d.open().unwrap();
+    let sql = |s: &mut Store, table: &str| -> String {
+        s.connection().query_row("SELECT sql FROM sqlite_master WHERE name = ?1", [table], |r| r.get(0)).unwrap()
+    };
+    let list = |stages: &mut dyn Iterator<Item = &Stage>| -> String {
+        stages.map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
+    };
+    let all = list(&mut Stage::ALL.iter());
+    assert!(sql(&mut s, "applications").contains(&format!("stage IN ({all})")), "applications.stage CHECK: {all}");
+    // Custom fields are collected from a stage on the way to a hire, never from a closed one.
+    let on_the_way = list(&mut Stage::ALL.iter().filter(|s| s.progress().is_some()));
+    assert!(
+        sql(&mut s, "custom_fields").contains(&format!("collect_from IN ({on_the_way})")),
+        "custom_fields.collect_from CHECK: {on_the_way}"
+    );
 }

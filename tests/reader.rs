@@ -5,13 +5,13 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use common::{TempDataDir, passphrase};
+use common::{TempDataDir, hold_write, passphrase};
 use vivier::data_dir::Unlock;
 use vivier::db::{Reader, Store};
 use vivier::pipeline::Stamp;
@@ -24,26 +24,6 @@ fn open_pair(t: &TempDataDir) -> (Store, Reader) {
 
 fn stamp() -> Stamp {
     Stamp::new("hr.test", Utc::now())
-}
-
-/// Holds a write transaction on `store` for `hold`, on another thread; returns once it is
-/// held, with a flag that turns true when it has committed.
-fn hold_write(mut store: Store, hold: Duration) -> (thread::JoinHandle<Store>, Arc<AtomicBool>) {
-    let done = Arc::new(AtomicBool::new(false));
-    let (held, is_held) = mpsc::channel();
-    let flag = done.clone();
-    let holder = thread::spawn(move || {
-        let conn = store.connection();
-        conn.execute_batch("BEGIN IMMEDIATE; INSERT INTO settings (key, value) VALUES ('test.holder', 'held');")
-            .unwrap();
-        held.send(()).unwrap();
-        thread::sleep(hold);
-        conn.execute_batch("COMMIT").unwrap();
-        flag.store(true, Ordering::SeqCst);
-        store
-    });
-    is_held.recv().unwrap();
-    (holder, done)
 }
 
 /// While the writer holds a write transaction for 3 s, the board, a profile, a search and

@@ -11,45 +11,12 @@ use cbc::cipher::{BlockDecryptMut, KeyIvInit, block_padding::NoPadding};
 use chrono::{DateTime, Duration, Months, NaiveDate, TimeZone, Utc};
 use common::*;
 use vivier::db::Store;
+use vivier::db::seed::Xorshift;
 use vivier::documents::Upload;
-use vivier::documents::{DEFAULT_SIZE_LIMIT, Extractor};
 use vivier::hiring::{FieldKind, HiringDetails};
 use vivier::keys::DbKey;
-use vivier::pipeline::{Language, NewCandidate, NewJob, NewNote, PipelineError, Source, Stage, Stamp};
+use vivier::pipeline::{Language, NewCandidate, NewNote, PipelineError, Source, Stage};
 use vivier::retention::policy::Rule;
-
-fn extractor() -> Extractor {
-    Extractor::new(env!("CARGO_BIN_EXE_vivier").into(), vec!["__extract-text".into()])
-}
-
-fn t(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap()
-}
-
-fn hr(at: DateTime<Utc>) -> Stamp {
-    Stamp::new("hr.alice", at)
-}
-
-fn job(s: &mut Store, at: DateTime<Utc>, country: &str) -> String {
-    s.add_job(&hr(at), NewJob { title: "Data engineer".into(), country: country.into(), ..NewJob::default() })
-        .unwrap()
-        .uuid
-}
-
-fn person(s: &mut Store, at: DateTime<Utc>, name: &str, email: &str) -> String {
-    s.add_candidate(
-        &hr(at),
-        NewCandidate {
-            full_name: name.into(),
-            emails: vec![email.into()],
-            phone: None,
-            source: Source::Direct,
-            language: Language::Fr,
-        },
-    )
-    .unwrap()
-    .uuid
-}
 
 fn note(body: &str) -> NewNote {
     NewNote { body: body.into(), feedback: false, application: None, ratings: vec![] }
@@ -102,18 +69,24 @@ fn only_what_the_candidate_does_moves_last_contact() {
     s.profile(&hr(t(2024, 8, 1)), &c).unwrap();
     let st = s.retention_status(&hr(t(2024, 9, 1)), &c).unwrap();
     assert_eq!(st.last_contact_at, t(2024, 1, 10));
-    assert_eq!(st.due, Some(t(2026, 1, 10)));
-    // A new application does.
-    s.apply(&hr(t(2025, 3, 3)), &c, &j2).unwrap();
-    assert_eq!(s.retention_status(&hr(t(2025, 3, 4)), &c).unwrap().due, Some(t(2027, 3, 3)));
+    // In a hiring process nobody is due; once it closes, the pool runs from the close.
+    assert_eq!((st.rule, st.due), (Rule::ApplicationOpen, None));
+    s.move_stage(&hr(t(2024, 9, 2)), &app, Stage::Withdrawn, None).unwrap();
+    let st = s.retention_status(&hr(t(2024, 9, 3)), &c).unwrap();
+    assert_eq!((st.last_contact_at, st.rule, st.due), (t(2024, 1, 10), Rule::Pool, Some(t(2026, 9, 2))));
+    // A new application moves last contact.
+    let app2 = s.apply(&hr(t(2025, 3, 3)), &c, &j2).unwrap().uuid;
+    assert_eq!(s.retention_status(&hr(t(2025, 3, 4)), &c).unwrap().last_contact_at, t(2025, 3, 3));
     // So does a confirmed renewal, which also withdraws an objection.
     s.record_objection(&hr(t(2025, 4, 1)), &c).unwrap();
     let st = s.renew_consent(&hr(t(2025, 5, 5)), &c).unwrap();
-    assert_eq!((st.due, st.objected_at), (Some(t(2027, 5, 5)), None));
+    assert_eq!((st.last_contact_at, st.objected_at), (t(2025, 5, 5), None));
+    s.move_stage(&hr(t(2025, 5, 6)), &app2, Stage::Rejected, Some("Another profile")).unwrap();
+    assert_eq!(s.retention_status(&hr(t(2025, 5, 7)), &c).unwrap().due, Some(t(2027, 5, 6)));
     // A lower pool period applies to everyone at once; a higher one is refused.
     assert_eq!(s.set_pool_months(&hr(t(2025, 5, 6)), 25).unwrap_err().code(), "invalid_input");
     s.set_pool_months(&hr(t(2025, 5, 6)), 6).unwrap();
-    assert_eq!(s.retention_status(&hr(t(2025, 5, 7)), &c).unwrap().due, Some(t(2025, 11, 5)));
+    assert_eq!(s.retention_status(&hr(t(2025, 5, 7)), &c).unwrap().due, Some(t(2025, 11, 6)));
 }
 
 #[test]
@@ -126,7 +99,7 @@ fn an_objection_waits_for_the_open_application_then_purges() {
     let app = s.apply(&hr(t(2025, 1, 2)), &c, &j).unwrap().uuid;
     let o = s.record_objection(&hr(t(2025, 2, 1)), &c).unwrap();
     assert!(o.purged.is_none());
-    assert_eq!(o.status.unwrap().rule, Rule::Pool);
+    assert_eq!(o.status.unwrap().rule, Rule::ApplicationOpen);
     assert!(purged(&mut s, t(2025, 2, 2)).is_empty());
     s.move_stage(&hr(t(2025, 3, 1)), &app, Stage::Rejected, Some("Position filled")).unwrap();
     let report = s.purge(&hr(t(2025, 3, 1)), t(2025, 3, 1), false).unwrap();
@@ -187,9 +160,10 @@ fn a_hire_is_kept_while_the_contract_runs_then_for_the_country_period() {
     let end = NaiveDate::from_ymd_opt(2024, 2, 29);
     s.set_contract_end(&hr(t(2026, 1, 1)), &a_app, end).unwrap();
     let st = s.set_contract_end(&hr(t(2026, 1, 1)), &b_app, end).unwrap();
-    assert_eq!((st.rule, st.due), (Rule::HiredRetention, Some(Utc.with_ymd_and_hms(2034, 2, 28, 0, 0, 0).unwrap())));
-    assert!(purged(&mut s, Utc.with_ymd_and_hms(2029, 2, 27, 23, 59, 59).unwrap()).is_empty());
-    assert_eq!(purged(&mut s, Utc.with_ymd_and_hms(2029, 2, 28, 0, 0, 0).unwrap()), vec![a]);
+    // The whole last day (29 February) counts: the period runs from 1 March.
+    assert_eq!((st.rule, st.due), (Rule::HiredRetention, Some(Utc.with_ymd_and_hms(2034, 3, 1, 0, 0, 0).unwrap())));
+    assert!(purged(&mut s, Utc.with_ymd_and_hms(2029, 2, 28, 23, 59, 59).unwrap()).is_empty());
+    assert_eq!(purged(&mut s, Utc.with_ymd_and_hms(2029, 3, 1, 0, 0, 0).unwrap()), vec![a]);
     assert!(exists(&mut s, &b));
     // A contract end only on a hire.
     let c = person(&mut s, t(2029, 3, 1), "Ivy Jo", "ivy@example.org");
@@ -204,9 +178,9 @@ fn a_legal_hold_suspends_the_purge_is_listed_and_ends() {
     let c = person(&mut s, t(2020, 1, 1), "Jo Kim", "jo@example.org");
     let k = person(&mut s, t(2020, 1, 1), "Ky Lee", "ky@example.org");
     s.place_hold(&hr(t(2021, 1, 1)), &c, "Labour court case 2021-114", None).unwrap();
-    s.place_hold(&hr(t(2021, 1, 1)), &k, "Tax audit", Some(t(2023, 1, 1))).unwrap();
+    s.place_hold(&hr(t(2021, 1, 1)), &k, "Tax audit", Some(day(2022, 12, 31))).unwrap();
     assert_eq!(s.place_hold(&hr(t(2021, 1, 1)), &k, "  ", None).unwrap_err().code(), "invalid_input");
-    assert_eq!(s.place_hold(&hr(t(2021, 1, 1)), &k, "x", Some(t(2020, 1, 1))).unwrap_err().code(), "invalid_input");
+    assert_eq!(s.place_hold(&hr(t(2021, 1, 1)), &k, "x", Some(day(2020, 1, 1))).unwrap_err().code(), "invalid_input");
     let report = s.purge(&hr(t(2022, 6, 1)), t(2022, 6, 1), false).unwrap();
     assert!(report.purged.is_empty());
     assert_eq!(report.held.len(), 2);
@@ -322,7 +296,6 @@ fn a_new_database_reclaims_free_pages_incrementally() {
         &hr(t(2020, 1, 1)),
         &c,
         Upload { kind: "cv", file_name: "cv.txt", bytes: big.as_bytes() },
-        DEFAULT_SIZE_LIMIT,
         &extractor(),
     )
     .unwrap();
@@ -450,14 +423,7 @@ fn canary_purge(others: usize) {
         "experience zqxcanary ".repeat(3000)
     );
     for (kind, name) in [("cv", "zqxcanary-cv.txt"), ("letter", "zqxcanary-letter.txt")] {
-        s.add_document(
-            &at,
-            &c,
-            Upload { kind, file_name: name, bytes: cv.as_bytes() },
-            DEFAULT_SIZE_LIMIT,
-            &extractor(),
-        )
-        .unwrap();
+        s.add_document(&at, &c, Upload { kind, file_name: name, bytes: cv.as_bytes() }, &extractor()).unwrap();
     }
     s.place_hold(&at, &c, "zqxcanary case", None).unwrap();
     s.release_holds(&at, &c).unwrap();
@@ -488,19 +454,16 @@ fn canary_purge(others: usize) {
     for i in 0..others {
         let o = person(&mut s, t(2025, 1, 2), &format!("Other {i}"), &format!("other{i}@example.org"));
         let text = format!("Other curriculum {i} with common words experience and skills");
-        s.add_document(
-            &at,
-            &o,
-            Upload { kind: "cv", file_name: "cv.txt", bytes: text.as_bytes() },
-            DEFAULT_SIZE_LIMIT,
-            &extractor(),
-        )
-        .unwrap();
+        s.add_document(&at, &o, Upload { kind: "cv", file_name: "cv.txt", bytes: text.as_bytes() }, &extractor())
+            .unwrap();
     }
     let counts = if others == 0 {
         s.confirm_erasure(&hr(t(2025, 2, 1)), &c).unwrap().purged.unwrap().counts
     } else {
-        // Everybody is past the pool period: one purge takes them all.
+        // An open application keeps anyone; the canary's offer becomes a hire whose contract
+        // ended long ago. Everybody is then past their date: one purge takes them all.
+        s.move_stage(&at, &open, Stage::Hired, None).unwrap();
+        s.set_contract_end(&at, &open, Some(day(2020, 6, 30))).unwrap();
         let report = s.purge(&hr(t(2027, 6, 1)), t(2027, 6, 1), false).unwrap();
         assert_eq!(report.purged.len(), others + 1);
         assert!(report.cleanup.as_ref().unwrap().index_optimised);
@@ -532,87 +495,126 @@ fn canary_purge(others: usize) {
 
 // ----- property -----
 
-/// The test's own model of one candidate, and its own reading of the policy (24 months
-/// after last contact; objection once nothing is open; erasure at once; hires: contract end
-/// + 5 years in France; holds suspend).
+/// One application as the test remembers it.
+#[derive(Debug, Clone)]
+struct App {
+    uuid: String,
+    job: usize,
+    stage: Stage,
+    /// A hire's last contract day.
+    end: Option<NaiveDate>,
+    /// Its last stage move (a close's date for a rejected or withdrawn one).
+    moved: DateTime<Utc>,
+}
+
+/// The test's own model of one candidate, written from the policy's rules (issue 11), not
+/// from the engine: while any application is open nobody is due; the pool runs from the
+/// later of last contact and the last close; an objection is due once nothing is open; an
+/// erasure at once (open applications or not); a hire from the day after the contract's
+/// last day plus 5 years (France), none while it runs; the latest of several dates wins; a
+/// hold keeps from its creation whatever the clock says, until its end; a stored date that
+/// does not read keeps the person.
 #[derive(Debug, Clone)]
 struct Model {
     uuid: String,
     last: DateTime<Utc>,
     objected: Option<DateTime<Utc>>,
     erasure: Option<DateTime<Utc>>,
-    apps: Vec<(String, usize, Stage, Option<NaiveDate>)>,
+    apps: Vec<App>,
     holds: Vec<(DateTime<Utc>, Option<DateTime<Utc>>, bool)>,
+    unreadable: bool,
 }
 
 impl Model {
-    fn due(&self) -> Option<DateTime<Utc>> {
-        let hires: Vec<_> = self.apps.iter().filter(|a| a.2 == Stage::Hired).collect();
-        if !hires.is_empty() {
-            let mut due = None;
-            for h in hires {
-                let end = h.3?;
-                let at = Utc.from_utc_datetime(&end.and_hms_opt(0, 0, 0).unwrap()).checked_add_months(Months::new(60));
-                due = due.max(at);
+    fn due(&self, pool: u32) -> Option<DateTime<Utc>> {
+        let open = self
+            .apps
+            .iter()
+            .any(|a| matches!(a.stage, Stage::New | Stage::Screening | Stage::Interview | Stage::Offer));
+        let closed =
+            self.apps.iter().filter(|a| matches!(a.stage, Stage::Rejected | Stage::Withdrawn)).map(|a| a.moved).max();
+        let pool_side = (!open).then(|| {
+            let from = closed.map_or(self.last, |c| c.max(self.last));
+            let pool_date = from.checked_add_months(Months::new(pool)).unwrap();
+            match self.objected {
+                Some(o) => pool_date.min(closed.map_or(o, |c| c.max(o))),
+                None => pool_date,
             }
-            return due;
+        });
+        let hires: Vec<&App> = self.apps.iter().filter(|a| a.stage == Stage::Hired).collect();
+        if hires.is_empty() {
+            return match (self.erasure, pool_side) {
+                (Some(e), Some(p)) => Some(p.min(e)),
+                (Some(e), None) => Some(e),
+                (None, p) => p,
+            };
         }
-        let mut due = self.last.checked_add_months(Months::new(24)).unwrap();
-        if let Some(o) = self.objected
-            && !self.apps.iter().any(|a| a.2.is_open())
-        {
-            due = due.min(o);
+        let mut hire_side = None;
+        for h in hires {
+            let day_after = h.end?.succ_opt().unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc();
+            hire_side = hire_side.max(day_after.checked_add_months(Months::new(60)));
         }
-        if let Some(e) = self.erasure {
-            due = due.min(e);
-        }
-        Some(due)
+        Some(hire_side?.max(pool_side?))
     }
 
     fn held(&self, now: DateTime<Utc>) -> bool {
-        self.holds.iter().any(|(from, until, released)| !released && *from <= now && until.is_none_or(|u| now < u))
+        self.holds.iter().any(|(_, until, released)| !released && until.is_none_or(|u| now < u))
     }
 
-    fn goes(&self, now: DateTime<Utc>) -> bool {
-        !self.held(now) && self.due().is_some_and(|d| d <= now)
+    fn goes(&self, now: DateTime<Utc>, pool: u32) -> bool {
+        !self.unreadable && !self.held(now) && self.due(pool).is_some_and(|d| d <= now)
     }
 }
 
 #[test]
 fn property_random_histories_nobody_early_nobody_late_holds_honoured() {
     for seed in [7u64, 1234, 99_991] {
-        let mut x = seed.wrapping_mul(0x9E3779B97F4A7C15) | 1;
-        let mut rnd = |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut rng = Xorshift(seed.wrapping_mul(0x9E3779B97F4A7C15) | 1);
+        let mut rnd = |m: u64| rng.below(m);
         let d = TempDataDir::with_passphrase();
         let mut s = d.open().unwrap();
         let mut now = t(2020, 1, 1);
+        let mut pool = 24;
         let jobs: Vec<String> = (0..3).map(|_| job(&mut s, now, "FR")).collect();
         let mut people: Vec<Model> = Vec::new();
         let mut serial = 0;
-        let (mut purges, mut gone) = (0, 0);
-        for step in 0..260 {
-            now += Duration::days(rnd(90) as i64) + Duration::seconds(rnd(86_400) as i64);
+        let (mut purges, mut gone, mut backwards, mut reapplied) = (0, 0, 0, 0);
+        for step in 0..300 {
+            // Mostly forward; now and then the clock goes back (a wrong clock, corrected).
+            if rnd(10) == 0 {
+                now -= Duration::days(1 + rnd(30) as i64);
+                backwards += 1;
+            } else {
+                now += Duration::days(rnd(90) as i64) + Duration::seconds(rnd(86_400) as i64);
+            }
             let st = hr(now);
             let pick = if people.is_empty() { 0 } else { rnd(people.len() as u64) as usize };
-            let ctx = format!("seed {seed} step {step} at {now}");
-            match rnd(11) {
+            let ctx = format!("seed {seed} step {step} at {now} (pool {pool})");
+            match rnd(13) {
                 0 | 1 if people.len() < 14 => {
                     serial += 1;
                     let uuid = person(&mut s, now, &format!("Person {serial}"), &format!("p{serial}@example.org"));
-                    people.push(Model { uuid, last: now, objected: None, erasure: None, apps: vec![], holds: vec![] });
+                    let p = Model {
+                        uuid,
+                        last: now,
+                        objected: None,
+                        erasure: None,
+                        apps: vec![],
+                        holds: vec![],
+                        unreadable: false,
+                    };
+                    people.push(p);
                 }
                 2 if !people.is_empty() => {
                     let p = &mut people[pick];
-                    let free: Vec<usize> = (0..3).filter(|j| !p.apps.iter().any(|a| a.1 == *j)).collect();
+                    let free: Vec<usize> = (0..3).filter(|j| !p.apps.iter().any(|a| a.job == *j)).collect();
                     if let Some(&j) = free.get(rnd(free.len().max(1) as u64) as usize) {
-                        let app = s.apply(&st, &p.uuid, &jobs[j]).unwrap().uuid;
-                        p.apps.push((app, j, Stage::New, None));
-                        p.last = p.last.max(now);
+                        let uuid = s.apply(&st, &p.uuid, &jobs[j]).unwrap().uuid;
+                        reapplied += usize::from(p.apps.iter().any(|a| a.stage == Stage::Hired));
+                        p.apps.push(App { uuid, job: j, stage: Stage::New, end: None, moved: now });
+                        // Applying is contact; it also rewrites an unreadable last contact.
+                        p.last = if p.unreadable { now } else { p.last.max(now) };
+                        p.unreadable = false;
                     }
                 }
                 3 if !people.is_empty() => {
@@ -627,15 +629,16 @@ fn property_random_histories_nobody_early_nobody_late_holds_honoured() {
                             Stage::Withdrawn,
                             Stage::New,
                         ][rnd(6) as usize];
-                        if s.move_stage(&st, &p.apps[a].0, to, Some("not this time")).is_ok() {
-                            p.apps[a].2 = to;
+                        if s.move_stage(&st, &p.apps[a].uuid, to, Some("not this time")).is_ok() {
+                            p.apps[a].stage = to;
+                            p.apps[a].moved = now;
                         }
                     }
                 }
-                4 | 5 if !people.is_empty() => {
+                4 | 5 if !people.is_empty() && !people[pick].unreadable => {
                     let erase = rnd(2) == 0;
                     let p = &mut people[pick];
-                    let hired = p.apps.iter().any(|a| a.2 == Stage::Hired);
+                    let hired = p.apps.iter().any(|a| a.stage == Stage::Hired);
                     let outcome = if erase {
                         match s.confirm_erasure(&st, &p.uuid) {
                             Err(e) => {
@@ -653,7 +656,7 @@ fn property_random_histories_nobody_early_nobody_late_holds_honoured() {
                         p.objected = p.objected.or(Some(now));
                         o
                     };
-                    assert_eq!(outcome.purged.is_some(), p.goes(now), "{ctx}: request outcome {p:?}");
+                    assert_eq!(outcome.purged.is_some(), p.goes(now, pool), "{ctx}: request outcome {p:?}");
                     if outcome.purged.is_some() {
                         people.remove(pick);
                         gone += 1;
@@ -662,50 +665,151 @@ fn property_random_histories_nobody_early_nobody_late_holds_honoured() {
                 6 if !people.is_empty() => {
                     let p = &mut people[pick];
                     s.renew_consent(&st, &p.uuid).unwrap();
-                    p.last = p.last.max(now);
+                    p.last = if p.unreadable { now } else { p.last.max(now) };
+                    p.unreadable = false;
                     p.objected = None;
                 }
                 7 if !people.is_empty() => {
                     let p = &mut people[pick];
                     if rnd(2) == 0 || p.holds.iter().all(|h| h.2) {
-                        let until = (rnd(2) == 0).then(|| now + Duration::days(1 + rnd(400) as i64));
-                        s.place_hold(&st, &p.uuid, "Litigation", until).unwrap();
+                        let last_day = (rnd(2) == 0).then(|| now.date_naive() + Duration::days(1 + rnd(400) as i64));
+                        s.place_hold(&st, &p.uuid, "Litigation", last_day).unwrap();
+                        let until = last_day.map(|d| d.succ_opt().unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc());
                         p.holds.push((now, until, false));
                     } else {
                         s.release_holds(&st, &p.uuid).unwrap();
                         p.holds.iter_mut().for_each(|h| h.2 = true);
                     }
                 }
-                8 if !people.is_empty() => {
+                8 if !people.is_empty() && !people[pick].unreadable => {
                     let p = &mut people[pick];
-                    if let Some(a) = p.apps.iter_mut().find(|a| a.2 == Stage::Hired) {
+                    if let Some(a) = p.apps.iter_mut().find(|a| a.stage == Stage::Hired) {
                         let end = (now.date_naive() + Duration::days(rnd(500) as i64 - 100)).into();
-                        s.set_contract_end(&st, &a.0, end).unwrap();
-                        a.3 = end;
+                        s.set_contract_end(&st, &a.uuid, end).unwrap();
+                        a.end = end;
                     }
+                }
+                9 => {
+                    // A lowered (or restored) pool period.
+                    pool = [1, 3, 12, 24][rnd(4) as usize];
+                    s.set_pool_months(&st, pool).unwrap();
+                }
+                10 if !people.is_empty() && rnd(3) == 0 => {
+                    // A stored date that does not read (sorting before any real one, so the
+                    // purge's pre-filter does look at it).
+                    let p = &mut people[pick];
+                    s.connection()
+                        .execute("UPDATE candidates SET last_contact_at = '0000-unreadable' WHERE uuid = ?1", [&p.uuid])
+                        .unwrap();
+                    p.unreadable = true;
                 }
                 _ => {
                     purges += 1;
                     let report = s.purge(&st, now, false).unwrap();
                     let mut expected: Vec<String> =
-                        people.iter().filter(|p| p.goes(now)).map(|p| p.uuid.clone()).collect();
+                        people.iter().filter(|p| p.goes(now, pool)).map(|p| p.uuid.clone()).collect();
                     let mut got: Vec<String> = report.purged.iter().map(|p| p.candidate_uuid.clone()).collect();
                     expected.sort();
                     got.sort();
                     assert_eq!(got, expected, "{ctx}: purged set");
-                    people.retain(|p| !p.goes(now));
+                    for p in people.iter().filter(|p| p.unreadable) {
+                        assert!(report.unreadable.contains(&p.uuid), "{ctx}: {} kept, and said to be", p.uuid);
+                    }
+                    people.retain(|p| !p.goes(now, pool));
                     gone += got.len();
                     // Nobody left past their date, unless held; everybody held is reported.
                     for p in &people {
                         assert!(exists(&mut s, &p.uuid), "{ctx}: {} vanished", p.uuid);
-                        let status = s.retention_status(&st, &p.uuid).unwrap();
-                        assert_eq!(status.due, p.due(), "{ctx}: due date of {p:?}");
-                        assert_eq!(status.held, p.held(now), "{ctx}: hold of {p:?}");
+                        match s.retention_status(&st, &p.uuid) {
+                            Ok(status) => {
+                                assert!(!p.unreadable, "{ctx}: an unreadable date was read");
+                                assert_eq!(status.due, p.due(pool), "{ctx}: due date of {p:?}");
+                                assert_eq!(status.held, p.held(now), "{ctx}: hold of {p:?}");
+                            }
+                            Err(e) => assert!(p.unreadable && e.code() == "damaged", "{ctx}: {e}"),
+                        }
                     }
                 }
             }
         }
         assert!(purges > 10 && gone > 5, "seed {seed}: the history exercised too little ({purges} runs, {gone} gone)");
+        assert!(backwards > 10, "seed {seed}: the clock went back {backwards} times");
+        eprintln!(
+            "seed {seed}: {purges} purges, {gone} gone, {backwards} clock steps back, {reapplied} re-applications after a hire"
+        );
         assert!(s.verify_audit().unwrap().first_broken.is_none());
     }
+}
+
+/// The purge reads the store through the policy's pre-filter (`Prefilter`, as SQL): at any
+/// date and pool period, its list is exactly who `decide` finds due over everyone, asked
+/// one by one without the pre-filter (`retention_status`).
+#[test]
+fn the_prefilter_sql_leaves_out_nobody_decide_finds_due() {
+    let mut rng = Xorshift(0x2545_F491_4F6C_DD1D);
+    let mut rnd = |m: u64| rng.below(m);
+    let d = TempDataDir::with_passphrase();
+    let mut s = d.open().unwrap();
+    let start = t(2020, 1, 1);
+    let jobs: Vec<String> = (0..2).map(|_| job(&mut s, start, "FR")).collect();
+    let mut people = Vec::new();
+    for i in 0..40 {
+        let at = start + Duration::days(rnd(1000) as i64) + Duration::seconds(rnd(86_400) as i64);
+        let c = person(&mut s, at, &format!("P {i}"), &format!("p{i}@example.org"));
+        if rnd(2) == 0 {
+            // An objection while an application is open; the application later withdrawn
+            // (or not): due at the objection once nothing is open, long before the pool.
+            let applied = at + Duration::days(rnd(30) as i64);
+            let app = s.apply(&hr(applied), &c, &jobs[rnd(2) as usize]).unwrap().uuid;
+            let objected = applied + Duration::days(1 + rnd(30) as i64);
+            s.record_objection(&hr(objected), &c).unwrap();
+            if rnd(3) != 0 {
+                s.move_stage(&hr(objected + Duration::days(rnd(60) as i64)), &app, Stage::Withdrawn, None).unwrap();
+            }
+        }
+        people.push(c);
+    }
+    for round in 0..12 {
+        let months = 1 + rnd(24) as u32;
+        s.set_pool_months(&hr(start), months).unwrap();
+        let as_of = start + Duration::days(200 + rnd(1400) as i64) + Duration::seconds(rnd(86_400) as i64);
+        let listed: std::collections::BTreeSet<String> =
+            s.purge(&hr(as_of), as_of, true).unwrap().purged.into_iter().map(|p| p.candidate_uuid).collect();
+        let mut expected = std::collections::BTreeSet::new();
+        for c in &people {
+            if let Ok(st) = s.retention_status(&hr(as_of), c)
+                && !st.held
+                && st.due.is_some_and(|due| due <= as_of)
+            {
+                expected.insert(c.clone());
+            }
+        }
+        assert_eq!(listed, expected, "round {round}: pool {months} months, as of {as_of}");
+    }
+}
+
+/// A stored date that does not read keeps its person (never a date in 1970 that would
+/// make them due at once), the purge says so and goes on with everyone else, and the
+/// damaged column is listed for `doctor`.
+#[test]
+fn an_unreadable_stored_date_keeps_its_person_and_is_reported() {
+    let d = TempDataDir::with_passphrase();
+    let mut s = d.open().unwrap();
+    let now = t(2025, 6, 1);
+    let ann = person(&mut s, t(2025, 1, 1), "Ann Lee", "ann@example.org");
+    let bob = person(&mut s, t(2020, 1, 1), "Bob Ray", "bob@example.org");
+    assert!(s.unreadable_dates().unwrap().is_empty());
+    s.connection()
+        .execute("UPDATE candidates SET last_contact_at = '01/01/2025 09:00' WHERE uuid = ?1", [&ann])
+        .unwrap();
+    let report = s.purge(&hr(now), now, false).unwrap();
+    assert_eq!(report.unreadable, vec![ann.clone()], "kept, and said to be");
+    assert_eq!(report.purged.iter().map(|p| p.candidate_uuid.clone()).collect::<Vec<_>>(), vec![bob.clone()]);
+    assert!(exists(&mut s, &ann) && !exists(&mut s, &bob));
+    let err = s.retention_status(&hr(now), &ann).unwrap_err();
+    assert_eq!(err.code().as_str(), "damaged", "{err}");
+    assert_eq!(s.retention_health(now).unwrap().unreadable, vec![ann]);
+    let bad = s.unreadable_dates().unwrap();
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert_eq!((bad[0].table.as_str(), bad[0].column.as_str(), bad[0].rows), ("candidates", "last_contact_at", 1));
 }

@@ -359,3 +359,75 @@ fn files_in_the_data_directory_are_private() {
         assert_eq!(mode(&file), 0o600, "{}", file.display());
     }
 }
+
+/// With its key present and the database file gone (or emptied), no door makes a new,
+/// empty database in its place: the engine, a key rotation and the CLI all stop with an
+/// error naming the missing file, and no file appears.
+#[test]
+fn a_missing_database_is_never_recreated() {
+    let data = TempDataDir::with_passphrase();
+    let db = data.dir.db_path();
+    let clear = || {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+    };
+    clear();
+    let p = passphrase();
+    let unlock = Unlock { keyring: None, passphrase: Some(&p) };
+    let err = data.dir.open(unlock).unwrap_err();
+    assert!(matches!(err, DataDirError::DatabaseMissing { .. }), "{err}");
+    assert_eq!(err.code().as_str(), "database_missing");
+    assert!(err.to_string().contains(&db.display().to_string()), "names the file: {err}");
+    let err = data.dir.rotate_key(unlock).unwrap_err();
+    assert!(matches!(err, DataDirError::DatabaseMissing { .. }), "{err}");
+    assert!(!db.exists(), "nothing was created");
+
+    let cli = |args: &[&str]| {
+        cli()
+            .arg("--data-dir")
+            .arg(data.root())
+            .arg("--json")
+            .args(args)
+            .env("VIVIER_PASSPHRASE", PASS)
+            .output()
+            .unwrap()
+    };
+    for args in [&["candidate", "list"][..], &["key", "rotate"], &["purge", "--dry-run"]] {
+        let out = cli(args);
+        assert_eq!(out.status.code(), Some(10), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["error"]["code"], "database_missing", "{v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains("vivier.db"), "{v}");
+        assert!(!db.exists(), "{args:?} created nothing");
+    }
+    // An empty file in its place is no database either.
+    std::fs::write(&db, b"").unwrap();
+    let err = data.dir.open(unlock).unwrap_err();
+    assert!(matches!(err, DataDirError::DatabaseMissing { .. }), "{err}");
+    assert_eq!(std::fs::metadata(&db).unwrap().len(), 0, "the empty file stays empty");
+}
+
+/// `vivier doctor` names stored dates that do not read (never taken as 1970) and calls
+/// the database unhealthy; no purge figures are made up from them.
+#[test]
+fn doctor_reports_an_unreadable_stored_date() {
+    let data = CliDir::new();
+    data.ok(&["candidate", "add", "--name", "Ann Lee", "--email", "ann@example.org"]);
+    {
+        let mut s = data.data.open().unwrap();
+        s.connection().execute("UPDATE candidates SET created_at = 'yesterday'", []).unwrap();
+    }
+    let out = data.run(true, &["doctor"]);
+    assert_eq!(out.status.code(), Some(13), "{}", String::from_utf8_lossy(&out.stdout));
+    // The report, then the error.
+    let mut answers = serde_json::Deserializer::from_slice(&out.stdout).into_iter::<serde_json::Value>();
+    let v = answers.next().unwrap().unwrap();
+    assert_eq!(answers.next().unwrap().unwrap()["error"]["code"], "unhealthy");
+    assert_eq!(v["healthy"], false, "{v}");
+    assert_eq!(v["unreadable_dates"][0]["table"], "candidates", "{v}");
+    assert_eq!(v["unreadable_dates"][0]["column"], "created_at", "{v}");
+    assert_eq!(v["unreadable_dates"][0]["rows"], 1, "{v}");
+    let human = data.run(false, &["doctor"]);
+    assert!(String::from_utf8_lossy(&human.stdout).contains("unreadable dates 1 in candidates.created_at"));
+}

@@ -87,6 +87,8 @@ fn main() -> ExitCode {
             commands::retention::set_pool_months,
             commands::retention::set_retention_period,
             commands::retention::purge_now,
+            commands::retention::withheld_purge,
+            commands::retention::stale_applications,
         ])
         .build(tauri::generate_context!())
         .expect("error while running Vivier")

@@ -381,7 +381,10 @@ struct DoctorReport {
     cipher: vivier::db::CipherReport,
     integrity: Vec<String>,
     cipher_integrity: Vec<String>,
-    retention: vivier::retention::RetentionHealth,
+    /// None when stored dates do not read: nobody's date can be trusted until restored.
+    retention: Option<vivier::retention::RetentionHealth>,
+    /// Stored dates that do not read, by table and column.
+    unreadable_dates: Vec<vivier::db::time::UnreadableDates>,
     healthy: bool,
 }
 
@@ -392,7 +395,13 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
     let store = dir.open(Unlock { keyring: keyring.as_ref(), passphrase: passphrase.as_ref() })?;
     let cipher = store.cipher_report().map_err(DataDirError::from)?;
     let health = store.health();
-    let retention = store.retention_health(chrono::Utc::now()).map_err(Failure::from)?;
+    let unreadable_dates = store.unreadable_dates().map_err(DataDirError::from)?;
+    // With an unreadable date the retention figures cannot be computed (and no purge runs).
+    let retention = match store.retention_health(chrono::Utc::now()) {
+        Ok(r) => Some(r),
+        Err(_) if !unreadable_dates.is_empty() => None,
+        Err(e) => return Err(e.into()),
+    };
     let report = DoctorReport {
         data_dir: dir.root().to_owned(),
         database: dir.db_path(),
@@ -403,11 +412,12 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
             None => "none",
         },
         keyring_vendor: keyring.as_ref().map(Keyring::vendor),
-        healthy: health.is_sound(),
+        healthy: health.is_sound() && unreadable_dates.is_empty(),
         cipher,
         integrity: health.integrity,
         cipher_integrity: health.cipher_integrity,
         retention,
+        unreadable_dates,
     };
     if json {
         println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
@@ -450,24 +460,55 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
             "cipher integrity {}",
             if report.cipher_integrity.is_empty() { "ok".to_owned() } else { report.cipher_integrity.join("; ") }
         );
-        let r = &report.retention;
-        let _ = writeln!(
-            out,
-            "retention        last purge {}; {} overdue, {} held past their date; {} free pages{}",
-            r.last_purge
-                .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
-                .unwrap_or("never".into()),
-            r.overdue,
-            r.held,
-            r.free_pages,
-            if r.incremental_vacuum { "" } else { " (the next purge rebuilds the file once to reclaim them)" }
-        );
-        if r.overdue > 0 {
+        for bad in &report.unreadable_dates {
             let _ = writeln!(
                 out,
-                "                 run `vivier purge` (or open the app); where the app is rarely opened, \
-                 `vivier purge --install-timer`"
+                "unreadable dates {} in {}.{} (no purge runs until they are restored)",
+                bad.rows, bad.table, bad.column
             );
+        }
+        if let Some(r) = &report.retention {
+            let _ = writeln!(
+                out,
+                "retention        last purge {}; {} overdue, {} held past their date; {} free pages{}",
+                r.last_purge
+                    .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or("never".into()),
+                r.overdue,
+                r.held,
+                r.free_pages,
+                if r.incremental_vacuum { "" } else { " (the next purge rebuilds the file once to reclaim them)" }
+            );
+            if r.overdue > 0 {
+                let _ = writeln!(
+                    out,
+                    "                 run `vivier purge` (or open the app); where the app is rarely opened, \
+                 `vivier purge --install-timer`"
+                );
+            }
+            if !r.unreadable.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "                 kept because a stored date does not read: {}",
+                    r.unreadable.join(", ")
+                );
+            }
+            if r.stale_open > 0 {
+                let _ = writeln!(
+                    out,
+                    "                 {} kept only because an application is open with no move for longer than the pool \
+                 period (`vivier retention upcoming` lists them): close those that are over",
+                    r.stale_open
+                );
+            }
+            if let Some(w) = &r.withheld {
+                let _ = writeln!(
+                    out,
+                    "                 an unattended purge was withheld ({} due, clock read {}): check the date, then run `vivier purge`",
+                    w.due,
+                    w.clock.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M")
+                );
+            }
         }
         let _ = writeln!(out, "{}", if report.healthy { "healthy" } else { "DAMAGED: restore from a backup" });
     }
@@ -476,7 +517,7 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
     } else {
         Err(Failure {
             code: Code::Unhealthy,
-            message: "an integrity check failed; the database was not changed. Restore it from a backup".into(),
+            message: "an integrity check failed or stored dates do not read; the database was not changed. Restore it from a backup".into(),
         })
     }
 }

@@ -84,8 +84,13 @@ pub struct PurgeArgs {
     #[arg(long)]
     dry_run: bool,
     /// Install a systemd user timer that runs the purge hourly (or print the cron line).
-    #[arg(long, conflicts_with_all = ["as_of", "dry_run"])]
+    #[arg(long, conflicts_with_all = ["as_of", "dry_run", "unattended"])]
     pub install_timer: bool,
+    /// As a timer runs it, with nobody watching: distrust the clock. When it reads earlier
+    /// than the newest time the database has seen, or when more than 50 people (or 2%) would
+    /// go at once, remove nobody, leave a notice for HR and exit 27.
+    #[arg(long, conflicts_with_all = ["as_of", "dry_run"])]
+    pub unattended: bool,
 }
 
 /// The first instant after the local day `d`, in UTC.
@@ -130,7 +135,9 @@ fn print_hold(w: &mut dyn Write, h: &HoldInfo) {
         (None, true) => "in force".to_owned(),
         (None, false) => "ended".to_owned(),
     };
-    let until = h.until.map(|u| format!(" until {}", local_day(u - chrono::Duration::seconds(1)))).unwrap_or_default();
+    // Its last day, in UTC as the engine reads days.
+    let until =
+        h.until.map(|u| format!(" until {}", (u - chrono::Duration::seconds(1)).date_naive())).unwrap_or_default();
     let _ = writeln!(
         w,
         "  hold {}  {}  {} — placed {} by {}{}: {}",
@@ -177,7 +184,8 @@ pub fn retention(store: &mut Store, cmd: &RetentionCommand, json: bool) -> Resul
         }
         RetentionCommand::Upcoming { days } => {
             let list = store.upcoming_purges(stamp.at, *days)?;
-            out(json, json!(list), |w| {
+            let stale = store.stale_open(stamp.at)?;
+            out(json, json!({"upcoming": list, "kept_by_open_application": stale}), |w| {
                 if list.is_empty() {
                     let _ = writeln!(w, "Nobody's data goes within {days} days.");
                 }
@@ -193,10 +201,19 @@ pub fn retention(store: &mut Store, cmd: &RetentionCommand, json: bool) -> Resul
                         u.emails.join(", ")
                     );
                 }
+                for s in &stale {
+                    let _ = writeln!(
+                        w,
+                        "kept only because an application is open since {}: {}  {} (close it if the process is over)",
+                        local_day(s.open_since),
+                        &s.candidate_uuid[..8],
+                        s.full_name
+                    );
+                }
             });
         }
         RetentionCommand::Hold { candidate, reason, until } => {
-            let until = until.as_deref().map(day).transpose()?.map(after_local_day);
+            let until = until.as_deref().map(day).transpose()?;
             let h = store.place_hold(&stamp, candidate, reason, until)?;
             out(json, json!(h), |w| print_hold(w, &h));
         }
@@ -325,7 +342,43 @@ pub fn purge(store: &mut Store, args: &PurgeArgs, json: bool) -> Result<(), Fail
         Some(d) => after_local_day(d) - chrono::Duration::microseconds(1),
         None => stamp.at,
     };
-    let report = store.purge(&stamp, as_of, args.dry_run)?;
+    if args.unattended {
+        let outcome = store.purge_unattended(&stamp)?;
+        if let Some(w) = &outcome.withheld {
+            out(json, json!(outcome), |_| {});
+            return Err(Failure { code: Code::PurgeWithheld, message: withheld_message(w) });
+        }
+        let report = outcome.purged.unwrap_or_else(|| unreachable!("an unattended purge purges or waits"));
+        return report_purge(&report, json);
+    }
+    if let Some(w) = store.withheld_purge()?
+        && !args.dry_run
+    {
+        eprintln!("vivier: {}; this purge, run by you, confirms it.", withheld_message(&w));
+    }
+    let report = store.purge_attended(&stamp, as_of, args.dry_run)?;
+    report_purge(&report, json)
+}
+
+/// What a withheld unattended purge says to HR: the count and the date the machine believed.
+fn withheld_message(w: &vivier::retention::Withheld) -> String {
+    let why = match w.reason {
+        vivier::retention::WithheldReason::ClockBehind => format!(
+            "the clock read {}, earlier than {} which the database had already seen",
+            w.clock.with_timezone(&Local).format("%Y-%m-%d %H:%M"),
+            w.newest_seen.map(|s| s.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+        ),
+        vivier::retention::WithheldReason::TooMany => format!(
+            "it would have removed {} of {} candidates at once, more than an unattended purge may (the clock read {})",
+            w.due,
+            w.candidates,
+            w.clock.with_timezone(&Local).format("%Y-%m-%d %H:%M")
+        ),
+    };
+    format!("an unattended purge removed nobody: {why}. Check the date, then run `vivier purge` yourself to confirm")
+}
+
+fn report_purge(report: &vivier::retention::PurgeReport, json: bool) -> Result<(), Failure> {
     out(json, json!(report), |w| {
         let verb = if report.dry_run { "Would purge" } else { "Purged" };
         for p in &report.purged {
@@ -339,6 +392,13 @@ pub fn purge(store: &mut Store, args: &PurgeArgs, json: bool) -> Result<(), Fail
             report.as_of.with_timezone(&Local).format("%Y-%m-%d %H:%M"),
             report.held.len()
         );
+        if !report.unreadable.is_empty() {
+            let _ = writeln!(
+                w,
+                "Kept {} candidate(s) whose stored dates do not read (see `vivier doctor`).",
+                report.unreadable.len()
+            );
+        }
     });
     Ok(())
 }
@@ -347,7 +407,7 @@ pub fn purge(store: &mut Store, args: &PurgeArgs, json: bool) -> Result<(), Fail
 pub fn timer_units(exe: &Path, data_dir: &Path) -> (String, String) {
     let service = format!(
         "[Unit]\nDescription=Vivier: purge candidates whose retention period is over\n\n\
-         [Service]\nType=oneshot\nExecStart=\"{}\" --data-dir \"{}\" purge\n",
+         [Service]\nType=oneshot\nExecStart=\"{}\" --data-dir \"{}\" purge --unattended\n",
         exe.display(),
         data_dir.display()
     );
@@ -370,7 +430,8 @@ pub fn install_timer(data_dir: &Path, passphrase_protected: bool, json: bool) ->
     );
     let systemd = Path::new("/run/systemd/system").is_dir() && which("systemctl").is_some();
     if !systemd {
-        let cron = format!("17 * * * * \"{}\" --data-dir \"{}\" purge --json", exe.display(), data_dir.display());
+        let cron =
+            format!("17 * * * * \"{}\" --data-dir \"{}\" purge --unattended --json", exe.display(), data_dir.display());
         out(json, json!({"installed": false, "cron_line": cron, "warning": warning}), |w| {
             let _ = writeln!(w, "systemd is not running here; add this line with `crontab -e`:\n{cron}");
             if let Some(warning) = warning {
@@ -421,7 +482,7 @@ mod tests {
     #[test]
     fn the_timer_runs_this_binary_on_this_data_dir_hourly() {
         let (service, timer) = timer_units(Path::new("/opt/v/vivier"), Path::new("/home/a b/vivier"));
-        assert!(service.contains("ExecStart=\"/opt/v/vivier\" --data-dir \"/home/a b/vivier\" purge\n"));
+        assert!(service.contains("ExecStart=\"/opt/v/vivier\" --data-dir \"/home/a b/vivier\" purge --unattended\n"));
         assert!(timer.contains("OnUnitActiveSec=1h") && timer.contains("Persistent=true"));
     }
 

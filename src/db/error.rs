@@ -82,6 +82,12 @@ impl StoreError {
 
     /// Maps a SQLite error to the case a user can act on.
     pub(crate) fn sqlite(e: rusqlite::Error) -> StoreError {
+        // A stored date that does not read is damage, never a date in 1970.
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e
+            && let Some(bad) = inner.downcast_ref::<super::time::Unreadable>()
+        {
+            return StoreError::Damaged { detail: bad.to_string() };
+        }
         match e.sqlite_error_code() {
             Some(ErrorCode::DiskFull) => StoreError::DiskFull,
             Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged { detail: e.to_string() },

@@ -13,8 +13,8 @@
 mod error;
 pub(crate) mod ids;
 mod migrations;
-mod seed;
-pub(crate) mod time;
+pub mod seed;
+pub mod time;
 pub use seed::Seeded;
 
 use std::fs::File;
@@ -392,6 +392,11 @@ impl Store {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Stored dates that do not read, by table and column (none in a sound database).
+    pub fn unreadable_dates(&self) -> Result<Vec<time::UnreadableDates>, StoreError> {
+        time::unreadable_dates(&self.conn).map_err(StoreError::sqlite)
     }
 
     /// Reads one setting.

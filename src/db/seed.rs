@@ -110,23 +110,34 @@ pub struct Seeded {
     pub big_job_applications: u64,
 }
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
+/// A small deterministic xorshift generator: the seeder's, and the one the property
+/// tests and benchmarks draw from (a seed reproduces a run). Never for anything secret.
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct Xorshift(pub u64);
+
+impl Xorshift {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[(self.next() % xs.len() as u64) as usize]
+
+    /// A number below `n` (not 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+
+    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len() as u64) as usize]
     }
 }
 
-fn uuid_from(rng: &mut Rng) -> String {
+fn uuid_from(rng: &mut Xorshift) -> String {
     let bytes: [u8; 16] = {
-        let a = rng.next().to_le_bytes();
-        let b = rng.next().to_le_bytes();
+        let a = rng.next_u64().to_le_bytes();
+        let b = rng.next_u64().to_le_bytes();
         let mut out = [0u8; 16];
         out[..8].copy_from_slice(&a);
         out[8..].copy_from_slice(&b);
@@ -137,34 +148,34 @@ fn uuid_from(rng: &mut Rng) -> String {
 
 /// A pseudo-word from a syllable table: a large vocabulary with a skewed frequency, closer to
 /// real CVs than a few hundred words repeated everywhere.
-fn word(rng: &mut Rng) -> String {
+fn word(rng: &mut Xorshift) -> String {
     const SYL: &[&str] = &[
         "ka", "lo", "mi", "ren", "ta", "vo", "sel", "dra", "ni", "po", "qua", "li", "ber", "tos", "ga", "ur", "ex",
         "on", "fi", "mar", "stu", "cel", "dan", "or",
     ];
     // Two to four syllables: about 24^2..24^4 distinct words, short ones more frequent.
-    let n = 2 + (rng.next() % 3).min(rng.next() % 3);
-    (0..n).map(|_| rng.pick(SYL)).collect()
+    let n = 2 + (rng.next_u64() % 3).min(rng.next_u64() % 3);
+    (0..n).map(|_| *rng.pick(SYL)).collect()
 }
 
-fn cv_text(rng: &mut Rng, name: &str, target: usize) -> String {
+fn cv_text(rng: &mut Xorshift, name: &str, target: usize) -> String {
     // Each person has a handful of skills, employers and cities, as a real CV does.
-    let skills: Vec<&str> = (0..4).map(|_| rng.pick(SKILLS)).collect();
-    let companies: Vec<&str> = (0..2).map(|_| rng.pick(COMPANIES)).collect();
-    let city = rng.pick(CITIES);
+    let skills: Vec<&str> = (0..4).map(|_| *rng.pick(SKILLS)).collect();
+    let companies: Vec<&str> = (0..2).map(|_| *rng.pick(COMPANIES)).collect();
+    let city = *rng.pick(CITIES);
     let mut cv = format!("{name}\nCurriculum vitae\n{city}\n");
     while cv.len() < target {
-        let skill = skills[(rng.next() % skills.len() as u64) as usize];
-        let company = companies[(rng.next() % companies.len() as u64) as usize];
+        let skill = skills[(rng.next_u64() % skills.len() as u64) as usize];
+        let company = companies[(rng.next_u64() % companies.len() as u64) as usize];
         cv.push_str(&format!(
             "{} years at {company}: {} {skill} {} {}, {} {} {}.\n",
-            1 + rng.next() % 9,
-            rng.pick(FILLER),
+            1 + rng.next_u64() % 9,
+            *rng.pick(FILLER),
             word(rng),
-            rng.pick(FILLER),
+            *rng.pick(FILLER),
             word(rng),
             word(rng),
-            rng.pick(FILLER),
+            *rng.pick(FILLER),
         ));
     }
     cv
@@ -184,7 +195,7 @@ impl Store {
         seed: u64,
         now: DateTime<Utc>,
     ) -> Result<Seeded, PipelineError> {
-        let mut rng = Rng(seed | 1);
+        let mut rng = Xorshift(seed | 1);
         let jobs = jobs.max(1);
         let mut job_ids = Vec::new();
         let tx = self.conn.transaction()?;
@@ -192,7 +203,7 @@ impl Store {
             let uuid = uuid_from(&mut rng);
             tx.execute(
                 "INSERT INTO jobs (uuid, title, country, status, opened_at) VALUES (?1, ?2, 'FR', 'open', ?3)",
-                params![uuid, format!("{} engineer #{j}", rng.pick(SKILLS)), ts(now - Duration::days(400))],
+                params![uuid, format!("{} engineer #{j}", *rng.pick(SKILLS)), ts(now - Duration::days(400))],
             )?;
             job_ids.push((tx.last_insert_rowid(), uuid));
         }
@@ -228,9 +239,10 @@ impl Store {
                      VALUES (?1, NULL, 'new', 'seed', ?2)",
                 )?;
                 for i in done..done + batch {
-                    let name = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
+                    let name = format!("{} {}", *rng.pick(FIRST), *rng.pick(LAST));
                     let uuid = uuid_from(&mut rng);
-                    let created = ts(now - Duration::minutes((rng.next() % (730 * 24 * 60)) as i64));
+                    let age = Duration::minutes((rng.next_u64() % (730 * 24 * 60)) as i64);
+                    let created = ts(now - age);
                     let phone = format!("+336{:08}", i);
                     cand.execute(params![uuid, name, phone, phone, created])?;
                     let cid = tx.last_insert_rowid();
@@ -246,12 +258,18 @@ impl Store {
                     let job = if i < big_board {
                         Some(&job_ids[0])
                     } else if job_ids.len() > 1 {
-                        Some(&job_ids[1 + (rng.next() % (job_ids.len() as u64 - 1)) as usize])
+                        Some(&job_ids[1 + (rng.next_u64() % (job_ids.len() as u64 - 1)) as usize])
                     } else {
                         None
                     };
                     if let Some((jid, _)) = job {
-                        let stage = stages[(rng.next() % stages.len() as u64) as usize];
+                        let mut stage = stages[(rng.next_u64() % stages.len() as u64) as usize];
+                        // As in life, an application older than a quarter is closed (the large
+                        // board, a benchmark of columns, keeps its mix): an open one keeps its
+                        // candidate whatever the pool period says.
+                        if i >= big_board && age > Duration::days(90) {
+                            stage = "rejected";
+                        }
                         app.execute(params![uuid_from(&mut rng), cid, jid, stage, created])?;
                         event.execute(params![tx.last_insert_rowid(), created])?;
                     }

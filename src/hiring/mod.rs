@@ -29,25 +29,12 @@ use crate::pipeline::{PipelineError, Stage, contact};
 /// Hiring details may be collected from this stage on (offer, then hired).
 pub const HIRING_FROM: Stage = Stage::Offer;
 
-/// Position of a stage on the way to a hire; `None` for closed stages (rejected,
-/// withdrawn), on which nothing new may be collected.
-fn progress(stage: Stage) -> Option<u8> {
-    match stage {
-        Stage::New => Some(0),
-        Stage::Screening => Some(1),
-        Stage::Interview => Some(2),
-        Stage::Offer => Some(3),
-        Stage::Hired => Some(4),
-        Stage::Rejected | Stage::Withdrawn => None,
-    }
-}
-
 /// The gate: may data collectable from stage `from` be collected (or kept) on an
 /// application at `stage`? Open stages are ordered new < screening < interview < offer <
 /// hired; a rejected or withdrawn application collects nothing, and nothing is declared
 /// as collectable "from rejected".
 pub fn may_collect(stage: Stage, from: Stage) -> bool {
-    match (progress(stage), progress(from)) {
+    match (stage.progress(), from.progress()) {
         (Some(at), Some(from)) => at >= from,
         _ => false,
     }
@@ -197,17 +184,10 @@ fn check_birth_date(born: NaiveDate, today: NaiveDate) -> Result<(), PipelineErr
 
 /// Nationality as a two-letter ISO 3166 code (FR, DE, …), upper-cased.
 pub fn normalize_nationality(raw: &str) -> Result<Option<String>, PipelineError> {
-    let n = raw.trim().to_ascii_uppercase();
-    if n.is_empty() {
+    if raw.trim().is_empty() {
         return Ok(None);
     }
-    if n.len() != 2 || !n.chars().all(|c| c.is_ascii_uppercase()) {
-        return Err(PipelineError::Invalid {
-            field: "nationality",
-            reason: "give the two-letter country code (ISO 3166), such as FR, DE or ES".into(),
-        });
-    }
-    Ok(Some(n))
+    crate::pipeline::country_code("nationality", raw).map(Some)
 }
 
 fn nir_invalid(reason: &str) -> PipelineError {
@@ -495,7 +475,7 @@ impl NewCustomField {
                 reason: "is too long (over 80 characters)".into(),
             });
         }
-        if progress(self.collect_from).is_none() {
+        if self.collect_from.progress().is_none() {
             return Err(PipelineError::Invalid {
                 field: "collect from",
                 reason:
@@ -526,7 +506,7 @@ pub struct CustomValue {
 
 /// The message of a refused collection (see [`PipelineError::StageGate`]).
 pub(crate) fn gate_message(field: &str, stage: Stage, from: Stage) -> String {
-    if progress(stage).is_none() {
+    if stage.progress().is_none() {
         format!(
             "{field} cannot be collected: the application is {stage}, and nothing new is collected on a closed application"
         )

@@ -8,10 +8,11 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use crate::audit::append;
+use crate::audit::{PendingAudit, append};
 use crate::db::Store;
 use crate::db::ids::resolve;
 use crate::db::time::{parse_day, parse_ts, ts};
+use crate::guard::policy::HrText;
 use crate::hiring::{CustomField, CustomValue, FieldKind, HIRING_FROM, HiringDetails, NewCustomField, may_collect};
 use crate::pipeline::{PipelineError, Stage, Stamp};
 
@@ -61,7 +62,7 @@ fn details_of(tx: &rusqlite::Connection, app_id: i64) -> Result<Option<(HiringDe
                         emergency_name: r.get(6)?,
                         emergency_phone: r.get(7)?,
                     },
-                    parse_ts(&r.get::<_, String>(8)?),
+                    parse_ts(&r.get::<_, String>(8)?)?,
                 ))
             },
         )
@@ -217,10 +218,16 @@ impl Store {
     /// An application's hiring details (empty before the offer stage); audited as a view.
     pub fn hiring_details(&mut self, stamp: &Stamp, application_id: &str) -> Result<HiringRecord> {
         self.write(|tx| {
-            let (app_id, uuid, stage, cuuid) = application(tx, application_id)?;
-            append(tx, stamp, "view", Some(&cuuid), Some(&format!("hiring {uuid}")))?;
-            record(tx, app_id, uuid, stage, cuuid)
+            let (record, owed) = audited_record(tx, stamp, application_id)?;
+            owed.append_in(tx)?;
+            Ok(record)
         })
+    }
+
+    /// [`Store::hiring_details`] read without writing (on a `Reader`), with the view's
+    /// audit entry owed to the log.
+    pub fn read_hiring_details(&self, stamp: &Stamp, application_id: &str) -> Result<(HiringRecord, PendingAudit)> {
+        self.read(|tx| audited_record(tx, stamp, application_id))
     }
 
     /// Declares a custom field, collectable from `collect_from` on. Names are unique,
@@ -234,7 +241,7 @@ impl Store {
     ) -> Result<CustomField> {
         let field = NewCustomField { name: name.to_owned(), kind, collect_from }.validated()?;
         // A field's name is text HR writes: "religion" or "union member?" is no field to keep.
-        crate::guard::policy::check_hr_text("field name", &field.name)?;
+        HrText::new("field name", &field.name).check()?;
         self.write(|tx| {
             if let Ok((_, existing)) = field_by_name(tx, &field.name) {
                 return Err(PipelineError::Invalid {
@@ -284,7 +291,7 @@ impl Store {
                 return Err(PipelineError::StageGate { field: field.name, stage, from: field.collect_from });
             }
             let value = field.kind.normalize(value)?;
-            let warned = crate::guard::policy::check_hr_text("field value", &value)?;
+            let warned = HrText::new("field value", &value).check()?;
             tx.execute(
                 "INSERT INTO custom_values (application_id, field_id, value, updated_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (application_id, field_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
@@ -302,9 +309,29 @@ impl Store {
     /// An application's custom values, by field name; audited as a view (promise P4).
     pub fn custom_values(&mut self, stamp: &Stamp, application_id: &str) -> Result<Vec<CustomValue>> {
         self.write(|tx| {
-            let (app_id, uuid, _, cuuid) = application(tx, application_id)?;
-            append(tx, stamp, "view", Some(&cuuid), Some(&format!("fields {uuid}")))?;
-            values_of(tx, app_id)
+            let (values, owed) = audited_values(tx, stamp, application_id)?;
+            owed.append_in(tx)?;
+            Ok(values)
         })
     }
+
+    /// [`Store::custom_values`] read without writing (on a `Reader`), with the view's audit
+    /// entry owed to the log.
+    pub fn read_custom_values(&self, stamp: &Stamp, application_id: &str) -> Result<(Vec<CustomValue>, PendingAudit)> {
+        self.read(|tx| audited_values(tx, stamp, application_id))
+    }
+}
+
+/// An application's hiring details, and the audit entry their view owes.
+fn audited_record(conn: &rusqlite::Connection, stamp: &Stamp, id: &str) -> Result<(HiringRecord, PendingAudit)> {
+    let (app_id, uuid, stage, cuuid) = application(conn, id)?;
+    let owed = PendingAudit::new(stamp, "view", Some(&cuuid), format!("hiring {uuid}"));
+    Ok((record(conn, app_id, uuid, stage, cuuid)?, owed))
+}
+
+/// An application's custom values, and the audit entry their view owes.
+fn audited_values(conn: &rusqlite::Connection, stamp: &Stamp, id: &str) -> Result<(Vec<CustomValue>, PendingAudit)> {
+    let (app_id, uuid, _, cuuid) = application(conn, id)?;
+    let owed = PendingAudit::new(stamp, "view", Some(&cuuid), format!("fields {uuid}"));
+    Ok((values_of(conn, app_id)?, owed))
 }

@@ -8,10 +8,11 @@ use crate::audit::append;
 use crate::db::Store;
 use crate::db::ids::{new_uuid, resolve};
 use crate::db::time::{parse_day, parse_ts, ts};
-use crate::guard::{flags, policy};
+use crate::guard::flags;
+use crate::guard::policy::HrText;
 use crate::pipeline::{Application, PipelineError, Stage, Stamp};
 
-use crate::pipeline::candidates::resolve_candidate;
+use crate::pipeline::candidates::{record_contact, resolve_candidate};
 type Result<T> = std::result::Result<T, PipelineError>;
 
 impl Store {
@@ -50,10 +51,8 @@ impl Store {
                 "INSERT INTO stage_events (application_id, from_stage, to_stage, actor, at) VALUES (?1, NULL, 'new', ?2, ?3)",
                 params![app_id, stamp.actor, now],
             )?;
-            tx.execute(
-                "UPDATE candidates SET last_contact_at = max(last_contact_at, ?1) WHERE id = ?2",
-                params![now, cid],
-            )?;
+            // Applying is something the candidate does.
+            record_contact(tx, cid, stamp.at)?;
             append(tx, stamp, "apply", Some(&cuuid), Some(&format!("application {uuid}")))?;
             application_by_uuid(tx, &uuid)
         })
@@ -77,7 +76,7 @@ impl Store {
             let from = Stage::parse(&from)?;
             let reason = from.check_move(to, reason)?;
             let warned = match &reason {
-                Some(r) => policy::check_hr_text("reason", r)?,
+                Some(r) => HrText::new("reason", r).check()?,
                 None => Vec::new(),
             };
             let now = ts(stamp.at);
@@ -138,8 +137,8 @@ pub(crate) fn application_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Applica
         job_title: r.get(4)?,
         stage: Stage::parse(&stage).unwrap_or(Stage::New),
         closed_reason: r.get(6)?,
-        created_at: parse_ts(&r.get::<_, String>(7)?),
-        updated_at: parse_ts(&r.get::<_, String>(8)?),
+        created_at: parse_ts(&r.get::<_, String>(7)?)?,
+        updated_at: parse_ts(&r.get::<_, String>(8)?)?,
         contract_end: r.get::<_, Option<String>>(9)?.as_deref().and_then(parse_day),
     })
 }

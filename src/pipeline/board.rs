@@ -66,7 +66,7 @@ impl Store {
                     candidate_uuid: cand,
                     candidate_name: name,
                     stage,
-                    updated_at: parse_ts(&updated),
+                    updated_at: parse_ts(&updated)?,
                 });
             }
         }

@@ -2,6 +2,7 @@
 //! viewing, editing and finding duplicates. Merging two people is the person registry's
 //! (`person::merge`), since it must move every table that holds something about them.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use crate::audit::append;
@@ -177,6 +178,14 @@ impl Store {
     }
 }
 
+/// The candidate did something (applied, wrote, confirmed a consent renewal): their last
+/// contact moves to `at`, never back. The only place last contact moves, because the pool
+/// period runs from it and nothing HR does alone may extend it (promise P6).
+pub(crate) fn record_contact(tx: &rusqlite::Connection, cid: i64, at: DateTime<Utc>) -> Result<()> {
+    tx.execute("UPDATE candidates SET last_contact_at = max(last_contact_at, ?1) WHERE id = ?2", params![ts(at), cid])?;
+    Ok(())
+}
+
 pub(crate) fn candidate_by_id(conn: &rusqlite::Connection, id: i64) -> Result<Candidate> {
     let mut stmt = conn.prepare_cached(
         "SELECT uuid, full_name, phone, source, source_detail, language, created_at, last_contact_at
@@ -203,8 +212,8 @@ pub(crate) fn candidate_by_id(conn: &rusqlite::Connection, id: i64) -> Result<Ca
         phone,
         source: Source::from_parts(&kind, detail).unwrap_or(Source::Direct),
         language: Language::parse(&lang).unwrap_or(Language::Fr),
-        created_at: parse_ts(&created),
-        last_contact_at: parse_ts(&contact),
+        created_at: parse_ts(&created)?,
+        last_contact_at: parse_ts(&contact)?,
     })
 }
 

@@ -9,7 +9,7 @@ use crate::audit::PendingAudit;
 use crate::db::Store;
 use crate::db::ids::resolve;
 use crate::db::time::ts;
-use crate::guard::policy;
+use crate::guard::policy::HrText;
 use crate::pipeline::{PipelineError, Stage, Stamp, contact};
 
 use crate::pipeline::index::passage;
@@ -43,7 +43,7 @@ impl Store {
 /// Runs a search in the caller's (read) transaction.
 fn find(conn: &rusqlite::Connection, text: &str, filter: &SearchFilter) -> Result<Vec<SearchHit>> {
     // Nobody searches candidates by religion or union: such a query is refused.
-    policy::check_hr_text("search", text)?;
+    HrText::new("search", text).check()?;
     let query = fts_query(text)?;
     let limit = if filter.limit == 0 { 20 } else { filter.limit.min(500) };
     let job_id = filter.job.as_deref().map(|j| resolve(conn, "jobs", "job", j)).transpose()?.map(|(id, _)| id);

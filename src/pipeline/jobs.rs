@@ -5,20 +5,21 @@ use rusqlite::params;
 
 use crate::db::Store;
 use crate::db::ids::{new_uuid, resolve};
-use crate::db::time::{parse_ts, ts};
-use crate::guard::{flags, policy};
-use crate::pipeline::{Job, JobStatus, NewJob, PipelineError, Stamp};
+use crate::db::time::{opt_ts, parse_ts, ts};
+use crate::guard::flags;
+use crate::guard::policy::HrText;
+use crate::pipeline::{Job, JobStatus, NewJob, PipelineError, Stage, Stamp};
 
 type Result<T> = std::result::Result<T, PipelineError>;
 
 impl Store {
     pub fn add_job(&mut self, stamp: &Stamp, job: NewJob) -> Result<Job> {
         let job = job.validated()?;
-        let warned = policy::check_hr_fields(&[
-            ("title", &job.title),
-            ("department", job.department.as_deref().unwrap_or("")),
-            ("location", job.location.as_deref().unwrap_or("")),
-            ("description", &job.description),
+        let warned = HrText::check_all(&[
+            HrText::new("title", &job.title),
+            HrText::new("department", job.department.as_deref().unwrap_or("")),
+            HrText::new("location", job.location.as_deref().unwrap_or("")),
+            HrText::new("description", &job.description),
         ])?;
         let uuid = new_uuid();
         self.write(|tx| {
@@ -36,7 +37,7 @@ impl Store {
     pub fn jobs(&self, status: Option<JobStatus>) -> Result<Vec<Job>> {
         let mut stmt = self
             .conn
-            .prepare_cached(&format!("{JOB_SELECT} WHERE ?1 IS NULL OR j.status = ?1 ORDER BY j.opened_at DESC"))?;
+            .prepare_cached(&format!("{} WHERE ?1 IS NULL OR j.status = ?1 ORDER BY j.opened_at DESC", job_select()))?;
         let rows = stmt.query_map([status.map(JobStatus::as_str)], job_row)?.collect::<std::result::Result<_, _>>()?;
         Ok(rows)
     }
@@ -59,10 +60,19 @@ impl Store {
     }
 }
 
-const JOB_SELECT: &str = "SELECT j.uuid, j.title, j.department, j.location, j.country, j.status, j.description,
-        j.opened_at, j.closed_at,
-        (SELECT count(*) FROM applications a WHERE a.job_id = j.id AND a.stage IN ('new','screening','interview','offer'))
- FROM jobs j";
+/// The columns of a job, with its count of open applications.
+fn job_select() -> &'static str {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT j.uuid, j.title, j.department, j.location, j.country, j.status, j.description,
+                    j.opened_at, j.closed_at,
+                    (SELECT count(*) FROM applications a WHERE a.job_id = j.id AND a.stage IN {})
+             FROM jobs j",
+            Stage::open_sql()
+        )
+    });
+    &SQL
+}
 
 pub(crate) fn job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Job> {
     let status: String = r.get(5)?;
@@ -74,12 +84,12 @@ pub(crate) fn job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Job> {
         country: r.get(4)?,
         status: JobStatus::parse(&status).unwrap_or(JobStatus::Open),
         description: r.get(6)?,
-        opened_at: parse_ts(&r.get::<_, String>(7)?),
-        closed_at: r.get::<_, Option<String>>(8)?.as_deref().map(parse_ts),
+        opened_at: parse_ts(&r.get::<_, String>(7)?)?,
+        closed_at: opt_ts(r.get(8)?)?,
         open_applications: r.get(9)?,
     })
 }
 
 pub(crate) fn job_by_uuid(conn: &rusqlite::Connection, uuid: &str) -> Result<Job> {
-    Ok(conn.query_row(&format!("{JOB_SELECT} WHERE j.uuid = ?1"), [uuid], job_row)?)
+    Ok(conn.query_row(&format!("{} WHERE j.uuid = ?1", job_select()), [uuid], job_row)?)
 }

@@ -7,7 +7,8 @@ use crate::audit::append;
 use crate::db::Store;
 use crate::db::ids::{new_uuid, resolve};
 use crate::db::time::{parse_ts, ts};
-use crate::guard::{flags, policy};
+use crate::guard::flags;
+use crate::guard::policy::HrText;
 use crate::pipeline::{NewNote, Note, PipelineError, Rating, Stamp};
 
 use crate::pipeline::candidates::resolve_candidate;
@@ -19,9 +20,9 @@ impl Store {
 
     pub fn add_note(&mut self, stamp: &Stamp, candidate: &str, note: NewNote) -> Result<Note> {
         let note = note.validated()?;
-        let warned = policy::check_hr_text("note", &note.body)?;
+        let warned = HrText::new("note", &note.body).check()?;
         for (criterion, _) in &note.ratings {
-            policy::check_hr_text("rating criterion", criterion)?;
+            HrText::new("rating criterion", criterion).check()?;
         }
         self.write(|tx| {
             let (cid, cuuid) = resolve_candidate(tx, candidate)?;
@@ -77,7 +78,7 @@ pub(crate) fn note_by_id(conn: &rusqlite::Connection, id: i64) -> Result<Note> {
             author: r.get(4)?,
             body: r.get(5)?,
             ratings: Vec::new(),
-            created_at: parse_ts(&r.get::<_, String>(6)?),
+            created_at: parse_ts(&r.get::<_, String>(6)?)?,
             warnings: Vec::new(),
         })
     })?;

@@ -87,7 +87,7 @@ fn timeline(conn: &rusqlite::Connection, cid: i64, candidate: &Candidate) -> Res
                 Some(f) => format!("{title}: {f} → {to}{}", reason.map(|r| format!(" ({r})")).unwrap_or_default()),
             };
             Ok(TimelineEntry {
-                at: parse_ts(&r.get::<_, String>(0)?),
+                at: parse_ts(&r.get::<_, String>(0)?)?,
                 kind: "stage_change".into(),
                 summary,
                 actor: Some(r.get(4)?),
@@ -104,7 +104,7 @@ fn timeline(conn: &rusqlite::Connection, cid: i64, candidate: &Candidate) -> Res
             let body: String = r.get(3)?;
             let summary: String = body.chars().take(120).collect();
             Ok(TimelineEntry {
-                at: parse_ts(&r.get::<_, String>(0)?),
+                at: parse_ts(&r.get::<_, String>(0)?)?,
                 kind: r.get(1)?,
                 summary,
                 actor: Some(r.get(2)?),
@@ -119,7 +119,7 @@ fn timeline(conn: &rusqlite::Connection, cid: i64, candidate: &Candidate) -> Res
         &mut out,
         |r| {
             Ok(TimelineEntry {
-                at: parse_ts(&r.get::<_, String>(0)?),
+                at: parse_ts(&r.get::<_, String>(0)?)?,
                 kind: "document".into(),
                 summary: format!("{}: {}", r.get::<_, String>(1)?, r.get::<_, String>(2)?),
                 actor: None,
@@ -134,7 +134,7 @@ fn timeline(conn: &rusqlite::Connection, cid: i64, candidate: &Candidate) -> Res
         &mut out,
         |r| {
             Ok(TimelineEntry {
-                at: parse_ts(&r.get::<_, String>(0)?),
+                at: parse_ts(&r.get::<_, String>(0)?)?,
                 kind: "message".into(),
                 summary: format!("{}: {}", r.get::<_, String>(1)?, r.get::<_, String>(2)?),
                 actor: None,

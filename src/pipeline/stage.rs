@@ -49,9 +49,43 @@ impl Stage {
         })
     }
 
-    /// Still in the running.
-    pub fn is_open(self) -> bool {
+    /// Still in the running. With [`Stage::ALL`]'s order, the one definition of the stages
+    /// that the SQL ([`Stage::open_sql`]), the stage gates ([`Stage::progress`]), the schema's
+    /// CHECK (held to it by a test) and the UI (its generated stage list) all take.
+    pub const fn is_open(self) -> bool {
         matches!(self, Stage::New | Stage::Screening | Stage::Interview | Stage::Offer)
+    }
+
+    /// Position on the way to a hire (new 0 … hired 4), from the board order; `None` for
+    /// closed stages (rejected, withdrawn), on which nothing new may be collected.
+    pub fn progress(self) -> Option<u8> {
+        if !self.is_open() && self != Stage::Hired {
+            return None;
+        }
+        Stage::ALL.iter().position(|s| *s == self).and_then(|p| u8::try_from(p).ok())
+    }
+
+    /// Closed without a hire (rejected, withdrawn): the close from which the pool runs.
+    pub const fn is_closed(self) -> bool {
+        !self.is_open() && !matches!(self, Stage::Hired)
+    }
+
+    /// The open stages as an SQL list, `('new', 'screening', 'interview', 'offer')`, for
+    /// queries that ask whether an application is still open.
+    pub fn open_sql() -> &'static str {
+        static LIST: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| Stage::sql_list(Stage::is_open));
+        &LIST
+    }
+
+    /// The closed stages as an SQL list, `('rejected', 'withdrawn')`.
+    pub fn closed_sql() -> &'static str {
+        static LIST: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| Stage::sql_list(Stage::is_closed));
+        &LIST
+    }
+
+    fn sql_list(keep: fn(Stage) -> bool) -> String {
+        let names: Vec<String> = Stage::ALL.iter().filter(|s| keep(**s)).map(|s| format!("'{}'", s.as_str())).collect();
+        format!("({})", names.join(", "))
     }
 
     /// Checks a move and the reason it carries; returns the reason to record.
@@ -124,6 +158,16 @@ mod tests {
         Stage::Rejected.check_move(Stage::Screening, None).unwrap();
         assert!(Stage::Rejected.check_move(Stage::Withdrawn, None).is_err());
         assert!(Stage::Withdrawn.check_move(Stage::Hired, None).is_err());
+    }
+
+    #[test]
+    fn progress_follows_the_board_order_and_closed_stages_have_none() {
+        let on_the_way: Vec<_> = Stage::ALL.iter().filter_map(|s| s.progress()).collect();
+        assert_eq!(on_the_way, [0, 1, 2, 3, 4]);
+        assert_eq!(Stage::Hired.progress(), Some(4));
+        assert_eq!(Stage::Rejected.progress(), None);
+        assert_eq!(Stage::open_sql(), "('new', 'screening', 'interview', 'offer')");
+        assert_eq!(Stage::closed_sql(), "('rejected', 'withdrawn')");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::db::time::ts;
 use crate::pipeline::{PipelineError, Stamp};
 use crate::retention::policy::{check_erasure, decide};
 
+use crate::pipeline::candidates::record_contact;
 use crate::retention::facts::{RetentionStatus, candidate, facts_of, settings_of, status_from, status_of};
 use crate::retention::purge::{Purged, purge_rows};
 type Result<T> = std::result::Result<T, PipelineError>;
@@ -86,10 +87,8 @@ impl Store {
     pub fn renew_consent(&mut self, stamp: &Stamp, id: &str) -> Result<RetentionStatus> {
         self.write(|tx| {
             let (cid, uuid) = candidate(tx, id)?;
-            tx.execute(
-                "UPDATE candidates SET last_contact_at = max(last_contact_at, ?1), objected_at = NULL WHERE id = ?2",
-                params![ts(stamp.at), cid],
-            )?;
+            record_contact(tx, cid, stamp.at)?;
+            tx.execute("UPDATE candidates SET objected_at = NULL WHERE id = ?1", [cid])?;
             append(tx, stamp, "renew", Some(&uuid), None)?;
             status_of(tx, cid, stamp.at)
         })

@@ -8,12 +8,14 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use crate::audit::append;
+use crate::audit::{PendingAudit, append};
 use crate::db::Store;
 use crate::db::ids::resolve;
-use crate::db::time::{parse_day, parse_ts, ts};
+use crate::db::time::{is_unreadable, opt_ts, parse_day, parse_ts, ts};
 use crate::pipeline::{PipelineError, Stage, Stamp};
-use crate::retention::policy::{Decision, Facts, Hire, Hold, MAX_POOL_MONTHS, RetentionError, Rule, Settings, decide};
+use crate::retention::policy::{
+    Decision, Facts, Hire, Hold, MAX_POOL_MONTHS, Prefilter, RetentionError, Rule, Settings, decide,
+};
 
 use crate::pipeline::candidates::resolve_candidate;
 use crate::retention::holds::{HoldInfo, holds_where};
@@ -42,6 +44,14 @@ pub struct RetentionStatus {
     pub holds: Vec<HoldInfo>,
 }
 
+/// A person kept only because an application is open, with no stage move since.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct StaleOpen {
+    pub candidate_uuid: String,
+    pub full_name: String,
+    pub open_since: DateTime<Utc>,
+}
+
 /// A candidate whose data goes soon, so that HR can ask for a consent renewal.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Upcoming {
@@ -53,10 +63,6 @@ pub struct Upcoming {
     pub due: DateTime<Utc>,
     pub rule: Rule,
     pub held: bool,
-}
-
-pub(crate) fn opt_ts(s: Option<String>) -> Option<DateTime<Utc>> {
-    s.as_deref().map(parse_ts)
 }
 
 pub(crate) fn settings_of(conn: &rusqlite::Connection) -> Result<Settings> {
@@ -71,21 +77,21 @@ pub(crate) fn settings_of(conn: &rusqlite::Connection) -> Result<Settings> {
     Ok(settings)
 }
 
-/// The earliest last contact a candidate may have and still be due by `at` under the
-/// pool rule, with a week's margin for month ends: a superset, `decide` has the last word.
-pub(crate) fn pool_cutoff(settings: &Settings, at: DateTime<Utc>) -> String {
-    let months = chrono::Months::new(settings.pool_months());
-    ts(at.checked_sub_months(months).unwrap_or(at) + Duration::days(7))
+/// What [`gather`] found: the facts of each candidate, and who has a stored date that does
+/// not read. Those are never decided on: they are kept, and `doctor` names them.
+#[derive(Debug, Default)]
+pub(crate) struct Gathered {
+    pub people: Vec<(i64, String, String, Facts)>,
+    pub unreadable: Vec<(i64, String)>,
 }
 
 /// The facts of every candidate, or of one (`only`), keyed by row id, with UUID and name.
-/// With `cutoff`, only those who may be due: last contact at or before it, an objection
-/// or an erasure on record, or a hire (their dates do not depend on last contact).
-pub(crate) fn gather(
-    conn: &rusqlite::Connection,
-    only: Option<i64>,
-    cutoff: Option<&str>,
-) -> Result<Vec<(i64, String, String, Facts)>> {
+/// With a `prefilter`, only those it admits: its SQL below is [`Prefilter::admits`] clause
+/// for clause (last contact at or before its cutoff, an objection or an erasure on record,
+/// or a hire), kept beside the policy's rule in `policy`. A date that does not read keeps
+/// its person out of every decision (and in [`Gathered::unreadable`]).
+pub(crate) fn gather(conn: &rusqlite::Connection, only: Option<i64>, prefilter: Option<Prefilter>) -> Result<Gathered> {
+    let mut unreadable_ids: std::collections::HashSet<i64> = std::collections::HashSet::new();
     let mut hires: HashMap<i64, Vec<Hire>> = HashMap::new();
     let mut stmt = conn.prepare_cached(
         "SELECT a.candidate_id, j.country, a.contract_end FROM applications a JOIN jobs j ON j.id = a.job_id
@@ -95,7 +101,11 @@ pub(crate) fn gather(
         stmt.query_map([only], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?;
     for row in rows {
         let (cid, country, end) = row?;
+        // A contract end that does not read is a contract still running: kept.
         let contract_end = end.as_deref().and_then(parse_day);
+        if end.is_some() && contract_end.is_none() {
+            unreadable_ids.insert(cid);
+        }
         hires.entry(cid).or_default().push(Hire { country, contract_end });
     }
     let mut holds: HashMap<i64, Vec<Hold>> = HashMap::new();
@@ -104,24 +114,22 @@ pub(crate) fn gather(
          WHERE released_at IS NULL AND (?1 IS NULL OR candidate_id = ?1)",
     )?;
     let rows = stmt.query_map([only], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            Hold {
-                reason: r.get(1)?,
-                by: r.get(2)?,
-                from: parse_ts(&r.get::<_, String>(3)?),
-                until: opt_ts(r.get(4)?),
-            },
-        ))
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?))
     })?;
     for row in rows {
-        let (cid, hold) = row?;
-        holds.entry(cid).or_default().push(hold);
+        let (cid, reason, by, from, until) = row?;
+        match (parse_ts(&from), opt_ts(until)) {
+            (Ok(from), Ok(until)) => holds.entry(cid).or_default().push(Hold { reason, by, from, until }),
+            (Err(e), _) | (_, Err(e)) if is_unreadable(&e) => {
+                unreadable_ids.insert(cid);
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(e.into()),
+        }
     }
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT c.id, c.uuid, c.full_name, c.last_contact_at, c.objected_at, c.erasure_confirmed_at,
-                EXISTS (SELECT 1 FROM applications a WHERE a.candidate_id = c.id
-                          AND a.stage IN ('new', 'screening', 'interview', 'offer'))
+                (SELECT max(a.updated_at) FROM applications a WHERE a.candidate_id = c.id AND a.stage IN {open}),
+                (SELECT max(a.updated_at) FROM applications a WHERE a.candidate_id = c.id AND a.stage IN {closed})
          FROM candidates c
          WHERE (?1 IS NULL OR c.id = ?1)
            AND (?2 IS NULL OR c.id IN (
@@ -129,7 +137,10 @@ pub(crate) fn gather(
                     UNION SELECT id FROM candidates
                           WHERE objected_at IS NOT NULL OR erasure_confirmed_at IS NOT NULL
                     UNION SELECT candidate_id FROM applications WHERE stage = 'hired'))",
-    )?;
+        open = Stage::open_sql(),
+        closed = Stage::closed_sql()
+    ))?;
+    let cutoff = prefilter.map(|p| ts(p.last_contact_by));
     let rows = stmt.query_map(params![only, cutoff], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -138,39 +149,61 @@ pub(crate) fn gather(
             r.get::<_, String>(3)?,
             r.get::<_, Option<String>>(4)?,
             r.get::<_, Option<String>>(5)?,
-            r.get::<_, bool>(6)?,
+            r.get::<_, Option<String>>(6)?,
+            r.get::<_, Option<String>>(7)?,
         ))
     })?;
-    let mut out = Vec::new();
+    let mut out = Gathered::default();
     for row in rows {
-        let (cid, uuid, name, last, objected, erasure, open) = row?;
-        let facts = Facts {
-            last_contact: parse_ts(&last),
-            objected: opt_ts(objected),
-            erasure_confirmed: opt_ts(erasure),
-            open_applications: open,
-            hires: hires.remove(&cid).unwrap_or_default(),
-            holds: holds.remove(&cid).unwrap_or_default(),
-        };
-        out.push((cid, uuid, name, facts));
+        let (cid, uuid, name, last, objected, erasure, open, closed) = row?;
+        let facts = (|| {
+            Ok::<_, rusqlite::Error>(Facts {
+                last_contact: parse_ts(&last)?,
+                objected: opt_ts(objected)?,
+                erasure_confirmed: opt_ts(erasure)?,
+                open_since: opt_ts(open)?,
+                last_closed: opt_ts(closed)?,
+                hires: hires.remove(&cid).unwrap_or_default(),
+                holds: holds.remove(&cid).unwrap_or_default(),
+            })
+        })();
+        match facts {
+            Ok(facts) if !unreadable_ids.contains(&cid) => out.people.push((cid, uuid, name, facts)),
+            Ok(_) => out.unreadable.push((cid, uuid)),
+            Err(e) if is_unreadable(&e) => out.unreadable.push((cid, uuid)),
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(out)
 }
 
-/// Who must go at `at` (row id, UUID, decision), and the UUIDs of those past their date
-/// whom a legal hold keeps: what a purge acts on and what `doctor` reports.
-pub(crate) fn verdicts(conn: &rusqlite::Connection, at: DateTime<Utc>) -> Result<(Vec<Due>, Vec<String>)> {
+/// Who must go at `at` (row id, UUID, decision), the UUIDs of those past their date whom a
+/// legal hold keeps, and those kept because a stored date of theirs does not read: what a
+/// purge acts on and what `doctor` reports.
+pub(crate) fn verdicts(conn: &rusqlite::Connection, at: DateTime<Utc>) -> Result<Verdicts> {
     let settings = settings_of(conn)?;
-    let (mut due, mut held) = (Vec::new(), Vec::new());
-    for (cid, uuid, _, facts) in gather(conn, None, Some(&pool_cutoff(&settings, at)))? {
+    let mut out = Verdicts::default();
+    let gathered = gather(conn, None, Some(Prefilter::at(&settings, at)))?;
+    out.unreadable = gathered.unreadable.into_iter().map(|(_, uuid)| uuid).collect();
+    for (cid, uuid, _, facts) in gathered.people {
         let d = decide(&facts, &settings, at);
         if d.purge_now(at) {
-            due.push((cid, uuid, d));
+            out.due.push((cid, uuid, d));
         } else if d.held && d.due.is_some_and(|x| x <= at) {
-            held.push(uuid);
+            out.held.push(uuid);
         }
     }
-    Ok((due, held))
+    Ok(out)
+}
+
+/// What a purge at a date would do.
+#[derive(Debug, Default)]
+pub(crate) struct Verdicts {
+    pub due: Vec<Due>,
+    /// Past their date, kept by a legal hold.
+    pub held: Vec<String>,
+    /// Kept because a stored date of theirs does not read.
+    pub unreadable: Vec<String>,
 }
 
 /// A candidate by UUID, prefix or email; a purged UUID is told as such.
@@ -187,7 +220,7 @@ pub(crate) fn candidate(conn: &rusqlite::Connection, id: &str) -> Result<(i64, S
             match purged {
                 Some((at, rule)) => Err(RetentionError::Purged {
                     uuid: id.trim().to_ascii_lowercase(),
-                    at: parse_ts(&at).format("%Y-%m-%d").to_string(),
+                    at: parse_ts(&at)?.format("%Y-%m-%d").to_string(),
                     rule,
                 }
                 .into()),
@@ -200,9 +233,15 @@ pub(crate) fn candidate(conn: &rusqlite::Connection, id: &str) -> Result<(i64, S
 
 /// One candidate's UUID, name and facts.
 pub(crate) fn facts_of(conn: &rusqlite::Connection, cid: i64) -> Result<(String, String, Facts)> {
-    let (_, uuid, name, facts) = gather(conn, Some(cid), None)?
-        .pop()
-        .ok_or(PipelineError::NotFound { what: "candidate", id: cid.to_string() })?;
+    let gathered = gather(conn, Some(cid), None)?;
+    if let Some((_, uuid)) = gathered.unreadable.first() {
+        return Err(crate::db::StoreError::Damaged {
+            detail: format!("a stored date of candidate {uuid} cannot be read; their retention cannot be decided"),
+        }
+        .into());
+    }
+    let (_, uuid, name, facts) =
+        gathered.people.into_iter().next().ok_or(PipelineError::NotFound { what: "candidate", id: cid.to_string() })?;
     Ok((uuid, name, facts))
 }
 
@@ -210,6 +249,13 @@ pub(crate) fn status_of(conn: &rusqlite::Connection, cid: i64, now: DateTime<Utc
     let (uuid, name, facts) = facts_of(conn, cid)?;
     let decision = decide(&facts, &settings_of(conn)?, now);
     status_from(conn, cid, uuid, name, &facts, &decision, now)
+}
+
+/// A candidate's status, and the audit entry its view owes.
+fn audited_status(conn: &rusqlite::Connection, stamp: &Stamp, id: &str) -> Result<(RetentionStatus, PendingAudit)> {
+    let (cid, uuid) = candidate(conn, id)?;
+    let owed = PendingAudit::new(stamp, "view", Some(&uuid), "retention".into());
+    Ok((status_of(conn, cid, stamp.at)?, owed))
 }
 
 /// The status of a candidate whose facts and decision are at hand.
@@ -233,7 +279,7 @@ pub(crate) fn status_from(
         held: decision.held,
         objected_at: facts.objected,
         erasure_confirmed_at: facts.erasure_confirmed,
-        restricted_at: opt_ts(restricted),
+        restricted_at: opt_ts(restricted)?,
         holds: holds_where(conn, Some(cid), now)?,
     })
 }
@@ -242,10 +288,42 @@ impl Store {
     /// When a candidate's data must go and why (audited as a view).
     pub fn retention_status(&mut self, stamp: &Stamp, id: &str) -> Result<RetentionStatus> {
         self.write(|tx| {
-            let (cid, uuid) = candidate(tx, id)?;
-            append(tx, stamp, "view", Some(&uuid), Some("retention"))?;
-            status_of(tx, cid, stamp.at)
+            let (status, owed) = audited_status(tx, stamp, id)?;
+            owed.append_in(tx)?;
+            Ok(status)
         })
+    }
+
+    /// [`Store::retention_status`] read without writing (on a `Reader`, while the writer may
+    /// be busy), with the view's audit entry owed to the log.
+    pub fn read_retention_status(&self, stamp: &Stamp, id: &str) -> Result<(RetentionStatus, PendingAudit)> {
+        self.read(|tx| audited_status(tx, stamp, id))
+    }
+
+    /// People kept only because an application of theirs is open with no stage move for
+    /// longer than the pool period, oldest first: HR should close those applications.
+    pub fn stale_open(&self, now: DateTime<Utc>) -> Result<Vec<StaleOpen>> {
+        let settings = settings_of(&self.conn)?;
+        // A week's margin for month ends; the policy's own rule decides below.
+        let cutoff = Prefilter::at(&settings, now).last_contact_by;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT c.uuid, c.full_name, max(a.updated_at) FROM applications a JOIN candidates c ON c.id = a.candidate_id
+             WHERE a.stage IN {open} GROUP BY c.id HAVING max(a.updated_at) <= ?1 ORDER BY 3",
+            open = Stage::open_sql()
+        ))?;
+        let rows = stmt.query_map([ts(cutoff)], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (candidate_uuid, full_name, since) = row?;
+            // An unreadable date is damage `doctor` reports elsewhere; it is not listed here.
+            let Ok(open_since) = parse_ts(&since) else { continue };
+            if crate::retention::policy::add_months(open_since, settings.pool_months()) <= now {
+                out.push(StaleOpen { candidate_uuid, full_name, open_since });
+            }
+        }
+        Ok(out)
     }
 
     /// Candidates whose data goes within `days` of `now` (overdue ones included), soonest
@@ -254,8 +332,7 @@ impl Store {
         let settings = settings_of(&self.conn)?;
         let horizon = now + Duration::days(i64::from(days));
         let mut soon = Vec::new();
-        let cutoff = pool_cutoff(&settings, horizon);
-        for (cid, uuid, name, facts) in gather(&self.conn, None, Some(&cutoff))? {
+        for (cid, uuid, name, facts) in gather(&self.conn, None, Some(Prefilter::at(&settings, horizon)))?.people {
             let d = decide(&facts, &settings, now);
             if let Some(due) = d.due.filter(|due| *due <= horizon) {
                 soon.push((cid, uuid, name, facts.last_contact, due, d.rule, d.held));

@@ -1,18 +1,20 @@
 //! Legal holds: a reason, who placed it, an optional end; while one is in force nobody
 //! purges the person.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::params;
 use serde::Serialize;
 
 use crate::audit::append;
 use crate::db::Store;
 use crate::db::time::{parse_ts, ts};
-use crate::guard::policy;
+use crate::guard::policy::HrText;
 use crate::pipeline::{PipelineError, Stamp};
+use crate::retention::policy as rules;
 use crate::retention::policy::Hold;
 
-use crate::retention::facts::{candidate, opt_ts};
+use crate::db::time::opt_ts;
+use crate::retention::facts::candidate;
 type Result<T> = std::result::Result<T, PipelineError>;
 
 /// One legal hold, in force or released.
@@ -38,9 +40,9 @@ pub(crate) fn holds_where(conn: &rusqlite::Connection, only: Option<i64>, now: D
          WHERE ?1 IS NULL OR h.candidate_id = ?1 ORDER BY h.placed_at DESC, h.id DESC",
     )?;
     let rows = stmt.query_map([only], |r| {
-        let placed_at = parse_ts(&r.get::<_, String>(5)?);
-        let until = opt_ts(r.get(6)?);
-        let released_at = opt_ts(r.get(8)?);
+        let placed_at = parse_ts(&r.get::<_, String>(5)?)?;
+        let until = opt_ts(r.get(6)?)?;
+        let released_at = opt_ts(r.get(8)?)?;
         let hold = Hold { reason: String::new(), by: String::new(), from: placed_at, until };
         Ok(HoldInfo {
             uuid: r.get(0)?,
@@ -65,8 +67,10 @@ impl Store {
         stamp: &Stamp,
         id: &str,
         reason: &str,
-        until: Option<DateTime<Utc>>,
+        last_day: Option<NaiveDate>,
     ) -> Result<HoldInfo> {
+        // In force through the whole last day, read as a contract's last day is.
+        let until = last_day.map(rules::end_of_day);
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(PipelineError::Invalid {
@@ -80,7 +84,7 @@ impl Store {
                 reason: "the end of a hold must be later than now".into(),
             });
         }
-        policy::check_hr_text("reason", reason)?;
+        HrText::new("reason", reason).check()?;
         let uuid = uuid::Uuid::new_v4().to_string();
         self.write(|tx| {
             let (cid, cuuid) = candidate(tx, id)?;

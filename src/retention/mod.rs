@@ -8,10 +8,12 @@ pub mod holds;
 pub mod policy;
 pub mod purge;
 pub mod settings;
+pub mod unattended;
 
 pub use crate::person::PurgeCounts;
-pub use facts::{RetentionStatus, Upcoming};
+pub use facts::{RetentionStatus, StaleOpen, Upcoming};
 pub use holds::HoldInfo;
 pub use policy::{RetentionError, Rule};
 pub use purge::{Cleanup, PurgeLogEntry, PurgeReport, Purged, RetentionHealth};
 pub use settings::RetentionSettings;
+pub use unattended::{UnattendedOutcome, Withheld, WithheldReason};

@@ -12,9 +12,10 @@ use crate::db::time::{parse_ts, ts};
 use crate::pipeline::{PipelineError, Stamp};
 use crate::retention::policy::{RetentionError, Rule};
 
+use crate::db::time::opt_ts;
 use crate::person::PurgeCounts;
 use crate::person::removal::{count_staged, delete_staged, stage_ids};
-use crate::retention::facts::{Due, opt_ts, verdicts};
+use crate::retention::facts::{Due, Verdicts, verdicts};
 type Result<T> = std::result::Result<T, PipelineError>;
 
 /// From this many people at once, a purge works with a larger page cache.
@@ -54,7 +55,11 @@ pub struct PurgeReport {
     pub purged: Vec<Purged>,
     /// Due but suspended by a legal hold.
     pub held: Vec<String>,
+    /// Kept because a stored date of theirs does not read (`doctor` lists the columns).
+    pub unreadable: Vec<String>,
     pub cleanup: Option<Cleanup>,
+    /// The notice of a withheld unattended purge that this purge answered.
+    pub confirmed: Option<super::unattended::Withheld>,
 }
 
 /// A line of the purge log: nothing but the UUID, the date, the rule and the counts.
@@ -79,6 +84,13 @@ pub struct RetentionHealth {
     pub free_pages: i64,
     /// Whether freed pages can be handed back without rebuilding the file.
     pub incremental_vacuum: bool,
+    /// Kept because a stored date of theirs does not read.
+    pub unreadable: Vec<String>,
+    /// Kept only because an application is open with no stage move for longer than the
+    /// pool period: HR should close it.
+    pub stale_open: usize,
+    /// An unattended purge that distrusted the clock and waits for HR's confirmation.
+    pub withheld: Option<super::unattended::Withheld>,
 }
 
 /// Hands the bulk purge's page cache back to the system: SQLite frees it, but glibc keeps
@@ -174,8 +186,25 @@ impl Store {
         let restored = crate::db::run(&self.conn, &format!("PRAGMA cache_size = -{}", crate::db::CACHE_KIB))
             .and_then(|()| crate::db::run(&self.conn, "PRAGMA shrink_memory"));
         give_back_memory();
-        let report = report?;
+        let mut report = report?;
         restored?;
+        // Run with HR's say-so (or with the clock trusted again): any earlier notice of a
+        // withheld unattended purge is answered.
+        report.confirmed = super::unattended::withheld(&self.conn)?;
+        if report.confirmed.is_some() {
+            super::unattended::clear_withheld(&self.conn)?;
+        }
+        Ok(report)
+    }
+
+    /// A purge HR runs (the app's "purge now", `vivier purge`): as [`Store::purge`], and its
+    /// clock is vouched for, so that an unattended purge no longer waits on times a clock
+    /// running ahead wrote before.
+    pub fn purge_attended(&mut self, stamp: &Stamp, as_of: DateTime<Utc>, dry_run: bool) -> Result<PurgeReport> {
+        let report = self.purge(stamp, as_of, dry_run)?;
+        if !dry_run {
+            super::unattended::vouch(&self.conn, stamp.at)?;
+        }
         Ok(report)
     }
 
@@ -185,7 +214,7 @@ impl Store {
         } else {
             rusqlite::TransactionBehavior::Immediate
         })?;
-        let (due, held) = verdicts(&tx, as_of)?;
+        let Verdicts { due, held, unreadable } = verdicts(&tx, as_of)?;
         if dry_run {
             let ids: Vec<i64> = due.iter().map(|(id, _, _)| *id).collect();
             stage_ids(&tx, &ids)?;
@@ -201,10 +230,18 @@ impl Store {
                     counts: counts.remove(&id).unwrap_or_default(),
                 })
                 .collect();
-            return Ok(PurgeReport { as_of, dry_run, purged, held, cleanup: None });
+            return Ok(PurgeReport { as_of, dry_run, purged, held, unreadable, cleanup: None, confirmed: None });
         }
         if due.is_empty() {
-            return Ok(PurgeReport { as_of, dry_run, purged: Vec::new(), held, cleanup: None });
+            return Ok(PurgeReport {
+                as_of,
+                dry_run,
+                purged: Vec::new(),
+                held,
+                unreadable,
+                cleanup: None,
+                confirmed: None,
+            });
         }
         if due.len() >= BULK_PURGE {
             // A bulk purge deletes pages all over the file, rewrites the search index and
@@ -216,21 +253,24 @@ impl Store {
         let (purged, reclaimed) = purge_rows(&tx, stamp, &due)?;
         tx.commit()?;
         let cleanup = self.clean_up(reclaimed)?;
-        Ok(PurgeReport { as_of, dry_run, purged, held, cleanup: Some(cleanup) })
+        Ok(PurgeReport { as_of, dry_run, purged, held, unreadable, cleanup: Some(cleanup), confirmed: None })
     }
 
     /// Whether purges keep up: when the last one ran, who is overdue, how the file reclaims.
     pub fn retention_health(&self, now: DateTime<Utc>) -> Result<RetentionHealth> {
-        let (overdue, held) = verdicts(&self.conn, now)?;
+        let Verdicts { due: overdue, held, unreadable } = verdicts(&self.conn, now)?;
         let last: Option<String> = self.conn.query_row("SELECT max(purged_at) FROM purge_log", [], |r| r.get(0))?;
         let free_pages = self.conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
         let auto_vacuum: i64 = self.conn.query_row("PRAGMA auto_vacuum", [], |r| r.get(0))?;
         Ok(RetentionHealth {
-            last_purge: opt_ts(last),
+            last_purge: opt_ts(last)?,
             overdue: overdue.len(),
             held: held.len(),
             free_pages,
             incremental_vacuum: auto_vacuum == 2,
+            unreadable,
+            stale_open: self.stale_open(now)?.len(),
+            withheld: super::unattended::withheld(&self.conn)?,
         })
     }
 
@@ -242,7 +282,7 @@ impl Store {
         let rows = stmt.query_map([limit as i64], |r| {
             Ok(PurgeLogEntry {
                 candidate_uuid: r.get(0)?,
-                purged_at: parse_ts(&r.get::<_, String>(1)?),
+                purged_at: parse_ts(&r.get::<_, String>(1)?)?,
                 rule: Rule::parse(&r.get::<_, String>(2)?).unwrap_or(Rule::Pool),
                 counts: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
             })
@@ -254,7 +294,7 @@ impl Store {
     pub fn erasure_ledger(&self) -> Result<Vec<(String, DateTime<Utc>)>> {
         let mut stmt =
             self.conn.prepare_cached("SELECT candidate_uuid, erased_at FROM erasure_ledger ORDER BY erased_at")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, parse_ts(&r.get::<_, String>(1)?))))?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, parse_ts(&r.get::<_, String>(1)?)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -51,13 +51,7 @@ impl Store {
     /// Sets the years a former employee's file is kept in a country of hire.
     pub fn set_retention_period(&mut self, stamp: &Stamp, country: &str, years: u32) -> Result<RetentionSettings> {
         let years = rules::check_years(years)?;
-        let country = country.trim().to_ascii_uppercase();
-        if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(PipelineError::Invalid {
-                field: "country",
-                reason: format!("\"{country}\" is not a two-letter country code (FR, DE, ES, …)"),
-            });
-        }
+        let country = crate::pipeline::country_code("country", country)?;
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO retention_periods (country, years) VALUES (?1, ?2)

@@ -154,3 +154,70 @@ impl CliDir {
         v
     }
 }
+
+// ----- the engine's people, jobs and clock, as the engine tests use them -----
+
+/// The text-extraction child: the `vivier` binary in its child mode.
+pub fn extractor() -> vivier::documents::Extractor {
+    vivier::documents::Extractor::new(env!("CARGO_BIN_EXE_vivier").into(), vec!["__extract-text".into()])
+}
+
+/// 09:00 UTC on a day.
+pub fn t(y: i32, m: u32, d: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap()
+}
+
+/// HR acting at a time.
+pub fn hr(at: chrono::DateTime<chrono::Utc>) -> vivier::pipeline::Stamp {
+    vivier::pipeline::Stamp::new("hr.alice", at)
+}
+
+/// A job opened at `at` in a country of hire; its UUID.
+pub fn job(s: &mut Store, at: chrono::DateTime<chrono::Utc>, country: &str) -> String {
+    let new = vivier::pipeline::NewJob { title: "Data engineer".into(), country: country.into(), ..Default::default() };
+    s.add_job(&hr(at), new).unwrap().uuid
+}
+
+/// A candidate who came in directly at `at`; their UUID.
+pub fn person(s: &mut Store, at: chrono::DateTime<chrono::Utc>, name: &str, email: &str) -> String {
+    let new = vivier::pipeline::NewCandidate {
+        full_name: name.into(),
+        emails: vec![email.into()],
+        phone: None,
+        source: vivier::pipeline::Source::Direct,
+        language: vivier::pipeline::Language::Fr,
+    };
+    s.add_candidate(&hr(at), new).unwrap().uuid
+}
+
+/// A calendar day.
+pub fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// Holds a write transaction on `store` for `hold`, on another thread; returns once it is
+/// held, with a flag that turns true when it has committed.
+pub fn hold_write(
+    mut store: Store,
+    hold: std::time::Duration,
+) -> (std::thread::JoinHandle<Store>, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, mpsc};
+    use std::thread;
+    let done = Arc::new(AtomicBool::new(false));
+    let (held, is_held) = mpsc::channel();
+    let flag = done.clone();
+    let holder = thread::spawn(move || {
+        let conn = store.connection();
+        conn.execute_batch("BEGIN IMMEDIATE; INSERT INTO settings (key, value) VALUES ('test.holder', 'held');")
+            .unwrap();
+        held.send(()).unwrap();
+        thread::sleep(hold);
+        conn.execute_batch("COMMIT").unwrap();
+        flag.store(true, Ordering::SeqCst);
+        store
+    });
+    is_held.recv().unwrap();
+    (holder, done)
+}

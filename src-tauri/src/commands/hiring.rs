@@ -23,7 +23,7 @@ pub async fn guard_check(text: String) -> Vec<Finding> {
 
 #[tauri::command]
 pub async fn hiring_details(state: State<'_, AppState>, application: String) -> CommandResult<HiringRecord> {
-    state.with_store(|store| Ok(store.hiring_details(&stamp(), &application)?))
+    state.with_audited_read(|store| Ok(store.read_hiring_details(&stamp(), &application)?))
 }
 
 #[tauri::command]
@@ -65,5 +65,5 @@ pub async fn set_custom_value(
 
 #[tauri::command]
 pub async fn custom_values(state: State<'_, AppState>, application: String) -> CommandResult<Vec<CustomValue>> {
-    state.with_store(|store| Ok(store.custom_values(&stamp(), &application)?))
+    state.with_audited_read(|store| Ok(store.read_custom_values(&stamp(), &application)?))
 }

@@ -8,8 +8,8 @@
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request, Response};
+use vivier::documents::Extraction;
 use vivier::documents::Upload;
-use vivier::documents::{DEFAULT_SIZE_LIMIT, Extraction};
 use vivier::error::Code;
 use vivier::pipeline::search::{SearchFilter, SearchHit};
 use vivier::pipeline::{
@@ -194,8 +194,8 @@ pub async fn add_document(state: State<'_, AppState>, request: Request<'_>) -> C
         (header("x-vivier-candidate")?, header("x-vivier-kind")?, header("x-vivier-file-name")?);
     let extractor = extractor()?;
     let upload = Upload { kind: &kind, file_name: &file_name, bytes };
-    let (document, extraction) = state
-        .with_store(|store| Ok(store.add_document(&stamp(), &candidate, upload, DEFAULT_SIZE_LIMIT, &extractor)?))?;
+    let (document, extraction) =
+        state.with_store(|store| Ok(store.add_document(&stamp(), &candidate, upload, &extractor)?))?;
     let no_text_reason = match extraction {
         Extraction::Text(_) => None,
         Extraction::NoText { reason } => Some(reason),

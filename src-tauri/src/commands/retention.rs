@@ -1,16 +1,19 @@
 //! Retention's commands (promises P6, P7, P8's erasure side): a candidate's retention
 //! status, upcoming purges, legal holds, the purge log, objection, erasure, consent renewal,
-//! restriction, contract ends and the retention settings, and the purge on demand (the
-//! purge that runs by itself is `tasks::purge`). Commands are adapters: the state in, one
+//! restriction, contract ends and the retention settings, the purge on demand (the purge
+//! that runs by itself is `tasks::purge`), the notice of an unattended purge that waited for
+//! HR, and the applications left open too long. Commands are adapters: the state in, one
 //! engine call, the error mapped. Every rule is the engine's. The lists (upcoming purges,
-//! holds, the purge log, the settings) are read on the reader, so they answer during a
-//! purge; a candidate's status is read on the writer, as the engine audits it in the same
-//! transaction.
+//! holds, the purge log, the settings, the notice, stale applications) are read on the
+//! reader, so they answer during a purge; so is a candidate's status, its audit entry owed
+//! to the log.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use tauri::{AppHandle, State};
 use vivier::requests::RequestOutcome;
-use vivier::retention::{HoldInfo, PurgeLogEntry, PurgeReport, RetentionSettings, RetentionStatus, Upcoming};
+use vivier::retention::{
+    HoldInfo, PurgeLogEntry, PurgeReport, RetentionSettings, RetentionStatus, StaleOpen, Upcoming, Withheld,
+};
 
 use crate::clock;
 use crate::error::CommandResult;
@@ -19,7 +22,7 @@ use crate::tasks::purge::purge_due;
 
 #[tauri::command]
 pub async fn retention_status(state: State<'_, AppState>, candidate: String) -> CommandResult<RetentionStatus> {
-    state.with_store(|store| Ok(store.retention_status(&stamp(), &candidate)?))
+    state.with_audited_read(|store| Ok(store.read_retention_status(&stamp(), &candidate)?))
 }
 
 #[tauri::command]
@@ -32,13 +35,13 @@ pub async fn legal_holds(state: State<'_, AppState>) -> CommandResult<Vec<HoldIn
     state.with_reader(|store| Ok(store.holds(clock::now())?))
 }
 
-/// `until`: the first instant after the hold's last day, as the UI computed it in local time.
+/// `until`: the hold's last day (YYYY-MM-DD); the engine keeps it in force through that day.
 #[tauri::command]
 pub async fn place_hold(
     state: State<'_, AppState>,
     candidate: String,
     reason: String,
-    until: Option<DateTime<Utc>>,
+    until: Option<chrono::NaiveDate>,
 ) -> CommandResult<HoldInfo> {
     state.with_store(|store| Ok(store.place_hold(&stamp(), &candidate, &reason, until)?))
 }
@@ -101,8 +104,22 @@ pub async fn set_retention_period(
     state.with_store(|store| Ok(store.set_retention_period(&stamp(), &country, years)?))
 }
 
-/// Runs the purge now (the retention screen's button); the app also runs it by itself.
+/// Runs the purge now (the retention screen's button, HR's confirmation): attended, so it
+/// also answers a withheld unattended purge. The app runs its own, unattended, by itself.
 #[tauri::command]
 pub async fn purge_now(app: AppHandle, state: State<'_, AppState>) -> CommandResult<PurgeReport> {
     state.with_store(|store| Ok(purge_due(&app, store)?))
+}
+
+/// The notice of an unattended purge that waited for HR's confirmation, if one is pending.
+#[tauri::command]
+pub async fn withheld_purge(state: State<'_, AppState>) -> CommandResult<Option<Withheld>> {
+    state.with_reader(|store| Ok(store.withheld_purge()?))
+}
+
+/// People kept only because an application is open with no stage move for longer than the
+/// pool period, by the app's clock: HR should close those applications.
+#[tauri::command]
+pub async fn stale_applications(state: State<'_, AppState>) -> CommandResult<Vec<StaleOpen>> {
+    state.with_reader(|store| Ok(store.stale_open(clock::now())?))
 }

@@ -97,6 +97,8 @@ fn generated() -> String {
     d.visit::<vivier::retention::HoldInfo>();
     d.visit::<vivier::retention::PurgeLogEntry>();
     d.visit::<vivier::retention::PurgeReport>();
+    d.visit::<vivier::retention::Withheld>();
+    d.visit::<vivier::retention::StaleOpen>();
     d.visit::<vivier::retention::RetentionSettings>();
     d.visit::<vivier::requests::RequestOutcome>();
 
@@ -115,6 +117,18 @@ fn generated() -> String {
         "\n/** The stages in board order (`vivier::pipeline::Stage::ALL`). */\n\
          export const STAGES: Stage[] = {};\n",
         list(Stage::ALL.iter().map(|s| s.as_str()))
+    ));
+    let progress: Vec<String> =
+        Stage::ALL.iter().filter_map(|s| s.progress().map(|p| format!("  {}: {p},\n", s.as_str()))).collect();
+    out.push_str(&format!(
+        "\n/** Position on the way to a hire (`Stage::progress`); closed stages have none. */\n\
+         export const STAGE_PROGRESS: Partial<Record<Stage, number>> = {{\n{}}};\n",
+        progress.concat()
+    ));
+    out.push_str(&format!(
+        "\n/** Hiring details may be collected from this stage on (`vivier::hiring::HIRING_FROM`). */\n\
+         export const HIRING_FROM: Stage = '{}';\n",
+        vivier::hiring::HIRING_FROM.as_str()
     ));
     out
 }

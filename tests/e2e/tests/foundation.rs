@@ -94,3 +94,22 @@ async fn without_a_keyring_the_first_start_offers_a_passphrase() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["key_source"], "passphrase");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_database_is_an_error_screen_and_nothing_is_created() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    let out = vivier(&data_dir, &["init", "--passphrase"], &[("VIVIER_PASSPHRASE", PASS)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_file(data_dir.join("vivier.db")).unwrap();
+
+    let app = App::start(Launch { data_dir: Some(data_dir.clone()), ..Launch::default() }).await;
+    let code = app.text_until("error-code", |t| !t.trim().is_empty()).await;
+    assert_eq!(code.trim(), "database_missing");
+    let screen = app.testid("error-screen").await.text().await.unwrap();
+    assert!(screen.contains("vivier.db"), "the missing file is named: {screen}");
+    app.click("error-retry").await;
+    app.text_until("error-code", |t| t.trim() == "database_missing").await;
+    app.stop().await;
+    assert!(!data_dir.join("vivier.db").exists(), "the app created no database");
+}

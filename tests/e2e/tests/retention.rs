@@ -3,8 +3,11 @@
 //! by the candidate is confirmed once, removes them at once and leaves a purge-log line
 //! with their UUID and the rule, never their name; a hire's erasure is refused with
 //! restriction offered instead (and restriction takes them out of search); an objection
-//! while an application is open is recorded, not purged. People are added through the CLI
-//! beforehand; the CLI checks afterwards what the database holds.
+//! while an application is open is recorded, not purged; the app's own purge, unattended,
+//! waits for HR when it would take too many people at once (HR checks the date and confirms
+//! on the Retention screen), and people kept only by an application left open are listed.
+//! People are added through the CLI beforehand; the CLI checks afterwards what the database
+//! holds.
 
 mod harness;
 
@@ -257,12 +260,13 @@ async fn a_hire_cannot_be_erased_but_restricted_and_an_objection_waits_for_the_o
     // Restricted: out of search.
     assert!(!search_finds(&app, "Haddad").await, "a restricted person is found by search");
 
-    // The contract ends: kept five more years (France, by default), then purged.
+    // The contract ends: kept five more years (France, by default), then purged. Its last
+    // day is kept whole, as a hold's is: due at the first instant after it (midnight UTC).
     let (y, _, _) = applied;
     set_date(&app, "profile-contract-end", &format!("{}-12-31", y + 1)).await;
     app.click_centered("profile-contract-save").await;
     let (_, due) = kept_until(&app, "hired_retention").await;
-    assert!(due.starts_with(&format!("{}-12-31", y + 6)), "due after the contract: {due:?}");
+    assert!(due.starts_with(&format!("{}-01-01T00:00:00", y + 7)), "due after the contract: {due:?}");
 
     // An objection while an application is open is recorded; nothing is purged.
     open_profile(&app, "Omar Benali").await;
@@ -271,7 +275,8 @@ async fn a_hire_cannot_be_erased_but_restricted_and_an_objection_waits_for_the_o
     app.testid("profile-retention-notice").await;
     app.testid("profile-objected").await;
     assert!(!app.present("[data-testid=\"profile-purged\"]").await, "purged with an application open");
-    let (_, _) = kept_until(&app, "pool").await;
+    let (_, due) = kept_until(&app, "application_open").await;
+    assert_eq!(due, "", "kept while the application is open, with no date");
 
     let _ = app.stop().await;
     let names = cli(&dir, &["candidate", "list"]).to_string();
@@ -282,4 +287,98 @@ async fn a_hire_cannot_be_erased_but_restricted_and_an_objection_waits_for_the_o
     let nadia = cli(&dir, &["retention", "show", "nadia.haddad@example.org"]);
     assert!(nadia["restricted_at"].is_string(), "the restriction is not recorded: {nadia}");
     assert_eq!(nadia["rule"], "hired_retention");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_automatic_purge_of_too_many_waits_for_hr_and_an_application_left_open_is_listed() {
+    const POOL: usize = 60;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let clock = tmp.path().join("clock");
+    cli(&dir, &["init"]);
+    cli(&dir, &["retention", "settings", "--pool-months", "1"]);
+    // Sixty people last heard of today: with a one-month pool, all due a month on.
+    for i in 0..POOL {
+        let (name, email) = (format!("Pool Person {i:02}"), format!("pool.{i:02}@example.org"));
+        cli(&dir, &["candidate", "add", "--name", &name, "--email", &email]);
+    }
+    // One more, at interview since today: kept while the application is open.
+    let job = uuid(&cli(&dir, &["job", "add", "--title", "Joiner", "--country", "FR"]));
+    let ines = uuid(&cli(&dir, &["candidate", "add", "--name", "Inès Morel", "--email", "ines.morel@example.org"]));
+    let application = cli(&dir, &["apply", "ines.morel@example.org", &job]);
+    let opened = day_of(application["created_at"].as_str().unwrap());
+    cli(&dir, &["stage", &uuid(&application), "interview"]);
+
+    // The machine believes it is three months later: sixty of sixty-one would go at once,
+    // more than an unattended purge may (50).
+    let believed = chrono::Utc::now() + chrono::Duration::days(90);
+    std::fs::write(&clock, believed.to_rfc3339()).unwrap();
+    let believed_day = day_of(&believed.to_rfc3339());
+    let app = App::start(Launch {
+        data_dir: Some(dir.clone()),
+        env: vec![("TZ".into(), "UTC".into()), ("VIVIER_TEST_CLOCK_FILE".into(), clock.display().to_string())],
+    })
+    .await;
+    app.testid("app-frame").await;
+
+    // The Retention screen shows the purge that waited: why, how many, the date believed.
+    app.click("nav-retention").await;
+    let banner = app.testid("retention-withheld").await;
+    assert_eq!(banner.attr("role").await.unwrap().as_deref(), Some("alert"));
+    assert_eq!(banner.attr("data-reason").await.unwrap().as_deref(), Some("too_many"));
+    assert_eq!(banner.attr("data-due").await.unwrap().as_deref(), Some("60"));
+    let why = app.text_until("retention-withheld-why", |t| t.contains("60")).await;
+    assert!(why.contains("60") && why.contains("61"), "the count: {why:?}");
+    assert!(
+        why.contains(&shown(believed_day)),
+        "the date the machine believed: {why:?}, expected {}",
+        shown(believed_day)
+    );
+
+    // Nobody went: all sixty are still due by that date, and the purge log is empty.
+    assert!(cli(&dir, &["retention", "log"]).as_array().unwrap().is_empty(), "someone was purged unattended");
+    let preview = cli(&dir, &["purge", "--as-of", &iso(believed_day), "--dry-run"]);
+    assert_eq!(preview["purged"].as_array().unwrap().len(), POOL, "due by the believed date: {preview}");
+    let listed = cli(&dir, &["candidate", "list", "--limit", "100"]);
+    assert_eq!(listed.as_array().unwrap().len(), POOL + 1);
+
+    // Inès is kept only by her open application, listed with its date and a way to her profile.
+    let row = app.testid("retention-stale-row").await;
+    assert_eq!(row.attr("data-candidate").await.unwrap().as_deref(), Some(ines.as_str()));
+    let said = row.text().await.unwrap();
+    assert!(said.contains("Inès Morel") && said.contains(&shown(opened)), "stale row: {said:?}");
+    let rows = app.client.find_all(Locator::Css("[data-testid=\"retention-stale-row\"]")).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    app.click_centered("retention-stale-open").await;
+    let title = app.text_until("profile-name", |t| t.trim() == "Inès Morel").await;
+    assert_eq!(title.trim(), "Inès Morel");
+    let (text, due) = kept_until(&app, "application_open").await;
+    assert_eq!(due, "", "an open application has no due date");
+    assert!(text.contains("application is open"), "the profile's line: {text:?}");
+
+    // HR checks the date and confirms: the attended purge takes the sixty, not Inès.
+    app.click("nav-retention").await;
+    app.click_centered("retention-withheld-confirm").await;
+    let asked = app.text_until("confirm-message", |t| t.contains(&shown(believed_day))).await;
+    assert!(asked.contains(&shown(believed_day)), "the confirmation does not say the date: {asked:?}");
+    assert!(cli(&dir, &["retention", "log"]).as_array().unwrap().is_empty(), "purged before the confirmation");
+    app.click_centered("confirm-yes").await;
+    let result = app.testid("purge-result").await;
+    assert_eq!(result.attr("data-purged").await.unwrap().as_deref(), Some("60"));
+    let screen = &app;
+    eventually("the notice answered", || async move {
+        (!screen.present("[data-testid=\"retention-withheld\"]").await).then_some(())
+    })
+    .await;
+    app.testid("retention-stale-row").await;
+
+    let _ = app.stop().await;
+    let log = cli(&dir, &["retention", "log", "--limit", "100"]);
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), POOL, "the purge log: {log:?}");
+    assert!(log.iter().all(|e| e["rule"] == "pool"), "rules: {log:?}");
+    assert!(log.iter().all(|e| e["candidate_uuid"] != ines.as_str()), "Inès was purged");
+    let left = cli(&dir, &["candidate", "list", "--limit", "100"]);
+    let names: Vec<&str> = left.as_array().unwrap().iter().map(|c| c["full_name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["Inès Morel"]);
 }

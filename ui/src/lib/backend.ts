@@ -37,9 +37,11 @@ import type {
   SearchHit,
   Source,
   Stage,
+  StaleOpen,
   StoreInfo,
   StoreStatus,
   Upcoming,
+  Withheld,
 } from './generated';
 
 export type {
@@ -89,13 +91,17 @@ export type {
   SearchHit,
   Source,
   Stage,
+  StaleOpen,
   Status,
   StoreInfo,
   StoreStatus,
   TimelineEntry,
   Upcoming,
+  Withheld,
+  WithheldReason,
 } from './generated';
-export { ERROR_CODES, STAGES } from './generated';
+import { STAGE_PROGRESS } from './generated';
+export { ERROR_CODES, HIRING_FROM, STAGES } from './generated';
 
 /** A command's failure: a stable `code` to branch on and a human `message` to show
  * (`ipc` when the shell could not be reached at all). */
@@ -209,13 +215,11 @@ export const guardCheck = (text: string) => call<Finding[]>('guard_check', { tex
 
 export const FIELD_KINDS: FieldKind[] = ['text', 'date', 'number', 'yes_no'];
 
-/** Hiring details may be collected from this stage on. */
-export const HIRING_FROM: Stage = 'offer';
-const PROGRESS: Partial<Record<Stage, number>> = { new: 0, screening: 1, interview: 2, offer: 3, hired: 4 };
-/** Mirrors the engine's gate to decide what to show; the engine still decides what is stored. */
+/** The engine's gate (`may_collect`), from the generated stage progress, to decide what to
+ * show; the engine still decides what is stored. */
 export const mayCollect = (stage: Stage, from: Stage) => {
-  const at = PROGRESS[stage];
-  const need = PROGRESS[from];
+  const at = STAGE_PROGRESS[stage];
+  const need = STAGE_PROGRESS[from];
   return at !== undefined && need !== undefined && at >= need;
 };
 
@@ -233,7 +237,7 @@ export const customValues = (application: string) => call<CustomValue[]>('custom
 export const retentionStatus = (candidate: string) => call<RetentionStatus>('retention_status', { candidate });
 export const upcomingPurges = (days: number) => call<Upcoming[]>('upcoming_purges', { days });
 export const legalHolds = () => call<HoldInfo[]>('legal_holds');
-/** `until`: the first instant after the hold's last day (see `dayAfter`), or null. */
+/** `until`: the hold's last day ('YYYY-MM-DD'), or null while it has none. */
 export const placeHold = (candidate: string, reason: string, until: string | null) =>
   call<HoldInfo>('place_hold', { candidate, reason, until });
 export const releaseHolds = (candidate: string) => call<HoldInfo[]>('release_holds', { candidate });
@@ -250,17 +254,36 @@ export const retentionSettings = () => call<RetentionSettings>('retention_settin
 export const setPoolMonths = (months: number) => call<RetentionSettings>('set_pool_months', { months });
 export const setRetentionPeriod = (country: string, years: number) =>
   call<RetentionSettings>('set_retention_period', { country, years });
+/** HR's purge: also confirms (and clears) a withheld unattended purge's notice. */
 export const purgeNow = () => call<PurgeReport>('purge_now');
+/** The notice of an unattended purge that waited for HR's confirmation, or null. */
+export const withheldPurge = () => call<Withheld | null>('withheld_purge');
+/** People kept only because an application is open, with no stage move for longer than
+ * the pool period (oldest first). */
+export const staleApplications = () => call<StaleOpen[]>('stale_applications');
 
 /** The event the app emits after a purge it ran (at start, hourly, or `purgeNow`). */
 export const PURGED_EVENT = 'vivier://purged';
 
+/** The event the app emits when its own (unattended) purge waited for HR: the notice. */
+export const PURGE_WITHHELD_EVENT = 'vivier://purge-withheld';
+
 /** Calls `cb` with the number purged each time the app purges; returns the unsubscriber
  * (to return from `onMount`). */
 export function onPurged(cb: (purged: number) => void): () => void {
+  return subscribe<number>(PURGED_EVENT, cb);
+}
+
+/** Calls `cb` with the notice each time the app's own purge waits for HR's confirmation;
+ * returns the unsubscriber. */
+export function onPurgeWithheld(cb: (notice: Withheld) => void): () => void {
+  return subscribe<Withheld>(PURGE_WITHHELD_EVENT, cb);
+}
+
+function subscribe<T>(event: string, cb: (payload: T) => void): () => void {
   let unlisten: (() => void) | null = null;
   let stopped = false;
-  listen<number>(PURGED_EVENT, (e) => cb(e.payload))
+  listen<T>(event, (e) => cb(e.payload))
     .then((stop) => {
       if (stopped) stop();
       else unlisten = stop;

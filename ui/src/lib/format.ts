@@ -44,19 +44,18 @@ export function size(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** The first instant after a local calendar day ('YYYY-MM-DD'), as the engine takes a
- * hold's end: local midnight of the next day, in UTC. Null for an empty or invalid day. */
-export function dayAfter(day: string): string | null {
+/** A calendar day as typed ('YYYY-MM-DD'), or null when empty or invalid. */
+export function calendarDay(day: string): string | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day.trim());
-  if (!m) return null;
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  return m ? m[0] : null;
 }
 
-/** A hold's last day from its end (the first instant after it): one second earlier. */
+/** A hold's last day from its end (the first instant after it, midnight UTC, as the engine
+ * reads days): the UTC day one second earlier. */
 export function lastDay(until: string, lang: Lang): string {
   const d = new Date(new Date(until).getTime() - 1000);
-  return Number.isNaN(d.getTime()) ? until : date(d.toISOString(), lang);
+  if (Number.isNaN(d.getTime())) return until;
+  return date(`${d.toISOString().slice(0, 10)}T12:00:00Z`, lang);
 }
 
 /** A number of months in words: "1 month", "24 months". */
