@@ -1,45 +1,56 @@
 //! The sensitive-category guard (promise P2, docs/promises.md): finds, in French or English
 //! text, the special categories of personal data the employer promises never to collect
-//! (refused) and the other discrimination criteria of the French labour code, article
-//! L1132-1 (warned).
+//! (refused), the other discrimination criteria of the French labour code, article
+//! L1132-1, and criminal records (warned).
 //!
 //! Pure: text in, findings out. Where it applies (notes refused, CVs flagged and masked,
 //! search index) is decided by the callers.
 //!
 //! ```
-//! use vivier::guard::{Guard, Category, Verdict};
+//! use vivier::guard::{Guard, Category, Level, Verdict, Why};
 //! let findings = Guard::standard().check("Il est syndiqué à la CGT, marié.");
 //! assert_eq!(findings[0].category, Category::TradeUnion);
 //! assert_eq!(findings[0].words, "syndiqué à la CGT");
+//! assert_eq!(findings[0].why, Why::DescribesCandidate);
+//! assert_eq!(findings[0].phrase, "Il est syndiqué à la CGT");
 //! let verdict = Verdict::new(findings);
 //! assert!(verdict.refused() && verdict.warned());
+//! // The same words about work are not the candidate's data.
+//! assert!(!Guard::standard().verdict("Avocate en droit social, conseil des syndicats.").refused());
 //! ```
 //!
-//! The words live in two data files, `vocab/fr.txt` and `vocab/en.txt`, reviewed like
-//! code; their syntax is in [`vocab`](self) (`vocab.rs`). Both files apply to every text:
-//! notes mix languages and a CV in English may be annotated in French.
+//! The decision rule (docs/guard.md): a sensitive term is refused when the text says it
+//! of the candidate (a cue: "il est", "has", "son", "souffre de", "vote"; or words that
+//! describe a person by themselves: "syndiquée", "pregnant"); about work or other people
+//! ("patients diabétiques", "diabetes research", "worked for the Labour Party") it is
+//! left alone; a subject said of nobody is warned, an everyday homonym warned as
+//! ambiguous. Each finding says why ([`Why`]) and with which words ([`Finding::phrase`]).
+//!
+//! The words and cues live in two data files, `vocab/fr.txt` and `vocab/en.txt`, reviewed
+//! like code; their syntax is in [`vocab`](self) (`vocab.rs`). Both files apply to every
+//! text: notes mix languages and a CV in English may be annotated in French.
 //!
 //! Choices about false friends (each one has its `!` exception line in the files):
-//! - A word is about the person only in context. "Health", "santé", "union", "race",
-//!   "black", "christian", "native", "disabled" alone are never flagged; phrases that
-//!   say something about someone are ("union member", "off sick", "is black").
 //! - Institutions, employers and subjects of work are not the person's data: "Université
 //!   catholique de Lyon", "Cancer Research UK", "assurance maladie", "health and safety
 //!   officer", "négociation avec les organisations syndicales", "finance islamique".
 //! - Speaking a language is a skill ("parle arabe couramment"); the native language and
 //!   an accent are warned. Spouse and partner words ("son compagnon", "her husband") are
-//!   family situation (warned), not sexual orientation: they reveal a couple, not who.
+//!   family situation (warned); with the pronoun of the same sex ("il vit avec son
+//!   compagnon") they also say an orientation (refused).
 //! - Gender identity (transgender, non-binary) is refused with sexual orientation; a
 //!   preference for a sex ("profil féminin souhaité") is the warned `Gender` criterion.
 //! - `marié` is matched with its accent (`=marié`), so that the name Marie is left alone;
-//!   a note typed without accents ("marie, 2 enfants") is missed.
+//!   a note typed without accents ("marie, 2 enfants") is missed. Initials that are
+//!   everyday words in lower case are matched in capitals only (`^MS`, `^SUD`).
 
 pub(crate) mod flags;
 mod fold;
 pub mod policy;
 mod vocab;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use serde::Serialize;
@@ -47,6 +58,32 @@ use serde::Serialize;
 pub use fold::{Folded, fold};
 pub use vocab::VocabError;
 use vocab::{Atom, Cue, Kind, Pattern, Target};
+
+/// A hash map with a small fast hasher: the guard looks words up several times per token,
+/// and its keys are short words and token positions, never chosen by an attacker to
+/// collide in a way that matters (a slow text is still a linear one).
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+
+/// FxHash's mixing step (a rotate, a xor and a multiply per byte or word).
+#[derive(Default, Clone, Copy)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// The categories the guard knows. The first eight are refused (special categories of
 /// data the employer never collects); the others are warned (criteria of discrimination
@@ -252,19 +289,20 @@ impl Finding {
 #[derive(Debug, Clone)]
 pub struct Guard {
     patterns: Vec<Pattern>,
-    /// The words that may stand between an attribution cue and its term.
-    fillers: Vec<Atom>,
+    /// The words that may stand between an attribution cue and its term (folded), and
+    /// the filler atoms that are not plain words (numbers).
+    fillers: HashSet<String, BuildHasherDefault<WordHasher>>,
+    other_fillers: Vec<Atom>,
     /// First word (folded) → phrases that start with exactly it.
-    by_word: HashMap<String, Vec<u32>>,
-    /// First-word prefix (folded) → phrases whose first word is that prefix with `*`.
-    by_prefix: HashMap<String, Vec<u32>>,
-    /// Byte lengths of the prefixes in `by_prefix`, ascending.
-    prefix_lengths: Vec<usize>,
+    by_word: Map<String, Vec<u32>>,
+    /// Phrases whose first word is a prefix with `*`, by the prefix's first three bytes
+    /// (prefixes have three letters or more): the prefix (folded) and the phrases.
+    by_prefix: Map<[u8; 3], Vec<(String, Vec<u32>)>>,
     /// Phrases that start with a number.
     by_number: Vec<u32>,
-    /// Category phrases whose first word may be misspelt, by the first two letters of
+    /// Category phrases whose first word may be misspelt, by the first three letters of
     /// that word (which must be right): the word or prefix, and the phrases.
-    misspelt: HashMap<[u8; 2], Vec<(Atom, Vec<u32>)>>,
+    misspelt: Map<[u8; 3], Vec<(Atom, Vec<u32>)>>,
 }
 
 const FR: &str = include_str!("vocab/fr.txt");
@@ -308,10 +346,10 @@ impl Guard {
     /// A guard from vocabulary files `(name, text)`, in order.
     pub fn from_vocab(files: &[(&str, &str)]) -> Result<Guard, VocabError> {
         let vocab::Vocabulary { patterns, fillers } = vocab::parse(files)?;
-        let mut by_word: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut by_prefix: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut by_word: Map<String, Vec<u32>> = Map::default();
+        let mut by_prefix: Map<[u8; 3], Vec<(String, Vec<u32>)>> = Map::default();
         let mut by_number = Vec::new();
-        let mut misspelt: HashMap<[u8; 2], Vec<(Atom, Vec<u32>)>> = HashMap::new();
+        let mut misspelt: Map<[u8; 3], Vec<(Atom, Vec<u32>)>> = Map::default();
         for (id, pattern) in patterns.iter().enumerate() {
             let id = id as u32;
             for atom in &pattern.slots[0].atoms {
@@ -320,7 +358,11 @@ impl Guard {
                         by_word.entry(w.clone()).or_default().push(id)
                     }
                     Atom::Prefix(p) | Atom::AccentedPrefix { folded: p, .. } => {
-                        by_prefix.entry(p.clone()).or_default().push(id)
+                        let list = by_prefix.entry(head(p)).or_default();
+                        match list.iter_mut().find(|(q, _)| q == p) {
+                            Some((_, ids)) => ids.push(id),
+                            None => list.push((p.clone(), vec![id])),
+                        }
                     }
                     Atom::Number(..) => by_number.push(id),
                 }
@@ -328,8 +370,7 @@ impl Guard {
                     && w.len() >= vocab::FUZZY_MIN
                     && w.is_ascii()
                 {
-                    let head = [w.as_bytes()[0], w.as_bytes()[1]];
-                    let list = misspelt.entry(head).or_default();
+                    let list = misspelt.entry(head(w)).or_default();
                     match list.iter_mut().find(|(a, _)| a == atom) {
                         Some((_, ids)) => ids.push(id),
                         None => list.push((atom.clone(), vec![id])),
@@ -337,10 +378,11 @@ impl Guard {
                 }
             }
         }
-        let mut prefix_lengths: Vec<usize> = by_prefix.keys().map(String::len).collect();
-        prefix_lengths.sort_unstable();
-        prefix_lengths.dedup();
-        Ok(Guard { patterns, fillers, by_word, by_prefix, prefix_lengths, by_number, misspelt })
+        let (words, other_fillers): (Vec<Atom>, Vec<Atom>) =
+            fillers.into_iter().partition(|atom| matches!(atom, Atom::Word(_)));
+        let fillers =
+            words.into_iter().filter_map(|atom| if let Atom::Word(w) = atom { Some(w) } else { None }).collect();
+        Ok(Guard { patterns, fillers, other_fillers, by_word, by_prefix, by_number, misspelt })
     }
 
     /// Every passage of `text` in a category, sorted by start, with its level decided by
@@ -359,30 +401,30 @@ impl Guard {
         let mut excepted = vec![0u16; n];
         // Cues: attribution cues by their end token (their start), attribution-after cues
         // and work cues by their start token (their end), work cues by their end too.
-        let mut attribution_to: HashMap<usize, usize> = HashMap::new();
-        let mut attribution_from: HashMap<usize, usize> = HashMap::new();
-        let mut work_from: HashMap<usize, usize> = HashMap::new();
-        let mut work_to: HashMap<usize, usize> = HashMap::new();
-        let mut field_to: HashMap<usize, usize> = HashMap::new();
+        let mut attribution_to: Map<usize, usize> = Map::default();
+        let mut attribution_from: Map<usize, usize> = Map::default();
+        let mut work_from: Map<usize, usize> = Map::default();
+        let mut work_to: Map<usize, usize> = Map::default();
+        let mut field_to: Map<usize, usize> = Map::default();
         let mut candidates: Vec<u32> = Vec::new();
         for (i, word) in words.iter().enumerate() {
             candidates.clear();
             if let Some(ids) = self.by_word.get(*word) {
                 candidates.extend(ids);
             }
-            for &len in &self.prefix_lengths {
-                if len > word.len() {
-                    break;
-                }
-                if let Some(ids) = word.get(..len).and_then(|p| self.by_prefix.get(p)) {
-                    candidates.extend(ids);
+            if word.len() >= 3
+                && let Some(list) = self.by_prefix.get(&head(word))
+            {
+                for (prefix, ids) in list {
+                    if word.starts_with(prefix.as_str()) {
+                        candidates.extend(ids);
+                    }
                 }
             }
             if word.as_bytes()[0].is_ascii_digit() {
                 candidates.extend(&self.by_number);
             } else if word.len() >= vocab::FUZZY_MIN
-                && let Some(list) =
-                    self.misspelt.get(&[word.as_bytes()[0], word.as_bytes().get(1).copied().unwrap_or(0)])
+                && let Some(list) = self.misspelt.get(&head(word))
             {
                 for (atom, ids) in list {
                     if atom.matches(word, "", true) {
@@ -498,22 +540,30 @@ impl Guard {
     }
 
     fn is_filler(&self, line: &Line<'_>, at: usize) -> bool {
-        self.fillers.iter().any(|atom| atom.matches(line.words[at], line.original(at, atom), false))
+        let word = line.words[at];
+        self.fillers.contains(word)
+            || self.other_fillers.iter().any(|atom| atom.matches(word, line.original(at, atom), false))
     }
+}
+
+/// The first three bytes of a word of three bytes or more.
+fn head(word: &str) -> [u8; 3] {
+    let b = word.as_bytes();
+    [b[0], b[1], b[2]]
 }
 
 /// The cues found in a text, for deciding each match.
 struct Context<'a> {
     line: &'a Line<'a>,
     guard: &'a Guard,
-    attribution_to: &'a HashMap<usize, usize>,
-    attribution_from: &'a HashMap<usize, usize>,
+    attribution_to: &'a Map<usize, usize>,
+    attribution_from: &'a Map<usize, usize>,
     /// Work cues by their start (their end).
-    work_from: &'a HashMap<usize, usize>,
+    work_from: &'a Map<usize, usize>,
     /// Work cues by their end (their start).
-    work_to: &'a HashMap<usize, usize>,
+    work_to: &'a Map<usize, usize>,
     /// Field and employer cues by their end (their start).
-    field_to: &'a HashMap<usize, usize>,
+    field_to: &'a Map<usize, usize>,
 }
 
 impl Context<'_> {
@@ -545,8 +595,11 @@ impl Context<'_> {
         // A term of a warned category is a criterion wherever it stands: only whether a
         // topic is said of the candidate matters.
         let cues_of_work = refused;
+        // Criminal records are often about the people HR's candidates worked with
+        // ("conseillère d'insertion auprès de personnes sortant de prison").
+        let cues_of_people = refused || category == Category::CriminalRecord;
         // 1. Other people or an organisation right after (one filler word in between).
-        let after = |from: &HashMap<usize, usize>| -> Option<(usize, usize)> {
+        let after = |from: &Map<usize, usize>| -> Option<(usize, usize)> {
             if !joined(end) {
                 return None;
             }
@@ -557,7 +610,7 @@ impl Context<'_> {
                 .then(|| from.get(&(end + 1)).map(|&to| (end + 1, to)))
                 .flatten()
         };
-        if cues_of_work && after(self.work_from).is_some() {
+        if cues_of_people && after(self.work_from).is_some() {
             return hit(Outcome::Clean, (start, end));
         }
         // 2. Attribution right before (fillers in between) or right after; 3a. other
@@ -569,17 +622,20 @@ impl Context<'_> {
         if let Some((_, to)) = after(self.attribution_from) {
             return said((start, to));
         }
-        if cues_of_work && let Some(from) = self.before(self.work_to, start, clause) {
+        if cues_of_people && let Some(from) = self.before(self.work_to, start, clause) {
             return match self.attributed_before(from, clause) {
                 Some(cue) => said((cue, end)),
                 None => hit(Outcome::Clean, (from, end)),
             };
         }
-        // 3b. A field of work or an employer before, within the clause.
-        let window = start.saturating_sub(WORK_WINDOW).max(clause);
+        // 3b. A field of work or an employer before, within the clause; for a topic,
+        // within the sentence ("Responsable paie : maladie, maternité, accidents du
+        // travail"), as lists of subjects are split by commas.
+        let scope = if kind == Kind::Trait { clause } else { line.sentence(start).start };
+        let window = start.saturating_sub(if kind == Kind::Trait { WORK_WINDOW } else { 2 * WORK_WINDOW }).max(scope);
         if cues_of_work
             && let Some(&from) =
-                (window..=start).rev().find_map(|to| self.field_to.get(&to).filter(|&&from| from >= clause))
+                (window..=start).rev().find_map(|to| self.field_to.get(&to).filter(|&&from| from >= scope))
         {
             return hit(Outcome::Clean, (from, end));
         }
@@ -605,7 +661,7 @@ impl Context<'_> {
 impl Context<'_> {
     /// The start of a cue of `cues` that ends right before token `at` (small words
     /// between allowed), within the clause.
-    fn before(&self, cues: &HashMap<usize, usize>, at: usize, clause: usize) -> Option<usize> {
+    fn before(&self, cues: &Map<usize, usize>, at: usize, clause: usize) -> Option<usize> {
         let mut end = at;
         loop {
             if let Some(&from) = cues.get(&end)

@@ -39,7 +39,7 @@
 //!
 //! The first word of a phrase may not be optional: matching starts from it. Words of
 //! category phrases of six letters or more also match a common misspelling of them (one
-//! edit after their first two letters: see [`Atom::matches`]); exceptions and cues match
+//! edit after their first three letters: see [`Atom::matches`]); exceptions and cues match
 //! as written.
 
 use std::collections::HashMap;
@@ -460,7 +460,7 @@ pub(crate) const FUZZY_MIN: usize = 6;
 
 /// Whether `word` (from the text) is `target` (from the vocabulary) with one typing
 /// error (both of six letters or more; a prefix's beginning of a word may be five): a letter left out, a letter added, two neighbours swapped, or a wrong letter.
-/// The first two letters must be right, the last letter may not be the one left out, a
+/// The first three letters must be right, the last letter may not be the one left out, a
 /// wrong letter may not be one of the last two, and a swap may not move the last letter:
 /// those edits are how other words are made ("source" is not "sourde", "cancel" is not
 /// "cancer", "cancre" is not "cancer", "conservative" is not "conservatives"). Real words
@@ -468,14 +468,14 @@ pub(crate) const FUZZY_MIN: usize = 6;
 /// vocabulary files.
 pub(crate) fn one_edit(word: &str, target: &str) -> bool {
     let (w, t) = (word.as_bytes(), target.as_bytes());
-    if w.len() + 1 < t.len() || w.len() > t.len() + 1 || w.len() < FUZZY_MIN - 1 || w.get(..2) != t.get(..2) || w == t {
+    if w.len() + 1 < t.len() || w.len() > t.len() + 1 || w.len() < FUZZY_MIN - 1 || w.get(..3) != t.get(..3) || w == t {
         return false;
     }
     if !w.is_ascii() || !t.is_ascii() {
         return false;
     }
     let first = w.iter().zip(t).position(|(a, b)| a != b).unwrap_or(w.len().min(t.len()));
-    if first < 2 {
+    if first < 3 {
         return false;
     }
     match w.len().cmp(&t.len()) {
