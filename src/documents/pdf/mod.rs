@@ -65,7 +65,8 @@ pub(super) fn pdf_text(bytes: &[u8]) -> Result<String, ExtractError> {
         read_any = true;
         let resources = page_resources(&doc, page_id);
         let page = content::interpret(&doc, &mut shared, &content, resources);
-        if !lines.is_empty() && lines.last().is_some_and(|l| !l.is_empty()) {
+        // Pages apart by an empty line.
+        if lines.last().is_some_and(|l| !l.is_empty()) {
             lines.push(String::new());
         }
         for line in layout::page_lines(&page) {
