@@ -77,6 +77,22 @@ impl PendingAudit {
     }
 }
 
+impl Store {
+    /// Runs an audited read on the writer and appends its entry in the same transaction: the
+    /// CLI's way (one connection) of what the app does in two steps (a read on the reader,
+    /// the entry owed until the writer is free).
+    pub(crate) fn audited<T>(
+        &mut self,
+        read: impl FnOnce(&rusqlite::Connection) -> Result<(T, PendingAudit), PipelineError>,
+    ) -> Result<T, PipelineError> {
+        self.write(|tx| {
+            let (value, owed) = read(tx)?;
+            owed.append_in(tx)?;
+            Ok(value)
+        })
+    }
+}
+
 fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
     Ok(AuditEntry {
         seq: r.get(0)?,

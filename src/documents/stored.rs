@@ -123,11 +123,7 @@ impl Store {
 
     /// A document's bytes, for export or viewing; audited as an export.
     pub fn document_content(&mut self, stamp: &Stamp, id: &str) -> Result<(DocumentInfo, Vec<u8>)> {
-        self.write(|tx| {
-            let (content, owed) = content_of(tx, stamp, id)?;
-            owed.append_in(tx)?;
-            Ok(content)
-        })
+        self.audited(|tx| content_of(tx, stamp, id))
     }
 
     /// A document's bytes, read without writing (on a `Reader`), and the export's audit
@@ -139,11 +135,7 @@ impl Store {
     /// A document's extracted text (None when it has none), its sensitive passages masked
     /// unless `reveal` is asked for; audited as a view, or as a reveal.
     pub fn document_text(&mut self, stamp: &Stamp, id: &str, reveal: bool) -> Result<(DocumentInfo, Option<String>)> {
-        self.write(|tx| {
-            let (text, owed) = text_of(tx, stamp, id, reveal)?;
-            owed.append_in(tx)?;
-            Ok(text)
-        })
+        self.audited(|tx| text_of(tx, stamp, id, reveal))
     }
 
     /// A document's text, read without writing (on a `Reader`), and the view's (or

@@ -217,11 +217,7 @@ impl Store {
 
     /// An application's hiring details (empty before the offer stage); audited as a view.
     pub fn hiring_details(&mut self, stamp: &Stamp, application_id: &str) -> Result<HiringRecord> {
-        self.write(|tx| {
-            let (record, owed) = audited_record(tx, stamp, application_id)?;
-            owed.append_in(tx)?;
-            Ok(record)
-        })
+        self.audited(|tx| audited_record(tx, stamp, application_id))
     }
 
     /// [`Store::hiring_details`] read without writing (on a `Reader`), with the view's
@@ -308,11 +304,7 @@ impl Store {
 
     /// An application's custom values, by field name; audited as a view (promise P4).
     pub fn custom_values(&mut self, stamp: &Stamp, application_id: &str) -> Result<Vec<CustomValue>> {
-        self.write(|tx| {
-            let (values, owed) = audited_values(tx, stamp, application_id)?;
-            owed.append_in(tx)?;
-            Ok(values)
-        })
+        self.audited(|tx| audited_values(tx, stamp, application_id))
     }
 
     /// [`Store::custom_values`] read without writing (on a `Reader`), with the view's audit

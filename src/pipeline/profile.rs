@@ -16,11 +16,7 @@ type Result<T> = std::result::Result<T, PipelineError>;
 impl Store {
     /// Everything about one candidate; audited as a view in the same transaction.
     pub fn profile(&mut self, stamp: &Stamp, id: &str) -> Result<Profile> {
-        self.write(|tx| {
-            let (profile, owed) = profile_of(tx, stamp, id)?;
-            owed.append_in(tx)?;
-            Ok(profile)
-        })
+        self.audited(|tx| profile_of(tx, stamp, id))
     }
 
     /// Everything about one candidate, read without writing (on a `Reader`, while the

@@ -287,11 +287,7 @@ pub(crate) fn status_from(
 impl Store {
     /// When a candidate's data must go and why (audited as a view).
     pub fn retention_status(&mut self, stamp: &Stamp, id: &str) -> Result<RetentionStatus> {
-        self.write(|tx| {
-            let (status, owed) = audited_status(tx, stamp, id)?;
-            owed.append_in(tx)?;
-            Ok(status)
-        })
+        self.audited(|tx| audited_status(tx, stamp, id))
     }
 
     /// [`Store::retention_status`] read without writing (on a `Reader`, while the writer may
