@@ -301,7 +301,7 @@ impl PartialEq<str> for Code {
 pub const EXIT_MEANINGS: [(u8, &str); 17] = [
     (1, "unexpected failure"),
     (2, "usage error or unacceptable new passphrase"),
-    (10, "not initialised or key file missing"),
+    (10, "not initialised, key file missing, or database file missing beside its key"),
     (11, "key unreachable (keyring unavailable, locked or without the entry; passphrase required)"),
     (12, "wrong key or passphrase"),
     (13, "damaged or not a Vivier database, or a failed integrity check"),
