@@ -95,6 +95,22 @@ pub enum Code {
     TooLarge,
     TooDeep,
 
+    // Mail transport (IMAP fetch, SMTP sending).
+    /// No IMAP or SMTP settings, or no password in the keyring for them.
+    MailNotConfigured,
+    /// The mail server refused the user name or password.
+    MailAuthFailed,
+    /// The mail server's TLS certificate is not trusted (or TLS was refused).
+    MailCertificateRefused,
+    /// The mail server could not be reached (name unknown, connection refused, no route).
+    MailUnreachable,
+    /// The mail server did not answer in time.
+    MailTimeout,
+    /// The mail server answered something unexpected, or refused a command.
+    MailProtocol,
+    /// The SMTP server refused the message for good (a 5xx answer).
+    MailRejected,
+
     // The desktop app's own.
     /// The database is not open yet.
     StoreClosed,
@@ -106,7 +122,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order above (the order of the generated lists).
-    pub const ALL: [Code; 56] = [
+    pub const ALL: [Code; 63] = [
         Code::Usage,
         Code::Unhealthy,
         Code::ExtractFailed,
@@ -160,6 +176,13 @@ impl Code {
         Code::Corrupt,
         Code::TooLarge,
         Code::TooDeep,
+        Code::MailNotConfigured,
+        Code::MailAuthFailed,
+        Code::MailCertificateRefused,
+        Code::MailUnreachable,
+        Code::MailTimeout,
+        Code::MailProtocol,
+        Code::MailRejected,
         Code::StoreClosed,
         Code::NotPdf,
         Code::Internal,
@@ -221,6 +244,13 @@ impl Code {
             Code::Corrupt => "corrupt",
             Code::TooLarge => "too_large",
             Code::TooDeep => "too_deep",
+            Code::MailNotConfigured => "mail_not_configured",
+            Code::MailAuthFailed => "mail_auth_failed",
+            Code::MailCertificateRefused => "mail_certificate_refused",
+            Code::MailUnreachable => "mail_unreachable",
+            Code::MailTimeout => "mail_timeout",
+            Code::MailProtocol => "mail_protocol",
+            Code::MailRejected => "mail_rejected",
             Code::StoreClosed => "store_closed",
             Code::NotPdf => "not_pdf",
             Code::Internal => "internal",
@@ -258,6 +288,13 @@ impl Code {
             Code::SensitiveData => 25,
             Code::HiredCannotBeErased => 26,
             Code::PurgeWithheld => 27,
+            Code::MailNotConfigured
+            | Code::MailAuthFailed
+            | Code::MailCertificateRefused
+            | Code::MailUnreachable
+            | Code::MailTimeout
+            | Code::MailProtocol
+            | Code::MailRejected => 28,
             Code::ExtractFailed
             | Code::TimerNotInstalled
             | Code::RandomSource
@@ -298,7 +335,7 @@ impl PartialEq<str> for Code {
 
 /// What each exit code of the command line means, in order. Exit 0 is success; `vivier
 /// guard check` alone also exits 3 (warned) or 4 (refused).
-pub const EXIT_MEANINGS: [(u8, &str); 17] = [
+pub const EXIT_MEANINGS: [(u8, &str); 18] = [
     (1, "unexpected failure"),
     (2, "usage error or unacceptable new passphrase"),
     (10, "not initialised, key file missing, or database file missing beside its key"),
@@ -316,6 +353,7 @@ pub const EXIT_MEANINGS: [(u8, &str); 17] = [
     (25, "refused by the sensitive-category guard"),
     (26, "erasure refused by law (the candidate was hired: restrict instead)"),
     (27, "an unattended purge distrusted the clock and removed nobody (confirm with an attended purge)"),
+    (28, "mail not configured, or the mail server unreachable, slow, untrusted or refusing"),
 ];
 
 /// The exit-code table of README.md, rendered from [`Code::ALL`] and [`EXIT_MEANINGS`]:

@@ -18,6 +18,7 @@
 //! - [`hiring`]: stage gates, hiring details, custom fields.
 //! - [`retention`]: when each person's data must go, legal holds, the purge.
 //! - [`requests`]: candidates' rights (objection, erasure, renewal, restriction).
+//! - [`mail`]: candidates' email; so far its network transport (IMAP fetch, SMTP outbox).
 //! - [`audit`]: the hash-chained log of every view, edit, export and deletion.
 //! - [`error`]: the one list of error codes every door shows.
 
@@ -29,6 +30,7 @@ pub mod error;
 pub mod guard;
 pub mod hiring;
 pub mod keys;
+pub mod mail;
 pub mod person;
 pub mod pipeline;
 pub mod requests;

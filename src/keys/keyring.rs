@@ -1,7 +1,8 @@
 //! The OS keyring, through `keyring-core`: the Secret Service on Linux and BSD, the
 //! Keychain on macOS, the Credential Manager on Windows. The store is passed in, so tests
 //! use `keyring-core`'s mock store to inject every failure; the product uses
-//! [`Keyring::system`]. Keys are stored as their 32 raw bytes and read back after writing.
+//! [`Keyring::system`]. Keys are stored as their 32 raw bytes and read back after writing;
+//! mail server passwords (`mail::transport::settings`) as their UTF-8 bytes, likewise.
 
 use std::sync::Arc;
 
@@ -77,6 +78,27 @@ impl Keyring {
             });
         }
         Ok(())
+    }
+
+    /// Keeps another secret (a mail server password) under `account`, then reads it back.
+    pub fn save_secret(&self, account: &str, secret: &[u8]) -> Result<(), KeyError> {
+        let entry = self.entry(account)?;
+        entry.set_secret(secret).map_err(|e| classify(e, account))?;
+        let back = self.load_secret(account)?;
+        if back.as_slice() != secret {
+            return Err(KeyError::KeyringEntryInvalid {
+                service: SERVICE.into(),
+                account: account.into(),
+                detail: "the keyring returned another value than the one just stored".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Reads a secret kept by [`Keyring::save_secret`].
+    pub fn load_secret(&self, account: &str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+        let entry = self.entry(account)?;
+        entry.get_secret().map(Zeroizing::new).map_err(|e| classify(e, account))
     }
 
     /// Removes the entry under `account`; an entry that is already gone is fine.

@@ -175,6 +175,13 @@ pub const TABLES: &[PersonTable] = &[
         &[Count { slot: |c| &mut c.messages, filter: None }],
     ),
     table(
+        "outbox",
+        Link::Candidate,
+        Merge::Move,
+        Export::Rows,
+        &[Count { slot: |c| &mut c.messages, filter: None }],
+    ),
+    table(
         "candidate_emails",
         Link::Candidate,
         Merge::Union,

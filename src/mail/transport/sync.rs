@@ -1,0 +1,174 @@
+//! The IMAP sync state kept in the store (`mail_sync`): per account and mailbox, the
+//! UIDVALIDITY seen, the last UID whose message the intake committed, and the last UID
+//! marked on the server. It only moves forward with a commit: [`StoreIntake`] writes a
+//! message and the state that follows it in one transaction, so a crash between the two
+//! cannot happen.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::imap::FetchedMessage;
+use crate::db::Store;
+use crate::db::time::ts;
+
+/// Where a mailbox's fetch stands.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SyncState {
+    /// `user@host:port` ([`super::imap::ImapAccount::state_key`]).
+    pub account: String,
+    pub mailbox: String,
+    pub uidvalidity: u32,
+    /// The last UID committed by the intake (or known to be gone); 0 before the first.
+    pub last_uid: u32,
+    /// The last UID marked on the server; the range above it up to `last_uid` is owed.
+    pub flagged_uid: u32,
+}
+
+/// Where fetched messages go. The transport calls [`Intake::commit`] once per message, in
+/// UID order, outside any transaction of its own; the implementation stores the message
+/// and `after` atomically. [`Intake::record`] stores a state change without a message (a
+/// new UIDVALIDITY, flags set).
+pub trait Intake {
+    type Error: std::fmt::Display + std::fmt::Debug;
+    fn commit(&mut self, message: &FetchedMessage, after: &SyncState) -> Result<(), Self::Error>;
+    fn record(&mut self, state: &SyncState) -> Result<(), Self::Error>;
+}
+
+/// The stored state of one account's mailbox.
+pub fn load(conn: &rusqlite::Connection, account: &str, mailbox: &str) -> rusqlite::Result<Option<SyncState>> {
+    conn.query_row(
+        "SELECT uidvalidity, last_uid, flagged_uid FROM mail_sync WHERE account = ?1 AND mailbox = ?2",
+        params![account, mailbox],
+        |r| {
+            Ok(SyncState {
+                account: account.to_owned(),
+                mailbox: mailbox.to_owned(),
+                uidvalidity: r.get(0)?,
+                last_uid: r.get(1)?,
+                flagged_uid: r.get(2)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// Stores `state` (inside the caller's transaction).
+pub fn save(tx: &rusqlite::Connection, state: &SyncState, now: DateTime<Utc>) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO mail_sync (account, mailbox, uidvalidity, last_uid, flagged_uid, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (account, mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity,
+             last_uid = excluded.last_uid, flagged_uid = excluded.flagged_uid, updated_at = excluded.updated_at",
+        params![state.account, state.mailbox, state.uidvalidity, state.last_uid, state.flagged_uid, ts(now)],
+    )?;
+    Ok(())
+}
+
+/// An [`Intake`] over the store: `sink` stores one message inside the transaction that
+/// also advances the state. The intake engine plugs its import in as `sink`.
+pub struct StoreIntake<'s, F> {
+    store: &'s mut Store,
+    clock: fn() -> DateTime<Utc>,
+    sink: F,
+}
+
+impl<'s, F, E> StoreIntake<'s, F>
+where
+    F: FnMut(&Transaction<'_>, &FetchedMessage) -> Result<(), E>,
+    E: From<rusqlite::Error> + std::fmt::Display + std::fmt::Debug,
+{
+    pub fn new(store: &'s mut Store, clock: fn() -> DateTime<Utc>, sink: F) -> Self {
+        StoreIntake { store, clock, sink }
+    }
+}
+
+impl<F, E> Intake for StoreIntake<'_, F>
+where
+    F: FnMut(&Transaction<'_>, &FetchedMessage) -> Result<(), E>,
+    E: From<rusqlite::Error> + std::fmt::Display + std::fmt::Debug,
+{
+    type Error = E;
+
+    fn commit(&mut self, message: &FetchedMessage, after: &SyncState) -> Result<(), E> {
+        let now = (self.clock)();
+        let sink = &mut self.sink;
+        self.store.write(|tx| {
+            sink(tx, message)?;
+            save(tx, after, now)?;
+            Ok(())
+        })
+    }
+
+    fn record(&mut self, state: &SyncState) -> Result<(), E> {
+        let now = (self.clock)();
+        self.store.write(|tx| Ok(save(tx, state, now)?))
+    }
+}
+
+/// FOR THE LEAD TO REPLACE AT MERGE with the intake's import (parse, dedup, match): keeps
+/// a fetched message as it came, in `messages` (inbound, `triage`, no candidate), skipped
+/// when a message with the same Message-ID is already stored. Returns whether it was new.
+pub fn store_raw(tx: &Transaction<'_>, message: &FetchedMessage, now: DateTime<Utc>) -> rusqlite::Result<bool> {
+    let message_id = header_message_id(&message.raw);
+    let added = tx.execute(
+        "INSERT INTO messages (uuid, candidate_id, direction, message_id, raw, status, received_at)
+         VALUES (?1, NULL, 'inbound', ?2, ?3, 'triage', ?4)
+         ON CONFLICT DO NOTHING",
+        params![crate::db::ids::new_uuid(), message_id, message.raw, ts(now)],
+    )?;
+    Ok(added == 1)
+}
+
+/// The Message-ID of a raw message (angle brackets kept), read from its header only:
+/// folded lines are joined, the name matched without regard to case. None when absent.
+pub fn header_message_id(raw: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(raw.get(..raw.len().min(64 * 1024))?);
+    let mut current: Option<String> = None;
+    let mut found = None;
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some(c) = current.as_mut() {
+                c.push_str(line);
+            }
+            continue;
+        }
+        if let Some(done) = current.take() {
+            found = found.or(message_id_of(&done));
+        }
+        current = Some(line.to_owned());
+    }
+    if let Some(done) = current {
+        found = found.or(message_id_of(&done));
+    }
+    found
+}
+
+fn message_id_of(field: &str) -> Option<String> {
+    let (name, value) = field.split_once(':')?;
+    if !name.trim().eq_ignore_ascii_case("message-id") {
+        return None;
+    }
+    let value = value.trim();
+    let start = value.find('<')?;
+    let end = start + value.get(start..)?.find('>')?;
+    value.get(start..=end).map(str::to_owned).filter(|id| id.len() > 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_id_is_read_from_the_header_only() {
+        let raw = b"From: a@b\r\nMessage-ID:\r\n <abc@example.org>\r\nSubject: x\r\n\r\nMessage-ID: <body@x>\r\n";
+        assert_eq!(header_message_id(raw).as_deref(), Some("<abc@example.org>"));
+        assert_eq!(header_message_id(b"message-id: <a@b>\n\nbody").as_deref(), Some("<a@b>"));
+        assert_eq!(header_message_id(b"Subject: x\r\n\r\nMessage-ID: <body@x>\r\n"), None);
+        assert_eq!(header_message_id(b"Message-ID: <>\r\n\r\n"), None);
+        assert_eq!(header_message_id(b""), None);
+    }
+}
