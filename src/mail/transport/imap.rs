@@ -83,9 +83,10 @@ fn default_poll() -> u64 {
 }
 
 impl ImapAccount {
-    /// The name under which this mailbox's sync state is kept.
+    /// The name under which this mailbox's sync state is kept: the user on the server
+    /// (the port and security are ways to reach the same mailbox).
     pub fn state_key(&self) -> String {
-        format!("{}@{}:{}", self.endpoint.user, self.endpoint.host, self.endpoint.port)
+        format!("{}@{}", self.endpoint.user, self.endpoint.host.to_ascii_lowercase())
     }
 
     pub fn check(&self) -> Result<(), MailTransportError> {

@@ -7,6 +7,7 @@ use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::smtp::{Error as SmtpError, SmtpTransport};
+use lettre::message::Mailbox;
 use lettre::{Address, Transport};
 
 use super::{Endpoint, MailPassword, MailTransportError, Security};
@@ -69,11 +70,13 @@ pub fn send_raw(
     transport.send_raw(&envelope, raw).map(|_| ()).map_err(|e| smtp_error(endpoint, &e))
 }
 
-/// The SMTP envelope: sender and recipients as addresses.
+/// The SMTP envelope: sender and recipients as bare addresses (a display name such as
+/// `Jobs <jobs@example.org>` is accepted and left out).
 pub fn envelope(from: &str, to: &[String]) -> Result<Envelope, MailTransportError> {
-    let parse = |a: &str| {
+    let parse = |a: &str| -> Result<Address, MailTransportError> {
         a.trim()
-            .parse::<Address>()
+            .parse::<Mailbox>()
+            .map(|m| m.email)
             .map_err(|e| MailTransportError::Invalid(format!("\"{a}\" is not an email address ({e})")))
     };
     let from = parse(from)?;

@@ -14,7 +14,7 @@ use crate::db::time::ts;
 /// Where a mailbox's fetch stands.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SyncState {
-    /// `user@host:port` ([`super::imap::ImapAccount::state_key`]).
+    /// `user@host` ([`super::imap::ImapAccount::state_key`]).
     pub account: String,
     pub mailbox: String,
     pub uidvalidity: u32,
