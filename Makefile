@@ -10,7 +10,7 @@ SHELL := /bin/bash
 BUILD_PACKAGES := build-essential pkg-config perl make libssl-dev libwebkit2gtk-4.1-dev \
 	libayatana-appindicator3-dev librsvg2-dev libxdo-dev
 TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus-x11 gnome-keyring libsecret-tools \
-	python3 util-linux qpdf poppler-utils dovecot-imapd python3-aiosmtpd faketime
+	python3 util-linux qpdf poppler-utils dovecot-imapd python3-aiosmtpd openssl faketime
 
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)

@@ -25,6 +25,8 @@
 //! - 25 refused by the sensitive-category guard (the text names origin, politics, religion,
 //!   union, sex life, health, genetics or pregnancy); nothing was stored
 //! - 26 an erasure refused by law: the candidate was hired (restrict their data instead)
+//! - 27 an unattended purge distrusted the clock and removed nobody
+//! - 28 mail not configured, or the mail server unreachable, slow, untrusted or refusing
 
 mod cli;
 

@@ -235,14 +235,15 @@ fn the_server_going_away_mid_fetch_loses_and_doubles_nothing() {
     let kill = d.killer();
     let mut commits = 0;
     let err = {
-        let mut intake = StoreIntake::new(&mut store, Utc::now, |tx: &rusqlite::Transaction<'_>, m: &FetchedMessage| {
-            commits += 1;
-            if commits == 20 {
-                // The server vanishes: Dovecot's master and its sessions killed at once.
-                kill();
-            }
-            sync::store_raw(tx, m, Utc::now()).map(|_| ())
-        });
+        let mut intake =
+            StoreIntake::new(&mut store, Utc::now, |tx: &rusqlite::Transaction<'_>, m: &FetchedMessage| {
+                commits += 1;
+                if commits == 20 {
+                    // The server vanishes: Dovecot's master and its sessions killed at once.
+                    kill();
+                }
+                sync::store_raw(tx, m, Utc::now()).map(|_| ())
+            });
         imap::fetch(&account, &password(), None, &mut intake).unwrap_err()
     };
     match &err {
@@ -261,9 +262,10 @@ fn the_server_going_away_mid_fetch_loses_and_doubles_nothing() {
     assert!(marked.iter().all(|&u| u <= state.last_uid), "a message was flagged before being committed: {marked:?}");
 
     let report = {
-        let mut intake = StoreIntake::new(&mut store, Utc::now, |tx: &rusqlite::Transaction<'_>, m: &FetchedMessage| {
-            sync::store_raw(tx, m, Utc::now()).map(|_| ())
-        });
+        let mut intake =
+            StoreIntake::new(&mut store, Utc::now, |tx: &rusqlite::Transaction<'_>, m: &FetchedMessage| {
+                sync::store_raw(tx, m, Utc::now()).map(|_| ())
+            });
         imap::fetch(&account, &password(), Some(state.clone()), &mut intake).unwrap()
     };
     assert_eq!(report.committed as i64, 40 - stored);
@@ -389,7 +391,11 @@ fn a_sent_message_reaches_the_server_whole_and_joins_the_timeline() {
             subject: "Your interview on Friday".into(),
             body_text: "Bonjour Ana,\n\nSee the attached offer.\n".into(),
             in_reply_to: Some("<m1@example.org>".into()),
-            attachments: vec![Attachment { filename: "offer.pdf".into(), content_type: "application/pdf".into(), bytes: pdf.clone() }],
+            attachments: vec![Attachment {
+                filename: "offer.pdf".into(),
+                content_type: "application/pdf".into(),
+                bytes: pdf.clone(),
+            }],
         },
         now,
     )
@@ -459,7 +465,8 @@ fn a_failed_send_stays_in_the_outbox_and_is_retried_later() {
     server.resume();
     let early = outbox::send_due(&mut store, &smtp_endpoint(&server), &password(), now).unwrap();
     assert_eq!(early.sent, 0, "not due yet");
-    let later = outbox::send_due(&mut store, &smtp_endpoint(&server), &password(), now + chrono::Duration::minutes(2)).unwrap();
+    let later =
+        outbox::send_due(&mut store, &smtp_endpoint(&server), &password(), now + chrono::Duration::minutes(2)).unwrap();
     assert_eq!(later.sent, 1);
     let received = server.messages();
     assert_eq!(received.len(), 1);
@@ -493,7 +500,8 @@ fn a_refused_message_fails_for_good_and_an_interrupted_one_is_never_sent_again()
     // Within its claim (another run may be sending it): left alone.
     let during = outbox::send_due(&mut store, &smtp_endpoint(&server), &password(), now).unwrap();
     assert_eq!(during.interrupted, 0);
-    let after = outbox::send_due(&mut store, &smtp_endpoint(&server), &password(), now + chrono::Duration::minutes(11)).unwrap();
+    let after = outbox::send_due(&mut store, &smtp_endpoint(&server), &password(), now + chrono::Duration::minutes(11))
+        .unwrap();
     assert_eq!(after.interrupted, 1);
     let entry = outbox::list(&store).unwrap().into_iter().find(|e| e.uuid == interrupted).unwrap();
     assert_eq!((entry.status.as_str(), entry.last_error_code.as_deref()), ("failed", Some("interrupted")));

@@ -1,6 +1,7 @@
 //! Argument parsing, secret gathering and output for the `vivier` binary.
 
 mod hiring;
+mod mail;
 mod pipeline;
 mod retention;
 
@@ -84,6 +85,9 @@ enum Command {
     Retention(retention::RetentionCommand),
     /// Purge every candidate whose data must go (also run by the app, hourly).
     Purge(retention::PurgeArgs),
+    /// Mail: IMAP and SMTP settings, test connection, fetch, send, the outbox.
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
     /// The sensitive-category guard: check any text (a job ad, interview questions).
     #[command(subcommand)]
     Guard(GuardCommand),
@@ -185,6 +189,15 @@ fn hint(code: Code) -> Option<&'static str> {
         Code::NoDataDir => "Name one with `--data-dir DIR` or VIVIER_DATA_DIR",
         Code::Damaged => "`vivier doctor` shows which checks fail",
         Code::ReasonRequired => "Give it with `--reason`",
+        Code::MailNotConfigured => {
+            "`vivier mail settings imap|smtp --host … --user …` saves them, with the password from \
+             VIVIER_IMAP_PASSWORD / VIVIER_SMTP_PASSWORD or the prompt"
+        }
+        Code::MailAuthFailed => {
+            "`vivier mail settings imap|smtp` again, with the password in VIVIER_IMAP_PASSWORD / \
+             VIVIER_SMTP_PASSWORD or at the prompt, stores the right one"
+        }
+        Code::MailCertificateRefused => "`--ca-file PEM` of `vivier mail settings` trusts a company's own authority",
         _ => return None,
     })
 }
@@ -273,6 +286,7 @@ fn execute(cli: &Cli, secrets: &mut Secrets) -> Result<(), Failure> {
         }
         Command::Purge(args) => retention::purge(&mut open(&dir, secrets)?, args, cli.json),
         Command::Field(cmd) => hiring::field(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Mail(cmd) => mail::mail(&dir, &mut open(&dir, secrets)?, cmd, cli.json),
         Command::Dev(DevCommand::Seed { candidates, jobs, big_board, cv_bytes, seed }) => {
             let mut store = open(&dir, secrets)?;
             let started = std::time::Instant::now();

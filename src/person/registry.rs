@@ -174,13 +174,7 @@ pub const TABLES: &[PersonTable] = &[
         Export::RowsWithFiles,
         &[Count { slot: |c| &mut c.messages, filter: None }],
     ),
-    table(
-        "outbox",
-        Link::Candidate,
-        Merge::Move,
-        Export::Rows,
-        &[Count { slot: |c| &mut c.messages, filter: None }],
-    ),
+    table("outbox", Link::Candidate, Merge::Move, Export::Rows, &[Count { slot: |c| &mut c.messages, filter: None }]),
     table(
         "candidate_emails",
         Link::Candidate,

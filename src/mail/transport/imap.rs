@@ -46,8 +46,8 @@ impl Processed {
         match self {
             Processed::Flag(flag) => {
                 let atom = flag.strip_prefix('\\').or_else(|| flag.strip_prefix('$')).unwrap_or(flag);
-                let ok = !atom.is_empty()
-                    && atom.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+                let ok =
+                    !atom.is_empty() && atom.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
                 if !ok {
                     return Err(MailTransportError::Invalid(format!(
                         "\"{flag}\" is not a usable IMAP flag; use \\Seen or a keyword made of letters and digits"
@@ -56,7 +56,9 @@ impl Processed {
             }
             Processed::Move(folder) => {
                 if folder.trim().is_empty() || folder.chars().any(|c| c.is_control()) {
-                    return Err(MailTransportError::Invalid("the processed folder's name is empty or unreadable".into()));
+                    return Err(MailTransportError::Invalid(
+                        "the processed folder's name is empty or unreadable".into(),
+                    ));
                 }
             }
         }

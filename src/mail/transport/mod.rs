@@ -58,9 +58,9 @@ impl Security {
             "tls" | "ssl" => Ok(Security::Tls),
             "starttls" => Ok(Security::StartTls),
             "plain" | "none" => Ok(Security::Plain),
-            other => Err(MailTransportError::Invalid(format!(
-                "security \"{other}\" is not one of tls, starttls, plain"
-            ))),
+            other => {
+                Err(MailTransportError::Invalid(format!("security \"{other}\" is not one of tls, starttls, plain")))
+            }
         }
     }
 }

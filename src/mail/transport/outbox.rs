@@ -114,14 +114,27 @@ pub fn queue(
     let to = serde_json::to_string(&message.to).map_err(|e| MailTransportError::Invalid(e.to_string()))?;
     store.write(|tx| {
         let candidate = match &message.candidate {
-            Some(id) => Some(resolve(tx, "candidates", "candidate", id).map_err(|e| MailTransportError::Invalid(e.to_string()))?.0),
+            Some(id) => Some(
+                resolve(tx, "candidates", "candidate", id).map_err(|e| MailTransportError::Invalid(e.to_string()))?.0,
+            ),
             None => None,
         };
         tx.execute(
             "INSERT INTO outbox (uuid, candidate_id, message_id, in_reply_to, from_addr, to_addrs, subject, body_text,
                                  raw, status, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10)",
-            params![uuid, candidate, message_id, message.in_reply_to, from, to, message.subject, message.body_text, raw, ts(now)],
+            params![
+                uuid,
+                candidate,
+                message_id,
+                message.in_reply_to,
+                from,
+                to,
+                message.subject,
+                message.body_text,
+                raw,
+                ts(now)
+            ],
         )?;
         Ok::<_, MailTransportError>(())
     })?;
@@ -131,7 +144,9 @@ pub fn queue(
 /// The message's bytes as they will be sent.
 fn build(from: &str, m: &Outgoing, message_id: &str, now: DateTime<Utc>) -> Result<Vec<u8>, MailTransportError> {
     let mailbox = |a: &str| {
-        a.trim().parse::<Mailbox>().map_err(|e| MailTransportError::Invalid(format!("\"{a}\" is not an email address ({e})")))
+        a.trim()
+            .parse::<Mailbox>()
+            .map_err(|e| MailTransportError::Invalid(format!("\"{a}\" is not an email address ({e})")))
     };
     if m.to.is_empty() {
         return Err(MailTransportError::Invalid("a message needs at least one recipient".into()));
@@ -153,9 +168,8 @@ fn build(from: &str, m: &Outgoing, message_id: &str, now: DateTime<Utc>) -> Resu
     } else {
         let mut parts = MultiPart::mixed().singlepart(text);
         for a in &m.attachments {
-            let kind = ContentType::parse(&a.content_type).map_err(|_| {
-                MailTransportError::Invalid(format!("\"{}\" is not a MIME type", a.content_type))
-            })?;
+            let kind = ContentType::parse(&a.content_type)
+                .map_err(|_| MailTransportError::Invalid(format!("\"{}\" is not a MIME type", a.content_type)))?;
             parts = parts.singlepart(LettreAttachment::new(a.filename.clone()).body(a.bytes.clone(), kind));
         }
         builder.multipart(parts)
@@ -180,8 +194,7 @@ pub fn send_due(
     password: &MailPassword,
     now: DateTime<Utc>,
 ) -> Result<SendReport, MailTransportError> {
-    let mut report = SendReport::default();
-    report.interrupted = store.write(|tx| {
+    let interrupted = store.write(|tx| {
         tx.execute(
             "UPDATE outbox SET status = 'failed', last_error_code = 'interrupted',
                  last_error = 'interrupted while sending: the server may have received it; check the recipient''s \
@@ -190,6 +203,7 @@ pub fn send_due(
             [ts(now)],
         )
     })? as u32;
+    let mut report = SendReport { interrupted, ..SendReport::default() };
     loop {
         let claimed = store.write(|tx| {
             let due = tx
@@ -228,7 +242,8 @@ pub fn send_due(
             Err(e) => {
                 let give_up = matches!(e, MailTransportError::Rejected { .. } | MailTransportError::Invalid(_))
                     || attempts >= MAX_ATTEMPTS;
-                let (status, next) = if give_up { ("failed", None) } else { ("queued", Some(ts(now + backoff(attempts)))) };
+                let (status, next) =
+                    if give_up { ("failed", None) } else { ("queued", Some(ts(now + backoff(attempts)))) };
                 store.write(|tx| {
                     tx.execute(
                         "UPDATE outbox SET status = ?2, last_error = ?3, last_error_code = ?4, next_attempt_at = ?5

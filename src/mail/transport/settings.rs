@@ -25,7 +25,7 @@ pub struct SmtpSettings {
 impl SmtpSettings {
     pub fn check(&self) -> Result<(), MailTransportError> {
         self.endpoint.check()?;
-        super::smtp::envelope(&self.from, &[self.from.clone()]).map(|_| ())
+        super::smtp::envelope(&self.from, std::slice::from_ref(&self.from)).map(|_| ())
     }
 }
 
@@ -75,8 +75,9 @@ fn load<T: for<'de> Deserialize<'de>>(store: &Store, key: &str, what: &'static s
     let Some(text) = store.setting(key)? else {
         return Err(MailTransportError::NotConfigured { what });
     };
-    serde_json::from_str(&text)
-        .map_err(|e| MailTransportError::Invalid(format!("the stored {what} settings do not read ({e}); save them again")))
+    serde_json::from_str(&text).map_err(|e| {
+        MailTransportError::Invalid(format!("the stored {what} settings do not read ({e}); save them again"))
+    })
 }
 
 fn save<T: Serialize>(store: &mut Store, key: &str, value: &T) -> Result<(), MailTransportError> {
@@ -98,10 +99,29 @@ pub fn save_password(
 pub fn load_password(keyring: &Keyring, store_id: &str, server: Server) -> Result<MailPassword, MailTransportError> {
     match keyring.load_secret(&server.keyring_account(store_id)) {
         Ok(bytes) => {
-            let text = std::str::from_utf8(&bytes).map_err(|_| MailTransportError::PasswordMissing { what: server.name() })?;
+            let text =
+                std::str::from_utf8(&bytes).map_err(|_| MailTransportError::PasswordMissing { what: server.name() })?;
             Ok(MailPassword::new(text.to_owned()))
         }
         Err(KeyError::KeyringEntryMissing { .. }) => Err(MailTransportError::PasswordMissing { what: server.name() }),
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_round_trip_through_the_keyring_each_under_its_own_entry() {
+        let keyring = Keyring::with_store(keyring_core::mock::Store::new().unwrap());
+        let missing = load_password(&keyring, "store-1", Server::Imap).unwrap_err();
+        assert_eq!(missing.code(), "mail_not_configured", "{missing}");
+        save_password(&keyring, "store-1", Server::Imap, &MailPassword::new("imap secret".into())).unwrap();
+        save_password(&keyring, "store-1", Server::Smtp, &MailPassword::new("smtp secret".into())).unwrap();
+        assert_eq!(load_password(&keyring, "store-1", Server::Imap).unwrap().expose_secret(), "imap secret");
+        assert_eq!(load_password(&keyring, "store-1", Server::Smtp).unwrap().expose_secret(), "smtp secret");
+        assert!(load_password(&keyring, "store-2", Server::Imap).is_err(), "another data directory's entry");
+        assert_eq!(Server::Imap.keyring_account("abc"), "mail-imap/abc");
     }
 }

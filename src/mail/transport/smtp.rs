@@ -4,10 +4,10 @@
 //! to a refusal of the message itself (a 5xx answer: trying again will not help).
 
 use lettre::address::Envelope;
+use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::smtp::{Error as SmtpError, SmtpTransport};
-use lettre::message::Mailbox;
 use lettre::{Address, Transport};
 
 use super::{Endpoint, MailPassword, MailTransportError, Security};
@@ -39,9 +39,7 @@ fn parameters(endpoint: &Endpoint) -> Result<TlsParameters, MailTransportError> 
         })?;
         builder = builder.add_root_certificate(cert);
     }
-    builder
-        .build_rustls()
-        .map_err(|e| MailTransportError::Invalid(format!("TLS setup for {}: {e}", endpoint.host)))
+    builder.build_rustls().map_err(|e| MailTransportError::Invalid(format!("TLS setup for {}: {e}", endpoint.host)))
 }
 
 /// Test connection: connect, secure, log in, then quit.

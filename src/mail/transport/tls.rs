@@ -20,11 +20,10 @@ pub type TlsStream = StreamOwned<ClientConnection, TcpStream>;
 pub fn client_config(extra_ca: Option<&Path>) -> Result<Arc<ClientConfig>, MailTransportError> {
     let mut roots = RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
     if let Some(path) = extra_ca {
-        let certs = CertificateDer::pem_file_iter(path)
-            .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
-            .map_err(|e| {
-                MailTransportError::Invalid(format!("cannot read the CA certificate file {}: {e}", path.display()))
-            })?;
+        let certs =
+            CertificateDer::pem_file_iter(path).and_then(|certs| certs.collect::<Result<Vec<_>, _>>()).map_err(
+                |e| MailTransportError::Invalid(format!("cannot read the CA certificate file {}: {e}", path.display())),
+            )?;
         if certs.is_empty() {
             return Err(MailTransportError::Invalid(format!(
                 "the CA certificate file {} holds no PEM certificate",
@@ -76,10 +75,8 @@ pub fn handshake(endpoint: &Endpoint, tcp: TcpStream) -> Result<TlsStream, MailT
     let config = client_config(endpoint.extra_ca.as_deref())?;
     let name = ServerName::try_from(endpoint.host.clone())
         .map_err(|_| MailTransportError::Invalid(format!("\"{}\" is not a valid server name", endpoint.host)))?;
-    let conn = ClientConnection::new(config, name).map_err(|e| MailTransportError::Protocol {
-        host: endpoint.host.clone(),
-        detail: e.to_string(),
-    })?;
+    let conn = ClientConnection::new(config, name)
+        .map_err(|e| MailTransportError::Protocol { host: endpoint.host.clone(), detail: e.to_string() })?;
     let mut stream = StreamOwned::new(conn, tcp);
     while stream.conn.is_handshaking() {
         stream.conn.complete_io(&mut stream.sock).map_err(|e| io_error(endpoint, e))?;
@@ -97,18 +94,19 @@ pub fn io_error(endpoint: &Endpoint, e: io::Error) -> MailTransportError {
         return tls_error(endpoint, tls);
     }
     match e.kind() {
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
-            MailTransportError::Timeout { host: endpoint.host.clone(), port: endpoint.port, seconds: endpoint.timeout_secs }
-        }
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => MailTransportError::Timeout {
+            host: endpoint.host.clone(),
+            port: endpoint.port,
+            seconds: endpoint.timeout_secs,
+        },
         io::ErrorKind::ConnectionRefused
         | io::ErrorKind::HostUnreachable
         | io::ErrorKind::NetworkUnreachable
         | io::ErrorKind::AddrNotAvailable
         | io::ErrorKind::NotFound => unreachable(endpoint, e.to_string()),
-        _ => MailTransportError::Protocol {
-            host: endpoint.host.clone(),
-            detail: format!("the connection failed: {e}"),
-        },
+        _ => {
+            MailTransportError::Protocol { host: endpoint.host.clone(), detail: format!("the connection failed: {e}") }
+        }
     }
 }
 
