@@ -538,3 +538,48 @@ fn smtp_errors_are_coded() {
     let e: MailTransportError = smtp::envelope("not an address", &[]).unwrap_err();
     assert_eq!(e.code(), "invalid_input");
 }
+
+/// Fetch rate over loopback, IMAPS into the encrypted store (one transaction per message):
+/// `cargo test --release -p vivier --test mail_transport fetch_rate -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn fetch_rate() {
+    let d = Dovecot::start();
+    let n: u32 = 1000;
+    let body = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(50);
+    let mut w = world(&d);
+    let started = Instant::now();
+    for i in 1..=n {
+        let raw =
+            format!("From: c{i}@example.org\r\nSubject: CV {i}\r\nMessage-ID: <rate{i}@example.org>\r\n\r\n{body}\r\n");
+        w.append("INBOX", raw.as_bytes()).finish().unwrap();
+    }
+    w.logout().unwrap();
+    let appended = started.elapsed();
+    let data = TempDataDir::with_passphrase();
+    let mut store = data.open().unwrap();
+    let account = imap_account(&d, Security::Tls, "INBOX");
+    let started = Instant::now();
+    let report = {
+        let mut intake =
+            StoreIntake::new(&mut store, Utc::now, |tx: &rusqlite::Transaction<'_>, m: &FetchedMessage| {
+                sync::store_raw(tx, m, Utc::now()).map(|_| ())
+            });
+        imap::fetch(&account, &password(), None, &mut intake).unwrap()
+    };
+    let took = started.elapsed();
+    assert_eq!(report.committed, n);
+    println!(
+        "appended {n} messages of ~{} bytes in {:.2} s; fetched, stored and flagged them in {:.2} s: {:.0} messages/s",
+        body.len() + 80,
+        appended.as_secs_f64(),
+        took.as_secs_f64(),
+        f64::from(n) / took.as_secs_f64()
+    );
+    // The same mailbox again into memory: the network's share.
+    let mut memory = Memory::default();
+    let started = Instant::now();
+    assert_eq!(imap::fetch(&account, &password(), None, &mut memory).unwrap().committed, n);
+    let took = started.elapsed();
+    println!("into memory: {:.2} s, {:.0} messages/s", took.as_secs_f64(), f64::from(n) / took.as_secs_f64());
+}
