@@ -280,6 +280,37 @@ fn the_server_going_away_mid_fetch_loses_and_doubles_nothing() {
     assert_eq!((state.last_uid, state.flagged_uid), (40, 40));
 }
 
+/// The store's intake groups a batch in one transaction: a message its sink refuses
+/// (after writing part of it) is rolled back alone; those before it stay, with their state.
+#[test]
+fn the_store_keeps_what_was_committed_before_a_refused_message_and_nothing_of_it() {
+    let d = Dovecot::start();
+    append(&d, "INBOX", 1..=6);
+    let account = imap_account(&d, Security::Tls, "INBOX");
+    let data = TempDataDir::with_passphrase();
+    let mut store = data.open().unwrap();
+    let sink = |tx: &rusqlite::Transaction<'_>, m: &FetchedMessage| {
+        sync::store_raw(tx, m, Utc::now())?;
+        if m.uid == 4 {
+            return Err(rusqlite::Error::InvalidQuery);
+        }
+        Ok(())
+    };
+    let err = imap::fetch(&account, &password(), None, &mut StoreIntake::new(&mut store, Utc::now, sink)).unwrap_err();
+    assert!(matches!(err, FetchError::Intake(_)), "{err:?}");
+    assert_eq!(count(&mut store), 3, "messages 1 to 3 stored, nothing of 4");
+    let state = sync::load(store.connection(), &account.state_key(), "INBOX").unwrap().unwrap();
+    assert_eq!((state.last_uid, state.flagged_uid), (3, 0));
+    assert!(flags(&d, "INBOX").values().all(|&f| !f), "nothing marked before the batch is done");
+
+    let fine = |tx: &rusqlite::Transaction<'_>, m: &FetchedMessage| sync::store_raw(tx, m, Utc::now()).map(|_| ());
+    let report =
+        imap::fetch(&account, &password(), Some(state), &mut StoreIntake::new(&mut store, Utc::now, fine)).unwrap();
+    assert_eq!((report.committed, report.marked), (3, 6), "the three owed flags, then three new messages");
+    assert_eq!(count(&mut store), 6);
+    assert!(flags(&d, "INBOX").values().all(|&f| f));
+}
+
 fn count(store: &mut vivier::db::Store) -> i64 {
     store.connection().query_row("SELECT count(*) FROM messages WHERE direction = 'inbound'", [], |r| r.get(0)).unwrap()
 }

@@ -12,8 +12,9 @@
 //! 3. The UIDs above the last committed one are listed once, then fetched in batches with
 //!    `BODY.PEEK[]` (which leaves `\Seen` alone). A message that arrives meanwhile waits
 //!    for the next fetch.
-//! 4. Each message: commit (message + state) through the intake; after a batch, its
-//!    committed UIDs are flagged or moved, and the state records it.
+//! 4. Each batch is committed through the intake, each message with the state that follows
+//!    it (the store's intake groups a batch in one transaction, each message in its own
+//!    savepoint); then its committed UIDs are flagged or moved, and the state records it.
 //!
 //! A failure at any point leaves the state at the last committed message.
 
@@ -363,33 +364,38 @@ pub fn fetch<I: Intake>(
             }
         }
         drop(fetches);
-        let mut committed = Vec::with_capacity(batch.len());
+        // Each message with the state that follows it, in UID order. A UID listed but
+        // not returned was expunged meanwhile: nothing to read, nothing lost; the state
+        // steps over it (marking a UID that no longer exists does nothing).
+        let mut items = Vec::with_capacity(batch.len());
         for &uid in batch {
-            let mut next = state.clone();
-            next.last_uid = uid;
             match bodies.remove(&uid) {
                 Some(raw) => {
-                    let message = FetchedMessage { uid, raw };
-                    intake.commit(&message, &next).map_err(FetchError::Intake)?;
-                    committed.push(uid);
-                    report.committed += 1;
+                    let mut next = state.clone();
+                    next.last_uid = uid;
+                    items.push((FetchedMessage { uid, raw }, next));
                 }
-                None => {
-                    // Expunged since the search: nothing to read, nothing lost. The state
-                    // steps over it; marking a UID that no longer exists does nothing.
-                    report.vanished += 1;
-                    intake.record(&next).map_err(FetchError::Intake)?;
-                }
+                None => report.vanished += 1,
             }
-            state = next;
         }
-        if !committed.is_empty() {
-            let set = committed.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+        let (done, failure) = intake.commit_all(&items);
+        report.committed += done as u32;
+        if let Some((_, last)) = done.checked_sub(1).and_then(|i| items.get(i)) {
+            state = last.clone();
+        }
+        if let Some(e) = failure {
+            return Err(FetchError::Intake(e));
+        }
+        if let Some(&max) = batch.last() {
+            state.last_uid = state.last_uid.max(max);
+        }
+        if done > 0 {
+            let set = items.iter().map(|(m, _)| m.uid.to_string()).collect::<Vec<_>>().join(",");
             mark(&mut session, &account.processed, &set).map_err(ierr)?;
-            report.marked += committed.len() as u32;
+            report.marked += done as u32;
             state.flagged_uid = state.last_uid;
-            intake.record(&state).map_err(FetchError::Intake)?;
         }
+        intake.record(&state).map_err(FetchError::Intake)?;
         report.last_uid = state.last_uid;
     }
     let _ = session.logout();

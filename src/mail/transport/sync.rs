@@ -1,8 +1,8 @@
 //! The IMAP sync state kept in the store (`mail_sync`): per account and mailbox, the
 //! UIDVALIDITY seen, the last UID whose message the intake committed, and the last UID
-//! marked on the server. It only moves forward with a commit: [`StoreIntake`] writes a
-//! message and the state that follows it in one transaction, so a crash between the two
-//! cannot happen.
+//! marked on the server. It only moves forward with a commit: [`StoreIntake`] writes
+//! messages and the state that follows the last of them in one transaction, so a crash
+//! between the two cannot happen.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -32,6 +32,19 @@ pub trait Intake {
     type Error: std::fmt::Display + std::fmt::Debug;
     fn commit(&mut self, message: &FetchedMessage, after: &SyncState) -> Result<(), Self::Error>;
     fn record(&mut self, state: &SyncState) -> Result<(), Self::Error>;
+
+    /// Commits messages in order, each with the state that follows it; stops at the first
+    /// failure. Returns how many were committed, and the failure. One by one by default;
+    /// an implementation may group them, as long as every message counted is stored with
+    /// its state and none after it.
+    fn commit_all(&mut self, batch: &[(FetchedMessage, SyncState)]) -> (usize, Option<Self::Error>) {
+        for (i, (message, after)) in batch.iter().enumerate() {
+            if let Err(e) = self.commit(message, after) {
+                return (i, Some(e));
+            }
+        }
+        (batch.len(), None)
+    }
 }
 
 /// The stored state of one account's mailbox.
@@ -102,6 +115,42 @@ where
     fn record(&mut self, state: &SyncState) -> Result<(), E> {
         let now = (self.clock)();
         self.store.write(|tx| Ok(save(tx, state, now)?))
+    }
+
+    /// One transaction for the batch (one disk sync instead of one per message), each
+    /// message in a savepoint: a message the sink refuses is rolled back alone, those
+    /// before it are committed with the state after the last of them.
+    fn commit_all(&mut self, batch: &[(FetchedMessage, SyncState)]) -> (usize, Option<E>) {
+        let now = (self.clock)();
+        let sink = &mut self.sink;
+        let outcome = self.store.write(|tx| {
+            let mut done: usize = 0;
+            let mut failure = None;
+            for (message, _) in batch {
+                tx.execute_batch("SAVEPOINT fetched_message")?;
+                match sink(tx, message) {
+                    Ok(()) => {
+                        tx.execute_batch("RELEASE fetched_message")?;
+                        done += 1;
+                    }
+                    Err(e) => {
+                        tx.execute_batch("ROLLBACK TO fetched_message; RELEASE fetched_message")?;
+                        failure = Some(e);
+                        break;
+                    }
+                }
+            }
+            if let Some(i) = done.checked_sub(1)
+                && let Some((_, after)) = batch.get(i)
+            {
+                save(tx, after, now)?;
+            }
+            Ok::<_, E>((done, failure))
+        });
+        match outcome {
+            Ok(result) => result,
+            Err(e) => (0, Some(e)),
+        }
     }
 }
 
