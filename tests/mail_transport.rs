@@ -344,6 +344,13 @@ fn imap_errors_are_coded() {
         assert_eq!(e.code(), "mail_certificate_refused", "{security:?}: {e}");
     }
 
+    // Unencrypted, explicitly, to loopback only (the engine refuses it elsewhere).
+    let mut plain = imap_account(&d, Security::Plain, "INBOX");
+    plain.endpoint.host = "127.0.0.1".into();
+    assert_eq!(imap::test_connection(&plain, &password()).unwrap().messages, 0);
+    plain.endpoint.host = "mail.example.org".into();
+    assert_eq!(imap::test_connection(&plain, &password()).unwrap_err().code(), "invalid_input");
+
     let mut unreachable = good.clone();
     unreachable.endpoint.port = free_port();
     let e = imap::test_connection(&unreachable, &password()).unwrap_err();
@@ -565,6 +572,20 @@ fn smtp_errors_are_coded() {
     slow.timeout_secs = 1;
     let e = smtp::test_connection(&slow, &password()).unwrap_err();
     assert_eq!(e.code(), "mail_timeout", "{e}");
+
+    // TLS from the first byte (port 465 style): the same message goes through.
+    let wrapped = SmtpServer::start_tls();
+    let mut tls = smtp_endpoint(&wrapped);
+    tls.security = Security::Tls;
+    smtp::test_connection(&tls, &password()).unwrap();
+    smtp::send_raw(&tls, &password(), FROM, &["dee@example.org".into()], b"Subject: hi\r\n\r\nhello\r\n").unwrap();
+    assert_eq!(wrapped.messages().len(), 1);
+    // STARTTLS asked of a server that speaks TLS at once: a coded failure, not a hang.
+    let mut confused = tls.clone();
+    confused.security = Security::StartTls;
+    confused.timeout_secs = 1;
+    let e = smtp::test_connection(&confused, &password()).unwrap_err();
+    assert!(e.code() == "mail_timeout" || e.code() == "mail_protocol", "{e}");
 
     let e: MailTransportError = smtp::envelope("not an address", &[]).unwrap_err();
     assert_eq!(e.code(), "invalid_input");

@@ -238,17 +238,29 @@ pub struct SmtpServer {
     pub certs: Certs,
     pub port: u16,
     pub received: PathBuf,
+    /// TLS from the first byte instead of STARTTLS.
+    pub implicit_tls: bool,
     child: Option<Child>,
 }
 
 impl SmtpServer {
+    /// STARTTLS required (as on port 587).
     pub fn start() -> SmtpServer {
+        SmtpServer::start_with(false)
+    }
+
+    /// TLS from the first byte (as on port 465).
+    pub fn start_tls() -> SmtpServer {
+        SmtpServer::start_with(true)
+    }
+
+    fn start_with(implicit_tls: bool) -> SmtpServer {
         let dir = tempfile::tempdir().unwrap();
         let certs = Certs::make(dir.path());
         let received = dir.path().join("received");
         std::fs::create_dir(&received).unwrap();
         let port = free_port();
-        let mut server = SmtpServer { dir, certs, port, received, child: None };
+        let mut server = SmtpServer { dir, certs, port, received, implicit_tls, child: None };
         server.resume();
         server
     }
@@ -264,6 +276,7 @@ impl SmtpServer {
             .arg(&self.certs.cert)
             .arg(&self.certs.key)
             .args([USER, PASSWORD])
+            .arg(if self.implicit_tls { "tls" } else { "starttls" })
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -5,7 +5,8 @@ time), AUTH PLAIN/LOGIN required with one user, each accepted message written to
 directory as N.eml (with N.json holding the envelope), atomically. A recipient whose local
 part starts with "reject" is refused for good (550), to test permanent failures.
 
-Usage: smtp_server.py PORT DIR CERT KEY USER PASSWORD
+Usage: smtp_server.py PORT DIR CERT KEY USER PASSWORD [starttls|tls]
+(tls: TLS from the first byte, as on port 465, instead of STARTTLS.)
 Prints READY on stdout once it listens; stops on SIGTERM.
 """
 import json
@@ -62,15 +63,17 @@ def main():
     logging.getLogger("mail.log").setLevel(logging.CRITICAL)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
+    mode = sys.argv[7] if len(sys.argv) > 7 else "starttls"
+    security = {"ssl_context": context} if mode == "tls" else {"tls_context": context, "require_starttls": True}
     controller = Controller(
         Store(directory),
         hostname="127.0.0.1",
         port=int(port),
-        tls_context=context,
-        require_starttls=True,
         authenticator=Authenticator(user, password),
         auth_required=True,
+        auth_require_tls=False,
         ready_timeout=10,
+        **security,
     )
     controller.start()
     stop = threading.Event()
