@@ -103,54 +103,71 @@ where
     type Error = E;
 
     fn commit(&mut self, message: &FetchedMessage, after: &SyncState) -> Result<(), E> {
-        let now = (self.clock)();
-        let sink = &mut self.sink;
-        self.store.write(|tx| {
-            sink(tx, message)?;
-            save(tx, after, now)?;
-            Ok(())
-        })
+        let batch = [(message.clone(), after.clone())];
+        match commit_batch(self.store, &batch, &mut self.sink, (self.clock)()) {
+            (_, Some(e)) => Err(e),
+            (_, None) => Ok(()),
+        }
     }
 
     fn record(&mut self, state: &SyncState) -> Result<(), E> {
-        let now = (self.clock)();
-        self.store.write(|tx| Ok(save(tx, state, now)?))
+        record(self.store, state, (self.clock)())
     }
 
-    /// One transaction for the batch (one disk sync instead of one per message), each
-    /// message in a savepoint: a message the sink refuses is rolled back alone, those
-    /// before it are committed with the state after the last of them.
     fn commit_all(&mut self, batch: &[(FetchedMessage, SyncState)]) -> (usize, Option<E>) {
-        let now = (self.clock)();
-        let sink = &mut self.sink;
-        let outcome = self.store.write(|tx| {
-            let mut done: usize = 0;
-            let mut failure = None;
-            for (message, _) in batch {
-                tx.execute_batch("SAVEPOINT fetched_message")?;
-                match sink(tx, message) {
-                    Ok(()) => {
-                        tx.execute_batch("RELEASE fetched_message")?;
-                        done += 1;
-                    }
-                    Err(e) => {
-                        tx.execute_batch("ROLLBACK TO fetched_message; RELEASE fetched_message")?;
-                        failure = Some(e);
-                        break;
-                    }
+        commit_batch(self.store, batch, &mut self.sink, (self.clock)())
+    }
+}
+
+/// Stores a state change without a message, in its own short transaction.
+pub fn record<E: From<rusqlite::Error>>(store: &mut Store, state: &SyncState, now: DateTime<Utc>) -> Result<(), E> {
+    store.write(|tx| Ok(save(tx, state, now)?))
+}
+
+/// Stores a batch of fetched messages through `sink` in one transaction (one disk sync
+/// instead of one per message), each message in a savepoint: a message the sink refuses
+/// is rolled back alone, those before it are committed with the state after the last of
+/// them. Returns how many were committed, and the failure that stopped it.
+///
+/// For a door that keeps the store behind a lock (the desktop app), an [`Intake`] whose
+/// `commit_all` takes the lock, calls this and lets go keeps the network outside the lock.
+pub fn commit_batch<F, E>(
+    store: &mut Store,
+    batch: &[(FetchedMessage, SyncState)],
+    sink: &mut F,
+    now: DateTime<Utc>,
+) -> (usize, Option<E>)
+where
+    F: FnMut(&Transaction<'_>, &FetchedMessage) -> Result<(), E>,
+    E: From<rusqlite::Error>,
+{
+    let outcome = store.write(|tx| {
+        let mut done: usize = 0;
+        let mut failure = None;
+        for (message, _) in batch {
+            tx.execute_batch("SAVEPOINT fetched_message")?;
+            match sink(tx, message) {
+                Ok(()) => {
+                    tx.execute_batch("RELEASE fetched_message")?;
+                    done += 1;
+                }
+                Err(e) => {
+                    tx.execute_batch("ROLLBACK TO fetched_message; RELEASE fetched_message")?;
+                    failure = Some(e);
+                    break;
                 }
             }
-            if let Some(i) = done.checked_sub(1)
-                && let Some((_, after)) = batch.get(i)
-            {
-                save(tx, after, now)?;
-            }
-            Ok::<_, E>((done, failure))
-        });
-        match outcome {
-            Ok(result) => result,
-            Err(e) => (0, Some(e)),
         }
+        if let Some(i) = done.checked_sub(1)
+            && let Some((_, after)) = batch.get(i)
+        {
+            save(tx, after, now)?;
+        }
+        Ok::<_, E>((done, failure))
+    });
+    match outcome {
+        Ok(result) => result,
+        Err(e) => (0, Some(e)),
     }
 }
 
