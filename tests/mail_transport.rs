@@ -311,6 +311,33 @@ fn the_store_keeps_what_was_committed_before_a_refused_message_and_nothing_of_it
     assert!(flags(&d, "INBOX").values().all(|&f| f));
 }
 
+/// Two fetches at once (the app and a timer): the one with the older view cannot move the
+/// stored state back; a new UIDVALIDITY replaces it.
+#[test]
+fn the_stored_state_never_moves_back_within_one_uidvalidity() {
+    let data = TempDataDir::with_passphrase();
+    let mut store = data.open().unwrap();
+    let state = |v, last, flagged| SyncState {
+        account: "hr@localhost".into(),
+        mailbox: "INBOX".into(),
+        uidvalidity: v,
+        last_uid: last,
+        flagged_uid: flagged,
+    };
+    let now = t(2026, 12, 2);
+    let conn = store.connection();
+    let load = |conn: &rusqlite::Connection| sync::load(conn, "hr@localhost", "INBOX").unwrap().unwrap();
+    sync::save(conn, &state(7, 10, 8), now).unwrap();
+    sync::save(conn, &state(7, 5, 5), now).unwrap();
+    assert_eq!(load(conn), state(7, 10, 8), "an older view does not win");
+    sync::save(conn, &state(7, 10, 6), now).unwrap();
+    assert_eq!(load(conn), state(7, 10, 8));
+    sync::save(conn, &state(7, 10, 10), now).unwrap();
+    assert_eq!(load(conn), state(7, 10, 10));
+    sync::save(conn, &state(9, 0, 0), now).unwrap();
+    assert_eq!(load(conn), state(9, 0, 0), "a renumbered mailbox starts again");
+}
+
 fn count(store: &mut vivier::db::Store) -> i64 {
     store.connection().query_row("SELECT count(*) FROM messages WHERE direction = 'inbound'", [], |r| r.get(0)).unwrap()
 }

@@ -65,13 +65,18 @@ pub fn load(conn: &rusqlite::Connection, account: &str, mailbox: &str) -> rusqli
     .optional()
 }
 
-/// Stores `state` (inside the caller's transaction).
+/// Stores `state` (inside the caller's transaction). Within one UIDVALIDITY the state
+/// never moves back: a second fetch running at the same time (the app and a timer) with an
+/// older view cannot undo what the other committed.
 pub fn save(tx: &rusqlite::Connection, state: &SyncState, now: DateTime<Utc>) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO mail_sync (account, mailbox, uidvalidity, last_uid, flagged_uid, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (account, mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity,
-             last_uid = excluded.last_uid, flagged_uid = excluded.flagged_uid, updated_at = excluded.updated_at",
+             last_uid = excluded.last_uid, flagged_uid = excluded.flagged_uid, updated_at = excluded.updated_at
+         WHERE excluded.uidvalidity <> mail_sync.uidvalidity
+            OR excluded.last_uid > mail_sync.last_uid
+            OR (excluded.last_uid = mail_sync.last_uid AND excluded.flagged_uid >= mail_sync.flagged_uid)",
         params![state.account, state.mailbox, state.uidvalidity, state.last_uid, state.flagged_uid, ts(now)],
     )?;
     Ok(())
