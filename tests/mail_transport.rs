@@ -43,6 +43,7 @@ fn imap_account(d: &Dovecot, security: Security, mailbox: &str) -> ImapAccount {
         mailbox: mailbox.into(),
         processed: Processed::Flag(KEYWORD.into()),
         poll_secs: 300,
+        max_message_bytes: imap::DEFAULT_MAX_MESSAGE,
     }
 }
 
@@ -147,6 +148,45 @@ fn fetch_is_incremental_by_uid_and_flags_what_it_committed() {
     let third = imap::fetch(&starttls, &password(), memory.state.clone(), &mut memory).unwrap();
     assert_eq!((third.committed, third.last_uid), (1, 9));
     assert!(flags(&d, "INBOX").values().all(|&f| f));
+}
+
+/// A message over the size limit is handed over as its header only, marked like the
+/// others, and left whole on the server.
+#[test]
+fn an_oversized_message_is_read_as_its_header_only() {
+    let d = Dovecot::start();
+    append(&d, "INBOX", 1..=1);
+    let big = format!(
+        "From: c2@example.org\r\nSubject: Portfolio\r\nMessage-ID: <big@example.org>\r\n\r\n{}\r\n",
+        "0123456789abcdef".repeat(1024)
+    );
+    let mut w = world(&d);
+    w.append("INBOX", big.as_bytes()).finish().unwrap();
+    w.logout().unwrap();
+    append(&d, "INBOX", 3..=3);
+    let mut account = imap_account(&d, Security::Tls, "INBOX");
+    account.max_message_bytes = 8 * 1024;
+    let mut seen = Vec::new();
+    struct Keep<'a>(&'a mut Vec<FetchedMessage>);
+    impl Intake for Keep<'_> {
+        type Error = String;
+        fn commit(&mut self, m: &FetchedMessage, _: &SyncState) -> Result<(), String> {
+            self.0.push(m.clone());
+            Ok(())
+        }
+        fn record(&mut self, _: &SyncState) -> Result<(), String> {
+            Ok(())
+        }
+    }
+    let report = imap::fetch(&account, &password(), None, &mut Keep(&mut seen)).unwrap();
+    assert_eq!((report.committed, report.marked), (3, 3));
+    let shape: Vec<(u32, bool)> = seen.iter().map(|m| (m.uid, m.header_only)).collect();
+    assert_eq!(shape, vec![(1, false), (2, true), (3, false)]);
+    let header = String::from_utf8_lossy(&seen[1].raw);
+    assert!(header.contains("Subject: Portfolio") && !header.contains("0123456789abcdef"), "{header}");
+    assert!(seen[1].size.unwrap() > 16 * 1024);
+    assert_eq!(header_message_id(&seen[1].raw).as_deref(), Some("<big@example.org>"));
+    assert!(seen[0].raw.ends_with(b"Hello, this is 1.\r\n"));
 }
 
 #[test]

@@ -144,6 +144,7 @@ pub fn mail(dir: &DataDir, store: &mut Store, cmd: &MailCommand, json: bool) -> 
                 mailbox: args.mailbox.clone(),
                 processed,
                 poll_secs: args.poll_secs,
+                max_message_bytes: imap::DEFAULT_MAX_MESSAGE,
             };
             settings::save_imap(store, &account)?;
             let kept = keep_password(dir, Server::Imap, &account.endpoint)?;

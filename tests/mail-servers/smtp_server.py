@@ -16,6 +16,7 @@ import signal
 import ssl
 import sys
 import threading
+import warnings
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -64,14 +65,19 @@ def main():
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     mode = sys.argv[7] if len(sys.argv) > 7 else "starttls"
-    security = {"ssl_context": context} if mode == "tls" else {"tls_context": context, "require_starttls": True}
+    # With TLS from the first byte aiosmtpd does not know the session is encrypted, so its
+    # own "AUTH only over TLS" check is turned off there (the socket is TLS all the same).
+    if mode == "tls":
+        warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
+        security = {"ssl_context": context, "auth_require_tls": False}
+    else:
+        security = {"tls_context": context, "require_starttls": True}
     controller = Controller(
         Store(directory),
         hostname="127.0.0.1",
         port=int(port),
         authenticator=Authenticator(user, password),
         auth_required=True,
-        auth_require_tls=False,
         ready_timeout=10,
         **security,
     )

@@ -79,10 +79,21 @@ pub struct ImapAccount {
     /// How often `mail fetch` is meant to run, in seconds (for the timer and the app).
     #[serde(default = "default_poll")]
     pub poll_secs: u64,
+    /// A message larger than this is not read whole: only its header is handed over
+    /// (see [`FetchedMessage::header_only`]); it stays complete on the server.
+    #[serde(default = "default_max_message")]
+    pub max_message_bytes: u64,
 }
 
 fn default_poll() -> u64 {
     300
+}
+
+/// 50 MiB: above what mail servers commonly accept, so it only stops the absurd.
+pub const DEFAULT_MAX_MESSAGE: u64 = 50 * 1024 * 1024;
+
+fn default_max_message() -> u64 {
+    DEFAULT_MAX_MESSAGE
 }
 
 impl ImapAccount {
@@ -112,12 +123,21 @@ impl ImapAccount {
 pub struct FetchedMessage {
     pub uid: u32,
     pub raw: Vec<u8>,
+    /// The message was larger than the account's `max_message_bytes`: `raw` is its header
+    /// only (the intake can record it and tell HR to read it in the mailbox).
+    pub header_only: bool,
+    /// Its size on the server (RFC822.SIZE), when the server said.
+    pub size: Option<u32>,
 }
 
 impl std::fmt::Debug for FetchedMessage {
     /// A message's content is a candidate's: never in a debug print.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FetchedMessage").field("uid", &self.uid).field("len", &self.raw.len()).finish()
+        f.debug_struct("FetchedMessage")
+            .field("uid", &self.uid)
+            .field("len", &self.raw.len())
+            .field("header_only", &self.header_only)
+            .finish()
     }
 }
 
@@ -355,25 +375,41 @@ pub fn fetch<I: Intake>(
     uids.sort_unstable();
 
     for batch in uids.chunks(BATCH) {
+        // Sizes first: a message over the limit is read as its header only.
         let set = batch.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
-        let fetches = session.uid_fetch(&set, "(UID BODY.PEEK[])").map_err(ierr)?;
-        let mut bodies: HashMap<u32, Vec<u8>> = HashMap::with_capacity(batch.len());
-        for f in fetches.iter() {
-            if let (Some(uid), Some(body)) = (f.uid, f.body()) {
-                bodies.insert(uid, body.to_vec());
+        let sizes: HashMap<u32, u32> = {
+            let fetches = session.uid_fetch(&set, "(UID RFC822.SIZE)").map_err(ierr)?;
+            fetches.iter().filter_map(|f| Some((f.uid?, f.size?))).collect()
+        };
+        let (whole, big): (Vec<u32>, Vec<u32>) = batch
+            .iter()
+            .partition(|uid| sizes.get(uid).is_none_or(|&size| u64::from(size) <= account.max_message_bytes));
+        let mut bodies: HashMap<u32, (Vec<u8>, bool)> = HashMap::with_capacity(batch.len());
+        for (uids, query, header_only) in
+            [(&whole, "(UID BODY.PEEK[])", false), (&big, "(UID BODY.PEEK[HEADER])", true)]
+        {
+            if uids.is_empty() {
+                continue;
+            }
+            let set = uids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+            let fetches = session.uid_fetch(&set, query).map_err(ierr)?;
+            for f in fetches.iter() {
+                let bytes = if header_only { f.header() } else { f.body() };
+                if let (Some(uid), Some(bytes)) = (f.uid, bytes) {
+                    bodies.insert(uid, (bytes.to_vec(), header_only));
+                }
             }
         }
-        drop(fetches);
         // Each message with the state that follows it, in UID order. A UID listed but
         // not returned was expunged meanwhile: nothing to read, nothing lost; the state
         // steps over it (marking a UID that no longer exists does nothing).
         let mut items = Vec::with_capacity(batch.len());
         for &uid in batch {
             match bodies.remove(&uid) {
-                Some(raw) => {
+                Some((raw, header_only)) => {
                     let mut next = state.clone();
                     next.last_uid = uid;
-                    items.push((FetchedMessage { uid, raw }, next));
+                    items.push((FetchedMessage { uid, raw, header_only, size: sizes.get(&uid).copied() }, next));
                 }
                 None => report.vanished += 1,
             }
