@@ -522,6 +522,25 @@ mod tests {
                 .iter()
                 .map(|e| e.to_string()),
         );
+        {
+            use crate::mail::transport::MailTransportError as M;
+            let host = || "mail.example.org".to_owned();
+            messages.extend(
+                [
+                    M::NotConfigured { what: "IMAP" },
+                    M::PasswordMissing { what: "SMTP" },
+                    M::AuthFailed { host: host(), detail: text() },
+                    M::CertificateRefused { host: host(), detail: text() },
+                    M::Unreachable { host: host(), port: 993, detail: text() },
+                    M::Timeout { host: host(), port: 993, seconds: 30 },
+                    M::Protocol { host: host(), detail: text() },
+                    M::Rejected { host: host(), detail: text() },
+                    M::Invalid(text()),
+                ]
+                .iter()
+                .map(|e| e.to_string()),
+            );
+        }
         for message in &messages {
             for syntax in ["`vivier", "vivier init", "vivier doctor", "--", "VIVIER_"] {
                 assert!(!message.contains(syntax), "an engine message carries `{syntax}`: {message}");

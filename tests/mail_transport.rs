@@ -611,7 +611,11 @@ fn a_refused_message_fails_for_good_and_an_interrupted_one_is_never_sent_again()
     let entry = outbox::list(&store).unwrap().into_iter().find(|e| e.uuid == interrupted).unwrap();
     assert_eq!((entry.status.as_str(), entry.last_error_code.as_deref()), ("failed", Some("interrupted")));
     assert!(server.messages().is_empty(), "nothing was sent by either run");
-    assert!(outbox::retry(&mut store, "zzzz", now).is_err());
+    assert_eq!(outbox::retry(&mut store, "zzzz", now).unwrap_err().code(), "not_found");
+    let mut unknown = simple("dee@example.org");
+    unknown.candidate = Some("abcdef12".into());
+    let e = outbox::queue(&mut store, FROM, &unknown, now).unwrap_err();
+    assert_eq!(e.code(), "not_found", "{e}");
 }
 
 #[test]

@@ -5,6 +5,7 @@
 use crate::db::StoreError;
 use crate::error::Code;
 use crate::keys::KeyError;
+use crate::pipeline::PipelineError;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -53,6 +54,9 @@ pub enum MailTransportError {
 
     #[error(transparent)]
     Key(#[from] KeyError),
+
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
 }
 
 impl MailTransportError {
@@ -71,6 +75,7 @@ impl MailTransportError {
             MailTransportError::Invalid(_) => Code::InvalidInput,
             MailTransportError::Store(e) => e.code(),
             MailTransportError::Key(e) => e.code(),
+            MailTransportError::Pipeline(e) => e.code(),
         }
     }
 

@@ -114,9 +114,7 @@ pub fn queue(
     let to = serde_json::to_string(&message.to).map_err(|e| MailTransportError::Invalid(e.to_string()))?;
     store.write(|tx| {
         let candidate = match &message.candidate {
-            Some(id) => Some(
-                resolve(tx, "candidates", "candidate", id).map_err(|e| MailTransportError::Invalid(e.to_string()))?.0,
-            ),
+            Some(id) => Some(resolve(tx, "candidates", "candidate", id)?.0),
             None => None,
         };
         tx.execute(
@@ -322,7 +320,7 @@ pub fn list(store: &Store) -> Result<Vec<OutboxEntry>, MailTransportError> {
 /// Queues a `failed` (or waiting) message again, due at once. A `sent` one is refused.
 pub fn retry(store: &mut Store, id: &str, now: DateTime<Utc>) -> Result<(), MailTransportError> {
     store.write(|tx| {
-        let (row, _) = resolve(tx, "outbox", "outbox message", id).map_err(|e| MailTransportError::Invalid(e.to_string()))?;
+        let (row, _) = resolve(tx, "outbox", "outbox message", id)?;
         let changed = tx.execute(
             "UPDATE outbox SET status = 'queued', next_attempt_at = ?2 WHERE id = ?1 AND status IN ('queued', 'failed')",
             params![row, ts(now)],
