@@ -351,3 +351,87 @@ const STANDARD_STRINGS: [&str; 391] = [
     "001.000", "001.001", "001.002", "001.003", "Black", "Bold", "Book", "Light", "Medium",
     "Regular", "Roman", "Semibold",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(items: &[&[u8]]) -> Vec<u8> {
+        let mut out = (items.len() as u16).to_be_bytes().to_vec();
+        if items.is_empty() {
+            return out;
+        }
+        out.push(1);
+        let mut offset = 1u8;
+        out.push(offset);
+        for item in items {
+            offset += item.len() as u8;
+            out.push(offset);
+        }
+        items.iter().for_each(|item| out.extend_from_slice(item));
+        out
+    }
+
+    fn int32(value: usize, operator: &[u8]) -> Vec<u8> {
+        [&[29][..], &(value as i32).to_be_bytes(), operator].concat()
+    }
+
+    /// A CFF program of five glyphs: `charset` and `encoding` are their tables.
+    fn program(cid_keyed: bool, charset: &[u8], encoding: &[u8]) -> Vec<u8> {
+        let head = [1u8, 0, 4, 1];
+        let names = index(&[b"Test"]);
+        let strings = index(&[b"uni0141", b"f_i"]);
+        let globals = index(&[]);
+        let ros: &[u8] = if cid_keyed { &[139, 139, 139, 12, 30] } else { &[] };
+        let dict_len = 3 * 6 + ros.len();
+        let top_len = index(&[&vec![0; dict_len]]).len();
+        let charset_at = head.len() + names.len() + top_len + strings.len() + globals.len();
+        let encoding_at = charset_at + charset.len();
+        let char_strings_at = encoding_at + encoding.len();
+        let dict =
+            [ros, &int32(charset_at, &[15]), &int32(encoding_at, &[16]), &int32(char_strings_at, &[17])].concat();
+        let char_strings = index(&[&[14], &[14], &[14], &[14], &[14]]);
+        [&head[..], &names, &index(&[&dict]), &strings, &globals, charset, encoding, &char_strings].concat()
+    }
+
+    #[test]
+    fn names_and_encoding_of_a_name_keyed_font() {
+        // Glyphs 1–4: "A" (SID 34), "uni0141" and "f_i" (own strings), "eacute" (SID 207).
+        let charset = [0, 0, 34, 1, 135, 1, 136, 0, 207];
+        // Codes 0x41, 0x4C, 0x01, 0xE9 for glyphs 1–4; a supplement: 0x61 for "A" too.
+        let encoding = [0x80, 4, 0x41, 0x4C, 0x01, 0xE9, 1, 0x61, 0, 34];
+        let cff = Cff::parse(&program(false, &charset, &encoding)).unwrap();
+        let names: Vec<_> = (0..6).map(|g| cff.glyph_name(g)).collect();
+        assert_eq!(names, [Some(".notdef"), Some("A"), Some("uni0141"), Some("f_i"), Some("eacute"), None]);
+        assert!(!cff.is_cid_keyed());
+        let Some(Encoding::Glyphs(glyphs)) = &cff.encoding else { panic!("{:?}", cff.encoding) };
+        assert_eq!([glyphs[0x41], glyphs[0x4C], glyphs[0x01], glyphs[0xE9], glyphs[0x61]], [1, 2, 3, 4, 1].map(Some));
+        assert_eq!(glyphs.iter().flatten().count(), 5);
+    }
+
+    #[test]
+    fn cids_of_a_cid_keyed_font() {
+        // Format 2: glyphs 1–4 are CIDs 100–103.
+        let cff = Cff::parse(&program(true, &[2, 0, 100, 0, 3], &[])).unwrap();
+        assert!(cff.is_cid_keyed() && cff.encoding.is_none() && cff.glyph_name(1).is_none());
+        let pairs: Vec<_> = cff.cid_glyphs().collect();
+        assert_eq!(pairs, [(0, 0), (100, 1), (101, 2), (102, 3), (103, 4)]);
+    }
+
+    #[test]
+    fn broken_programs_never_panic() {
+        let font = program(false, &[0, 0, 34, 1, 135, 1, 136, 0, 207], &[0x81, 1, 0x41, 3]);
+        assert!(Cff::parse(&font).is_some());
+        for cut in 0..font.len() {
+            let _ = Cff::parse(&font[..cut]);
+        }
+        for at in 0..font.len() {
+            for value in [0, 1, 0x7F, 0xFF] {
+                let mut broken = font.clone();
+                broken[at] = value;
+                let _ = Cff::parse(&broken);
+            }
+        }
+        assert!(Cff::parse(b"").is_none() && Cff::parse(&[1; 3]).is_none());
+    }
+}

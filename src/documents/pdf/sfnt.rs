@@ -286,3 +286,108 @@ const MAC_NAMES: [&str; 258] = [
     "threequarters", "franc", "Gbreve", "gbreve", "Idotaccent", "Scedilla", "scedilla",
     "Cacute", "cacute", "Ccaron", "ccaron", "dcroat",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn be16(values: &[u16]) -> Vec<u8> {
+        values.iter().flat_map(|v| v.to_be_bytes()).collect()
+    }
+
+    /// An sfnt of the given tables.
+    fn font(tables: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
+        let mut out = [0x0001_0000u32.to_be_bytes().to_vec(), be16(&[tables.len() as u16, 0, 0, 0])].concat();
+        let mut offset = 12 + 16 * tables.len();
+        for (tag, data) in tables {
+            out.extend_from_slice(*tag);
+            out.extend_from_slice(&[0; 4]);
+            out.extend_from_slice(&(offset as u32).to_be_bytes());
+            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            offset += data.len();
+        }
+        tables.iter().for_each(|(_, data)| out.extend_from_slice(data));
+        out
+    }
+
+    /// A `cmap` with a (3,1) format 4 subtable (A–C by delta to glyphs 5–7, Ł and ł through
+    /// the glyph array to glyphs 9 and 10) and a (1,0) format 0 one (0x80 to glyph 7).
+    fn cmap() -> Vec<u8> {
+        let format4 = [
+            be16(&[4, 0, 0, 6, 0, 0, 0]),
+            be16(&[0x43, 0x142, 0xFFFF, 0]),
+            be16(&[0x41, 0x141, 0xFFFF]),
+            be16(&[5u16.wrapping_sub(0x41), 0, 1]),
+            be16(&[0, 4, 0]),
+            be16(&[9, 10]),
+        ]
+        .concat();
+        let mut format0 = be16(&[0, 262, 0]);
+        format0.extend((0..=255u8).map(|c| if c == 0x80 { 7 } else { 0 }));
+        let header = be16(&[0, 2]);
+        let first = header.len() + 16;
+        [header, be16(&[3, 1, 0, first as u16, 1, 0, 0, (first + format4.len()) as u16]), format4, format0].concat()
+    }
+
+    /// A `post` table of version 2.0 naming glyph 7 "uni00C4" and glyph 3 "space".
+    fn post() -> Vec<u8> {
+        let mut table = [0x0002_0000u32.to_be_bytes().to_vec(), vec![0; 28], be16(&[11])].concat();
+        table.extend(be16(&[0, 0, 0, 3, 0, 0, 0, 258, 0, 0, 0]));
+        table.push(7);
+        table.extend_from_slice(b"uni00C4");
+        table
+    }
+
+    #[test]
+    fn unicode_and_mac_cmaps_and_post_names() {
+        let sfnt = Sfnt::parse(&font(&[(b"cmap", cmap()), (b"post", post())])).unwrap();
+        let chars: Vec<_> = (5..=10).map(|g| sfnt.glyph_char(g)).collect();
+        assert_eq!(chars, [Some('A'), Some('B'), Some('C'), None, Some('Ł'), Some('ł')]);
+        assert_eq!(sfnt.simple_glyph(0x80), Some(7));
+        assert_eq!(sfnt.simple_glyph(0x41), None);
+        assert_eq!(
+            (sfnt.glyph_name(7), sfnt.glyph_name(3), sfnt.glyph_name(4)),
+            (Some("uni00C4"), Some("space"), Some(".notdef"))
+        );
+        assert!(sfnt.cff.is_none());
+    }
+
+    #[test]
+    fn a_symbol_cmap_maps_codes_moved_to_the_private_use_area() {
+        let format6 = be16(&[6, 0, 0, 0xF041, 2, 12, 13]);
+        let cmap = [be16(&[0, 1, 3, 0, 0, 12]), format6].concat();
+        let sfnt = Sfnt::parse(&font(&[(b"cmap", cmap)])).unwrap();
+        assert_eq!(
+            (sfnt.simple_glyph(0x41), sfnt.simple_glyph(0x42), sfnt.simple_glyph(0x43)),
+            (Some(12), Some(13), None)
+        );
+    }
+
+    #[test]
+    fn hostile_tables_cost_a_bounded_amount_and_never_panic() {
+        // Format 12: every code of 32 bits to glyph 0, then to glyphs past 65,535.
+        let format12 = [
+            be16(&[12, 0]),
+            vec![0; 8],
+            2u32.to_be_bytes().to_vec(),
+            [0u32, u32::MAX, 0, 0, u32::MAX, 65_000].iter().flat_map(|v| v.to_be_bytes()).collect(),
+        ]
+        .concat();
+        let hostile = [be16(&[0, 1, 3, 10, 0, 12]), format12].concat();
+        let started = std::time::Instant::now();
+        let sfnt = Sfnt::parse(&font(&[(b"cmap", hostile)])).unwrap();
+        assert!(sfnt.unicode.len() <= MAX_MAPPINGS);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        let good = font(&[(b"cmap", cmap()), (b"post", post())]);
+        for cut in 0..good.len() {
+            let _ = Sfnt::parse(&good[..cut]);
+        }
+        for at in 0..good.len() {
+            for value in [0, 1, 0x7F, 0xFF] {
+                let mut broken = good.clone();
+                broken[at] = value;
+                let _ = Sfnt::parse(&broken);
+            }
+        }
+    }
+}
