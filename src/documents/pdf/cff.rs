@@ -353,7 +353,7 @@ const STANDARD_STRINGS: [&str; 391] = [
 ];
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn index(items: &[&[u8]]) -> Vec<u8> {
@@ -377,7 +377,7 @@ mod tests {
     }
 
     /// A CFF program of five glyphs: `charset` and `encoding` are their tables.
-    fn program(cid_keyed: bool, charset: &[u8], encoding: &[u8]) -> Vec<u8> {
+    pub(in crate::documents::pdf) fn program(cid_keyed: bool, charset: &[u8], encoding: &[u8]) -> Vec<u8> {
         let head = [1u8, 0, 4, 1];
         let names = index(&[b"Test"]);
         let strings = index(&[b"uni0141", b"f_i"]);

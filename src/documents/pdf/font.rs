@@ -316,12 +316,12 @@ fn simple_text(doc: &Document, dict: &Dictionary, subtype: &[u8], to_unicode: Op
             if let Some(text) = &differences[code as usize] {
                 return Some(text.clone());
             }
-            let base_text = || base.or(fallback).and_then(|b| b.char(code as u8)).map(|c| c.to_string().into());
             match &builtin {
-                Some(Builtin::Names(names)) => names[code as usize].clone().or_else(base_text),
+                // A code the program's encoding leaves out draws no glyph.
+                Some(Builtin::Names(names)) => names[code as usize].clone(),
                 Some(Builtin::Standard) => BaseEncoding::Standard.char(code as u8).map(|c| c.to_string().into()),
                 Some(Builtin::Unknown) => None,
-                None => base_text(),
+                None => base.or(fallback).and_then(|b| b.char(code as u8)).map(|c| c.to_string().into()),
             }
         })
         .collect()
@@ -475,5 +475,95 @@ fn read_w_array(doc: &Document, array: &[Object], widths: &mut HashMap<u32, f32>
             }
             None => break,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lopdf::{Stream, dictionary};
+
+    use super::*;
+    use crate::documents::pdf::cff::tests::program;
+    use crate::documents::pdf::sfnt::tests::{be16, font};
+
+    /// A font dictionary whose descriptor embeds `program` under `key` (a stream of
+    /// subtype `subtype`, if given), with `entries` added.
+    fn load(key: &str, subtype: Option<&str>, program: Vec<u8>, entries: Dictionary) -> (Document, Dictionary) {
+        let mut doc = Document::with_version("1.7");
+        let mut stream_dict = Dictionary::new();
+        if let Some(subtype) = subtype {
+            stream_dict.set("Subtype", Object::Name(subtype.into()));
+        }
+        let file = doc.add_object(Stream::new(stream_dict, program));
+        let descriptor = doc.add_object(dictionary! { "Type" => "FontDescriptor", key => file });
+        let mut dict = entries;
+        dict.set("FontDescriptor", descriptor);
+        (doc, dict)
+    }
+
+    fn text(font: &Font, bytes: &[u8]) -> String {
+        let mut out = String::new();
+        font.codes(bytes).for_each(|(code, _)| font.push_text(code, &mut out));
+        out
+    }
+
+    #[test]
+    fn a_type1c_font_without_encoding_uses_its_own() {
+        let cff = program(false, &[0, 0, 34, 1, 135, 1, 136, 0, 207], &[0, 4, 0x41, 0x4C, 0x01, 0xE9]);
+        let (doc, dict) = load("FontFile3", Some("Type1C"), cff, dictionary! { "Subtype" => "Type1" });
+        assert_eq!(text(&Font::load(&doc, &dict), b"\x41\x4C\x01\xE9\x42"), "AŁfié");
+    }
+
+    #[test]
+    fn a_composite_opentype_cff_font_without_tounicode_reads_its_cmap() {
+        // CIDs 100–103 are glyphs 1–4 (CFF charset); the Unicode cmap maps Ł ł Ń ń to them.
+        let cff = program(true, &[2, 0, 100, 0, 3], &[]);
+        let cmap = [be16(&[0, 1, 3, 1, 0, 12]), be16(&[6, 0, 0, 0x141, 4, 1, 2, 3, 4])].concat();
+        let otf = font(0x4F54_544F, &[(b"CFF ", cff), (b"cmap", cmap)]);
+        let (mut doc, descendant) =
+            load("FontFile3", Some("OpenType"), otf, dictionary! { "Subtype" => "CIDFontType0" });
+        let descendant = doc.add_object(descendant);
+        let dict = dictionary! {
+            "Subtype" => "Type0",
+            "Encoding" => "Identity-H",
+            "DescendantFonts" => vec![Object::Reference(descendant)],
+        };
+        assert_eq!(text(&Font::load(&doc, &dict), &be16(&[100, 101, 102, 103, 104])), "ŁłŃń");
+    }
+
+    #[test]
+    fn a_composite_truetype_font_maps_cids_through_its_cid_to_gid_map() {
+        // CID 1 is glyph 7, CID 2 glyph 5: "uni00C4" in the post table, 'A' in the cmap.
+        let cmap = [be16(&[0, 1, 3, 1, 0, 12]), be16(&[6, 0, 0, 0x41, 1, 5])].concat();
+        let mut post =
+            [0x0002_0000u32.to_be_bytes().to_vec(), vec![0; 28], be16(&[8, 0, 0, 0, 0, 0, 0, 0, 258])].concat();
+        post.push(7);
+        post.extend_from_slice(b"uni00C4");
+        let ttf = font(0x0001_0000, &[(b"cmap", cmap), (b"post", post)]);
+        let (mut doc, mut descendant) = load("FontFile2", None, ttf, dictionary! { "Subtype" => "CIDFontType2" });
+        let map = doc.add_object(Stream::new(Dictionary::new(), be16(&[0, 7, 5])));
+        descendant.set("CIDToGIDMap", map);
+        let descendant = doc.add_object(descendant);
+        let dict = dictionary! {
+            "Subtype" => "Type0",
+            "Encoding" => "Identity-H",
+            "DescendantFonts" => vec![Object::Reference(descendant)],
+        };
+        assert_eq!(text(&Font::load(&doc, &dict), &be16(&[1, 2, 3])), "ÄA");
+    }
+
+    #[test]
+    fn a_truetype_subset_numbering_its_glyphs_gives_no_text() {
+        // A (1,0) cmap mapping codes 0–30 to glyphs 0–30, no Unicode cmap, no glyph names.
+        let mut format0 = be16(&[0, 262, 0]);
+        format0.extend((0..=255u8).map(|c| if c <= 30 { c } else { 0 }));
+        let cmap = [be16(&[0, 1, 1, 0, 0, 12]), format0].concat();
+        let ttf = font(0x0001_0000, &[(b"cmap", cmap)]);
+        let (doc, dict) = load("FontFile2", None, ttf, dictionary! { "Subtype" => "TrueType" });
+        assert_eq!(text(&Font::load(&doc, &dict), b"\x01\x02\x03A"), "");
+        // The same codes in a font that names its encoding read as that encoding says.
+        let (doc, mut dict) = load("FontFile2", None, font(0x0001_0000, &[]), dictionary! { "Subtype" => "TrueType" });
+        dict.set("Encoding", Object::Name(b"WinAnsiEncoding".to_vec()));
+        assert_eq!(text(&Font::load(&doc, &dict), b"\x01\x02\x03A"), "A");
     }
 }

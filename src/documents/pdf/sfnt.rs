@@ -288,16 +288,16 @@ const MAC_NAMES: [&str; 258] = [
 ];
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn be16(values: &[u16]) -> Vec<u8> {
+    pub(in crate::documents::pdf) fn be16(values: &[u16]) -> Vec<u8> {
         values.iter().flat_map(|v| v.to_be_bytes()).collect()
     }
 
     /// An sfnt of the given tables.
-    fn font(tables: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
-        let mut out = [0x0001_0000u32.to_be_bytes().to_vec(), be16(&[tables.len() as u16, 0, 0, 0])].concat();
+    pub(in crate::documents::pdf) fn font(version: u32, tables: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
+        let mut out = [version.to_be_bytes().to_vec(), be16(&[tables.len() as u16, 0, 0, 0])].concat();
         let mut offset = 12 + 16 * tables.len();
         for (tag, data) in tables {
             out.extend_from_slice(*tag);
@@ -340,7 +340,7 @@ mod tests {
 
     #[test]
     fn unicode_and_mac_cmaps_and_post_names() {
-        let sfnt = Sfnt::parse(&font(&[(b"cmap", cmap()), (b"post", post())])).unwrap();
+        let sfnt = Sfnt::parse(&font(0x0001_0000, &[(b"cmap", cmap()), (b"post", post())])).unwrap();
         let chars: Vec<_> = (5..=10).map(|g| sfnt.glyph_char(g)).collect();
         assert_eq!(chars, [Some('A'), Some('B'), Some('C'), None, Some('Ł'), Some('ł')]);
         assert_eq!(sfnt.simple_glyph(0x80), Some(7));
@@ -356,7 +356,7 @@ mod tests {
     fn a_symbol_cmap_maps_codes_moved_to_the_private_use_area() {
         let format6 = be16(&[6, 0, 0, 0xF041, 2, 12, 13]);
         let cmap = [be16(&[0, 1, 3, 0, 0, 12]), format6].concat();
-        let sfnt = Sfnt::parse(&font(&[(b"cmap", cmap)])).unwrap();
+        let sfnt = Sfnt::parse(&font(0x0001_0000, &[(b"cmap", cmap)])).unwrap();
         assert_eq!(
             (sfnt.simple_glyph(0x41), sfnt.simple_glyph(0x42), sfnt.simple_glyph(0x43)),
             (Some(12), Some(13), None)
@@ -375,10 +375,10 @@ mod tests {
         .concat();
         let hostile = [be16(&[0, 1, 3, 10, 0, 12]), format12].concat();
         let started = std::time::Instant::now();
-        let sfnt = Sfnt::parse(&font(&[(b"cmap", hostile)])).unwrap();
+        let sfnt = Sfnt::parse(&font(0x0001_0000, &[(b"cmap", hostile)])).unwrap();
         assert!(sfnt.unicode.len() <= MAX_MAPPINGS);
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
-        let good = font(&[(b"cmap", cmap()), (b"post", post())]);
+        let good = font(0x0001_0000, &[(b"cmap", cmap()), (b"post", post())]);
         for cut in 0..good.len() {
             let _ = Sfnt::parse(&good[..cut]);
         }
