@@ -532,6 +532,21 @@ mod tests {
     }
 
     #[test]
+    fn a_composite_font_with_a_name_keyed_cff_program_reads_glyph_names() {
+        // CIDs are glyph indices: glyph 2 is "uni0141", glyph 3 "f_i".
+        let cff = program(false, &[0, 0, 34, 1, 135, 1, 136, 0, 207], &[]);
+        let (mut doc, descendant) =
+            load("FontFile3", Some("CIDFontType0C"), cff, dictionary! { "Subtype" => "CIDFontType0" });
+        let descendant = doc.add_object(descendant);
+        let dict = dictionary! {
+            "Subtype" => "Type0",
+            "Encoding" => "Identity-H",
+            "DescendantFonts" => vec![Object::Reference(descendant)],
+        };
+        assert_eq!(text(&Font::load(&doc, &dict), &be16(&[2, 3, 4, 9])), "Łfié");
+    }
+
+    #[test]
     fn a_composite_truetype_font_maps_cids_through_its_cid_to_gid_map() {
         // CID 1 is glyph 7, CID 2 glyph 5: "uni00C4" in the post table, 'A' in the cmap.
         let cmap = [be16(&[0, 1, 3, 1, 0, 12]), be16(&[6, 0, 0, 0x41, 1, 5])].concat();
