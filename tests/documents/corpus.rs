@@ -1,5 +1,5 @@
 //! The PDF corpus of tests/documents/pdf/: real documents made by pdfTeX (moderncv CVs and
-//! articles), LuaLaTeX, LibreOffice, latex + dvips + Ghostscript, latex + dvipdmfx,
+//! articles), LuaLaTeX, LibreOffice, latex + dvips + Ghostscript, latex + dvipdfmx,
 //! pango-view + Ghostscript and qpdf (see make.sh there), each with its expected text beside
 //! it, some also without their ToUnicode maps (strip-tounicode.sh). Vivier's words are compared with the expected words.
 
