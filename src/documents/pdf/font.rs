@@ -297,9 +297,21 @@ fn simple_text(doc: &Document, dict: &Dictionary, subtype: &[u8], to_unicode: Op
         }
         _ => {}
     }
-    // Without a named base encoding, the embedded font's own encoding is the base.
+    // Without a named base encoding, the embedded font's own encoding is the base; a
+    // TrueType program's only when the font has no encoding at all or is symbolic (a
+    // non-symbolic one with /Differences alone builds on the standard encodings).
+    let symbolic = get(doc, dict, b"FontDescriptor")
+        .and_then(|o| o.as_dict().ok())
+        .and_then(|d| get(doc, d, b"Flags"))
+        .and_then(|o| o.as_i64().ok())
+        .is_some_and(|flags| flags & 4 != 0);
+    let own_cmap = symbolic || get(doc, dict, b"Encoding").is_none();
     let builtin = if base.is_none() {
-        builtin_encoding(doc, dict).or_else(|| Program::load(doc, dict).and_then(|p| program_encoding(&p)))
+        builtin_encoding(doc, dict).or_else(|| {
+            Program::load(doc, dict)
+                .filter(|p| own_cmap || matches!(p, Program::Cff(_)))
+                .and_then(|p| program_encoding(&p))
+        })
     } else {
         None
     };
@@ -565,6 +577,27 @@ mod tests {
             "DescendantFonts" => vec![Object::Reference(descendant)],
         };
         assert_eq!(text(&Font::load(&doc, &dict), &be16(&[1, 2, 3])), "ÄA");
+    }
+
+    #[test]
+    fn a_truetype_programs_own_codes_count_only_for_symbolic_fonts_or_fonts_without_encoding() {
+        // A (1,0) cmap mapping 0x80 to glyph 7, named "uni00C4".
+        let mut format0 = be16(&[0, 262, 0]);
+        format0.extend((0..=255u8).map(|c| if c == 0x80 { 7 } else { 0 }));
+        let cmap = [be16(&[0, 1, 1, 0, 0, 12]), format0].concat();
+        let mut post =
+            [0x0002_0000u32.to_be_bytes().to_vec(), vec![0; 28], be16(&[8, 0, 0, 0, 0, 0, 0, 0, 258])].concat();
+        post.push(7);
+        post.extend_from_slice(b"uni00C4");
+        let ttf = font(0x0001_0000, &[(b"cmap", cmap), (b"post", post)]);
+        for (flags, expected) in [(4, "ÄB"), (32, "€B")] {
+            let (mut doc, mut dict) = load("FontFile2", None, ttf.clone(), dictionary! { "Subtype" => "TrueType" });
+            let differences = dictionary! { "Differences" => vec![Object::Integer(0x41), Object::Name(b"B".to_vec())] };
+            dict.set("Encoding", differences);
+            let descriptor = dict.get(b"FontDescriptor").unwrap().as_reference().unwrap();
+            doc.get_dictionary_mut(descriptor).unwrap().set("Flags", flags);
+            assert_eq!(text(&Font::load(&doc, &dict), b"\x80A"), expected, "flags {flags}");
+        }
     }
 
     #[test]
