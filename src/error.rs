@@ -77,6 +77,9 @@ pub enum Code {
     StageGate,
     /// Refused by the sensitive-category guard.
     SensitiveData,
+    /// Asked for the original of a document with refused passages without asking to reveal
+    /// them (the reveal is audited).
+    RevealRequired,
 
     // Retention.
     HiredCannotBeErased,
@@ -122,7 +125,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order above (the order of the generated lists).
-    pub const ALL: [Code; 63] = [
+    pub const ALL: [Code; 64] = [
         Code::Usage,
         Code::Unhealthy,
         Code::ExtractFailed,
@@ -165,6 +168,7 @@ impl Code {
         Code::JobClosed,
         Code::StageGate,
         Code::SensitiveData,
+        Code::RevealRequired,
         Code::HiredCannotBeErased,
         Code::Purged,
         Code::PurgeWithheld,
@@ -233,6 +237,7 @@ impl Code {
             Code::JobClosed => "job_closed",
             Code::StageGate => "stage_gate",
             Code::SensitiveData => "sensitive_data",
+            Code::RevealRequired => "reveal_required",
             Code::HiredCannotBeErased => "hired_cannot_be_erased",
             Code::Purged => "purged",
             Code::PurgeWithheld => "purge_withheld",
@@ -285,7 +290,7 @@ impl Code {
             }
             Code::UnsupportedDocument | Code::DocumentMismatch | Code::DocumentTooLarge | Code::EmptyDocument => 23,
             Code::AuditBroken => 24,
-            Code::SensitiveData => 25,
+            Code::SensitiveData | Code::RevealRequired => 25,
             Code::HiredCannotBeErased => 26,
             Code::PurgeWithheld => 27,
             Code::MailNotConfigured
@@ -350,7 +355,7 @@ pub const EXIT_MEANINGS: [(u8, &str); 18] = [
     (22, "invalid input or stage move"),
     (23, "unsupported, oversized, empty or misnamed document"),
     (24, "broken audit chain"),
-    (25, "refused by the sensitive-category guard"),
+    (25, "refused by the sensitive-category guard, or its refused passages not revealed"),
     (26, "erasure refused by law (the candidate was hired: restrict instead)"),
     (27, "an unattended purge distrusted the clock and removed nobody (confirm with an attended purge)"),
     (28, "mail not configured, or the mail server unreachable, slow, untrusted or refusing"),

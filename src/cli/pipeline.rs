@@ -10,7 +10,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use vivier::db::Store;
-use vivier::documents::Upload;
+use vivier::documents::{OriginalUse, Upload};
 use vivier::documents::{Extraction, Extractor};
 use vivier::error::Code;
 use vivier::pipeline::search::SearchFilter;
@@ -56,6 +56,9 @@ fn precise_hint(e: &PipelineError) -> Option<String> {
         }
         PipelineError::Invalid { field: "hiring details", .. } => "`vivier hiring set --help` lists them".to_owned(),
         PipelineError::Retention(RetentionError::FuturePurge) => "Add `--dry-run` to preview it".to_owned(),
+        PipelineError::RevealRequired { .. } => {
+            "`vivier doc text DOCUMENT` prints it masked; add `--reveal` to write the original".to_owned()
+        }
         _ => return None,
     })
 }
@@ -174,7 +177,9 @@ pub enum DocCommand {
         #[arg(long)]
         kind: String,
     },
-    /// Write a document's original bytes to a file (audited as an export).
+    /// Write a document's original bytes to a file (audited as an export). The original of
+    /// a document with passages of a sensitive category is refused unless --reveal is given
+    /// (audited as a reveal).
     Get {
         document: String,
         #[arg(short, long)]
@@ -182,6 +187,9 @@ pub enum DocCommand {
         /// Replace the output file if it exists.
         #[arg(long)]
         force: bool,
+        /// Write it even though it holds passages the guard refused (audited as a reveal).
+        #[arg(long)]
+        reveal: bool,
     },
     /// Print a document's extracted text (audited as a view). Passages of a sensitive
     /// category are masked unless --reveal is given (audited as a reveal).
@@ -497,11 +505,11 @@ pub fn doc(store: &mut Store, cmd: &DocCommand, json: bool) -> Result<(), Failur
                 }
             });
         }
-        DocCommand::Get { document, output, force } => {
+        DocCommand::Get { document, output, force, reveal } => {
             if output.exists() && !force {
                 return Err(usage(format!("{} exists; use --force to replace it", output.display())));
             }
-            let (info, bytes) = store.document_content(&stamp, document)?;
+            let (info, bytes) = store.document_original(&stamp, document, OriginalUse::Export, *reveal)?;
             write_private(output, &bytes)
                 .map_err(|e| Failure { code: Code::Io, message: format!("cannot write {}: {e}", output.display()) })?;
             out(json, json!({"document": info, "written": output}), |w| {

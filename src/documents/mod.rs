@@ -83,7 +83,7 @@ pub use child::{CHILD_ARG, Extraction, Extractor, NoTextReason, run_child};
 pub use extract::{MAX_ENTRY_SIZE, MAX_TEXT_LEN, MAX_XML_DEPTH, extract_text};
 pub use sniff::{DEFAULT_SIZE_LIMIT, check_name, check_size, sniff};
 pub(crate) use stored::document_info;
-pub use stored::{DOCUMENT_KINDS, MASK, SIZE_LIMIT_SETTING, Upload};
+pub use stored::{DOCUMENT_KINDS, MASK, OriginalUse, SIZE_LIMIT_SETTING, Upload};
 
 /// What a document is, as recognised from its content.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

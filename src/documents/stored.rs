@@ -10,7 +10,7 @@ use crate::db::Store;
 use crate::db::ids::{new_uuid, resolve};
 use crate::db::time::{parse_ts, ts};
 use crate::guard::policy::CandidateText;
-use crate::guard::{flags, policy};
+use crate::guard::{Category, flags, policy};
 use crate::pipeline::{PipelineError, Stamp};
 
 use crate::documents::{self, DocumentFormat, Extraction, Extractor, NoTextReason};
@@ -121,15 +121,38 @@ impl Store {
         Ok((info, extraction))
     }
 
-    /// A document's bytes, for export or viewing; audited as an export.
+    /// A document's original bytes, asked for knowingly (an export by a door that says so);
+    /// audited as an export, or as a reveal when the document has refused passages. Doors
+    /// that view or export on a user's behalf use [`Store::document_original`], which
+    /// refuses those documents unless the reveal is asked for.
     pub fn document_content(&mut self, stamp: &Stamp, id: &str) -> Result<(DocumentInfo, Vec<u8>)> {
-        self.audited(|tx| content_of(tx, stamp, id))
+        self.audited(|tx| original_of(tx, stamp, id, OriginalUse::Export, true))
     }
 
-    /// A document's bytes, read without writing (on a `Reader`), and the export's audit
-    /// entry, owed to the log.
-    pub fn read_document_content(&self, stamp: &Stamp, id: &str) -> Result<((DocumentInfo, Vec<u8>), PendingAudit)> {
-        self.read(|tx| content_of(tx, stamp, id))
+    /// A document's original bytes, to view (its pages) or to export (a file). The original
+    /// of a document with passages refused by the guard is refused ([`PipelineError::RevealRequired`])
+    /// unless `reveal`: the masked text is what is shown of it by default. Audited as a
+    /// reveal when there was something to unmask, else as a view or an export.
+    pub fn document_original(
+        &mut self,
+        stamp: &Stamp,
+        id: &str,
+        purpose: OriginalUse,
+        reveal: bool,
+    ) -> Result<(DocumentInfo, Vec<u8>)> {
+        self.audited(|tx| original_of(tx, stamp, id, purpose, reveal))
+    }
+
+    /// [`Store::document_original`] read without writing (on a `Reader`), with the audit
+    /// entry owed to the log.
+    pub fn read_document_original(
+        &self,
+        stamp: &Stamp,
+        id: &str,
+        purpose: OriginalUse,
+        reveal: bool,
+    ) -> Result<((DocumentInfo, Vec<u8>), PendingAudit)> {
+        self.read(|tx| original_of(tx, stamp, id, purpose, reveal))
     }
 
     /// A document's extracted text (None when it has none), its sensitive passages masked
@@ -156,12 +179,45 @@ impl Store {
     }
 }
 
-/// Reads a document's bytes, and the audit entry their export owes.
-fn content_of(conn: &rusqlite::Connection, stamp: &Stamp, id: &str) -> Result<((DocumentInfo, Vec<u8>), PendingAudit)> {
+/// Why a door asks for a document's original bytes: what its audit entry says when there is
+/// nothing to reveal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OriginalUse {
+    /// Its pages drawn on screen.
+    View,
+    /// Written out of Vivier (a file).
+    Export,
+}
+
+/// Reads a document's bytes, refused when it has refused passages and `reveal` is not asked
+/// for, and the audit entry owed: a reveal when there was something to unmask, else a view
+/// or an export.
+fn original_of(
+    conn: &rusqlite::Connection,
+    stamp: &Stamp,
+    id: &str,
+    purpose: OriginalUse,
+    reveal: bool,
+) -> Result<((DocumentInfo, Vec<u8>), PendingAudit)> {
     let (doc_id, uuid) = resolve(conn, "documents", "document", id)?;
     let info = document_info(conn, &uuid)?;
+    let refused = flags::spans(conn, "document", &uuid, "refused")?;
+    if !refused.is_empty() && !reveal {
+        let mut categories: Vec<String> = refused
+            .into_iter()
+            .map(|(code, _)| Category::from_code(&code).map_or(code, |c| c.label_en().to_owned()))
+            .collect();
+        categories.sort();
+        categories.dedup();
+        return Err(PipelineError::RevealRequired { document: uuid, categories });
+    }
+    let action = match (refused.is_empty(), purpose) {
+        (false, _) => "reveal",
+        (true, OriginalUse::View) => "view",
+        (true, OriginalUse::Export) => "export",
+    };
     let bytes: Vec<u8> = conn.query_row("SELECT content FROM documents WHERE id = ?1", [doc_id], |r| r.get(0))?;
-    let owed = PendingAudit::new(stamp, "export", Some(&info.candidate_uuid), format!("document {uuid}"));
+    let owed = PendingAudit::new(stamp, action, Some(&info.candidate_uuid), format!("document {uuid}"));
     Ok(((info, bytes), owed))
 }
 

@@ -81,6 +81,15 @@ pub enum PipelineError {
     #[error("{0}")]
     Refused(crate::guard::policy::Refusal),
 
+    /// The original of a document with passages refused by the guard, asked for without
+    /// the reveal; `categories` name the categories of those passages.
+    #[error(
+        "document {document} holds passages of a sensitive category ({}); only its masked text is shown. \
+         Ask to reveal the original on purpose: the reveal is written to the audit log",
+        categories.join(", ")
+    )]
+    RevealRequired { document: String, categories: Vec<String> },
+
     #[error(transparent)]
     Retention(#[from] crate::retention::policy::RetentionError),
 
@@ -104,6 +113,7 @@ impl PipelineError {
             PipelineError::JobClosed { .. } => Code::JobClosed,
             PipelineError::StageGate { .. } => Code::StageGate,
             PipelineError::Refused(_) => Code::SensitiveData,
+            PipelineError::RevealRequired { .. } => Code::RevealRequired,
             PipelineError::Retention(e) => e.code(),
             PipelineError::Document(e) => e.code(),
             PipelineError::Store(e) => e.code(),

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request, Response};
 use vivier::documents::Extraction;
-use vivier::documents::Upload;
+use vivier::documents::{OriginalUse, Upload};
 use vivier::error::Code;
 use vivier::pipeline::search::{SearchFilter, SearchHit};
 use vivier::pipeline::{
@@ -253,10 +253,14 @@ pub async fn document_text(state: State<'_, AppState>, document: String, reveal:
     })
 }
 
-/// A PDF's bytes for the in-app viewer, sent as a binary response (audited as an export).
+/// A PDF's bytes for the page view, sent as a binary response (audited as a view). A
+/// document with refused passages is refused (`reveal_required`) unless `reveal`, which is
+/// audited as a reveal: the engine decides, not the screen.
 #[tauri::command]
-pub async fn document_pdf(state: State<'_, AppState>, document: String) -> CommandResult<Response> {
-    let (info, bytes) = state.with_audited_read(|store| Ok(store.read_document_content(&stamp(), &document)?))?;
+pub async fn document_pdf(state: State<'_, AppState>, document: String, reveal: bool) -> CommandResult<Response> {
+    let (info, bytes) = state.with_audited_read(|store| {
+        Ok(store.read_document_original(&stamp(), &document, OriginalUse::View, reveal)?)
+    })?;
     if info.media_type != "application/pdf" {
         return Err(CommandError::new(Code::NotPdf, "This document is not a PDF; read its text instead."));
     }

@@ -176,19 +176,21 @@ async fn a_candidate_with_a_pdf_cv_goes_from_application_to_interview_and_is_fou
     app.click("note-submit").await;
     let notes = app.text_until("note-list", |t| t.contains("X-ray diffraction")).await;
     assert!(notes.contains("X-ray diffraction"), "note list: {notes:?}");
-    // The CV opens on its pages, drawn in the app (pdf.js on a canvas), then as text.
+    // The CV opens on its pages, drawn by pdf.js on a canvas in the sandboxed page frame,
+    // then as text.
     app.click("doc-open").await;
     let t_pdf = Instant::now();
-    let page = app.testid("pdf-page").await;
+    let frame = app.testid("pdf-pages").await;
+    frame.clone().enter_frame().await.expect("WebDriver enters the page frame");
     let inked = eventually("ink on the PDF page", || {
-        let page = page.clone();
         let client = app.client.clone();
         async move {
             let dark = client
                 .execute(
-                    "const c = arguments[0]; const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                    "const c = document.querySelector('[data-testid=\"pdf-page\"]'); if (!c) return 0;
+                     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
                      let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i] < 128) n++; return n;",
-                    vec![serde_json::to_value(&page).unwrap()],
+                    vec![],
                 )
                 .await
                 .ok()?
@@ -197,6 +199,7 @@ async fn a_candidate_with_a_pdf_cv_goes_from_application_to_interview_and_is_fou
         }
     })
     .await;
+    app.client.enter_parent_frame().await.unwrap();
     let t_pdf = t_pdf.elapsed();
     eprintln!("the PDF page has {inked} dark pixels");
     app.click("doc-view-text").await;

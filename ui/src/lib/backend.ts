@@ -201,8 +201,10 @@ export const addDocument = async (candidate: string, kind: DocumentKind, file: F
 /** A document's text; `reveal` shows its masked passages and is recorded in the audit log. */
 export const documentText = (document: string, reveal = false) =>
   call<DocumentText>('document_text', { document, reveal });
-export const documentPdf = async (document: string) =>
-  new Uint8Array(await call<ArrayBuffer>('document_pdf', { document }));
+/** A PDF's original bytes for the page view; a document with refused passages is refused
+ * (`reveal_required`) unless `reveal`, which is recorded in the audit log as a reveal. */
+export const documentPdf = async (document: string, reveal = false) =>
+  new Uint8Array(await call<ArrayBuffer>('document_pdf', { document, reveal }));
 export const search = (text: string, filter: SearchFilter = {}) =>
   call<SearchHit[]>('search', { text, job: filter.job ?? null, stage: filter.stage ?? null, source: filter.source ?? null });
 
