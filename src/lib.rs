@@ -17,6 +17,8 @@
 //!   flagged) and its stored flags.
 //! - [`hiring`]: stage gates, hiring details, custom fields.
 //! - [`retention`]: when each person's data must go, legal holds, the purge.
+//! - [`mail`]: mail intake (bounded parsing, import once, matching, triage, rights read in
+//!   replies).
 //! - [`requests`]: candidates' rights (objection, erasure, renewal, restriction).
 //! - [`audit`]: the hash-chained log of every view, edit, export and deletion.
 //! - [`error`]: the one list of error codes every door shows.
@@ -29,6 +31,7 @@ pub mod error;
 pub mod guard;
 pub mod hiring;
 pub mod keys;
+pub mod mail;
 pub mod person;
 pub mod pipeline;
 pub mod requests;

@@ -174,6 +174,7 @@ pub const TABLES: &[PersonTable] = &[
         Export::RowsWithFiles,
         &[Count { slot: |c| &mut c.messages, filter: None }],
     ),
+    table("requests", Link::Candidate, Merge::Move, Export::Rows, &[]),
     table(
         "candidate_emails",
         Link::Candidate,
