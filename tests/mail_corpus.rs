@@ -44,7 +44,12 @@ fn measure(name: &str) -> Figures {
             right += 1;
             *tp.entry(got).or_default() += 1;
         } else {
-            println!("  [{name}] expected {} got {}: {:?}", label.as_str(), got.as_str(), body.lines().next().unwrap_or(""));
+            println!(
+                "  [{name}] expected {} got {}: {:?}",
+                label.as_str(),
+                got.as_str(),
+                body.lines().next().unwrap_or("")
+            );
         }
     }
     let per_message = started.elapsed().as_secs_f64() * 1000.0 / entries.len() as f64;

@@ -1,6 +1,7 @@
 //! Argument parsing, secret gathering and output for the `vivier` binary.
 
 mod hiring;
+mod mail;
 mod pipeline;
 mod retention;
 
@@ -82,6 +83,9 @@ enum Command {
     /// Retention: due dates, upcoming purges, legal holds, the purge log, settings.
     #[command(subcommand)]
     Retention(retention::RetentionCommand),
+    /// Mail intake: import .eml/.mbox, triage, requests opened from replies.
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
     /// Purge every candidate whose data must go (also run by the app, hourly).
     Purge(retention::PurgeArgs),
     /// The sensitive-category guard: check any text (a job ad, interview questions).
@@ -267,6 +271,7 @@ fn execute(cli: &Cli, secrets: &mut Secrets) -> Result<(), Failure> {
         Command::Audit(cmd) => pipeline::audit(&mut open(&dir, secrets)?, cmd, cli.json),
         Command::Hiring(cmd) => hiring::hiring(&mut open(&dir, secrets)?, cmd, cli.json),
         Command::Retention(cmd) => retention::retention(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Mail(cmd) => mail::mail(&mut open(&dir, secrets)?, cmd, cli.json),
         Command::Purge(args) if args.install_timer => {
             let protected = matches!(dir.status()?, Status::Passphrase);
             retention::install_timer(dir.root(), protected, cli.json)

@@ -128,7 +128,9 @@ pub enum Intake {
         intent: Intent,
     },
     /// Imported before (by any source); nothing written.
-    Duplicate { message: String },
+    Duplicate {
+        message: String,
+    },
 }
 
 impl Store {
@@ -300,7 +302,13 @@ impl Store {
     }
 
     fn footer_markers(&self) -> Result<Vec<String>> {
-        Ok(self.setting(FOOTER_SETTING)?.unwrap_or_default().lines().map(fold).filter(|l| !l.trim().is_empty()).collect())
+        Ok(self
+            .setting(FOOTER_SETTING)?
+            .unwrap_or_default()
+            .lines()
+            .map(fold)
+            .filter(|l| !l.trim().is_empty())
+            .collect())
     }
 
     /// An open job the subject names: by its title, or by a reference (the start of its id)
@@ -347,9 +355,11 @@ impl Store {
             let (cid, _) = resolve_candidate(&self.conn, candidate)?;
             let known: Option<String> = self
                 .conn
-                .query_row("SELECT uuid FROM documents WHERE candidate_id = ?1 AND sha256 = ?2", params![cid, sha], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    "SELECT uuid FROM documents WHERE candidate_id = ?1 AND sha256 = ?2",
+                    params![cid, sha],
+                    |r| r.get(0),
+                )
                 .optional()?;
             if let Some(uuid) = known {
                 stored.push(uuid);
@@ -367,7 +377,9 @@ impl Store {
             match self.add_document(stamp, candidate, upload, extractor) {
                 Ok((info, _)) => stored.push(info.uuid),
                 Err(PipelineError::Document(e)) => skipped.push(format!("{}: {e}", attachment.file_name)),
-                Err(PipelineError::Invalid { reason, .. }) => skipped.push(format!("{}: {reason}", attachment.file_name)),
+                Err(PipelineError::Invalid { reason, .. }) => {
+                    skipped.push(format!("{}: {reason}", attachment.file_name))
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -402,7 +414,9 @@ fn agency_candidate_name(parsed: &Parsed) -> Option<String> {
     let words: Vec<&str> = stem
         .split(['_', '-', ' ', '.'])
         .filter(|w| !w.is_empty())
-        .filter(|w| !["cv", "resume", "curriculum", "vitae", "lettre", "letter"].contains(&w.to_ascii_lowercase().as_str()))
+        .filter(|w| {
+            !["cv", "resume", "curriculum", "vitae", "lettre", "letter"].contains(&w.to_ascii_lowercase().as_str())
+        })
         .collect();
     (!words.is_empty() && words.len() <= 4).then(|| words.join(" "))
 }
@@ -502,14 +516,7 @@ impl Store {
              WHERE status = 'triage' AND dismissed_at IS NULL ORDER BY received_at, id",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get::<_, String>(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?))
         })?;
         let mut out = Vec::new();
         for row in rows {
@@ -550,11 +557,10 @@ impl Store {
     pub fn triage_create(&mut self, stamp: &Stamp, message: &str, full_name: Option<&str>) -> Result<Linked> {
         let (from, from_name, body) = {
             let (mid, _) = triage_message(&self.conn, message)?;
-            let (from, raw, body): (Option<String>, Option<Vec<u8>>, Option<String>) = self.conn.query_row(
-                "SELECT from_addr, raw, body_text FROM messages WHERE id = ?1",
-                [mid],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )?;
+            let (from, raw, body): (Option<String>, Option<Vec<u8>>, Option<String>) =
+                self.conn.query_row("SELECT from_addr, raw, body_text FROM messages WHERE id = ?1", [mid], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
             let name = raw
                 .and_then(|raw| super::parse::parse(&raw, &Limits::default()).ok())
                 .and_then(|p| p.from_name)
@@ -602,11 +608,10 @@ impl Store {
 /// A message in triage, not dismissed, by UUID or prefix.
 fn triage_message(tx: &rusqlite::Connection, id: &str) -> Result<(i64, String)> {
     let (mid, uuid) = resolve(tx, "messages", "message", id)?;
-    let waiting: bool = tx.query_row(
-        "SELECT status = 'triage' AND dismissed_at IS NULL FROM messages WHERE id = ?1",
-        [mid],
-        |r| r.get(0),
-    )?;
+    let waiting: bool =
+        tx.query_row("SELECT status = 'triage' AND dismissed_at IS NULL FROM messages WHERE id = ?1", [mid], |r| {
+            r.get(0)
+        })?;
     if !waiting {
         return Err(PipelineError::Invalid { field: "message", reason: format!("{uuid} is not waiting in triage") });
     }

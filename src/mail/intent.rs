@@ -149,8 +149,26 @@ const WITHDRAWAL: &[&str] = &[
 ];
 
 const FIELDS: &[&str] = &[
-    "phone", "number", "mobile", "email", "e-mail", "address", " name", "surname", "spell", " date ",
-    "numero", "telephone", "adresse", " mail", " nom ", " nom,", "nom de famille", "prenom", "coordonnees", "contact details",
+    "phone",
+    "number",
+    "mobile",
+    "email",
+    "e-mail",
+    "address",
+    " name",
+    "surname",
+    "spell",
+    " date ",
+    "numero",
+    "telephone",
+    "adresse",
+    " mail",
+    " nom ",
+    " nom,",
+    "nom de famille",
+    "prenom",
+    "coordonnees",
+    "contact details",
 ];
 
 const CHANGED: &[&str] = &[
@@ -178,24 +196,77 @@ const CHANGED: &[&str] = &[
 const OLD_NEW: &[&str] = &["old ", "ancien", "new ", "nouveau", "nouvelle", "instead", "le bon est"];
 
 const UPDATE_VERBS: &[&str] = &[
-    "update", "correct", "amend", " fix ", "change", "rectif", "mettre a jour", "corriger", "remove the old",
-    "delete the old", "supprimez l'ancien", "use ",
+    "update",
+    "correct",
+    "amend",
+    " fix ",
+    "change",
+    "rectif",
+    "mettre a jour",
+    "corriger",
+    "remove the old",
+    "delete the old",
+    "supprimez l'ancien",
+    "use ",
 ];
 
 const ERASE_VERBS: &[&str] = &[
-    "delete", "erase", "remove", "wipe", "get rid of", "deletion", "supprim", "suppression", "effac", "detrui",
-    "detruit", "retirer", "retirez", "enlev", "forgotten", "droit a l'oubli",
+    "delete",
+    "erase",
+    "remove",
+    "wipe",
+    "get rid of",
+    "deletion",
+    "supprim",
+    "suppression",
+    "effac",
+    "detrui",
+    "detruit",
+    "retirer",
+    "retirez",
+    "enlev",
+    "forgotten",
+    "droit a l'oubli",
 ];
 
 const MY_DATA: &[&str] = &[
-    "my data", "my personal", "my details", "my cv", "my information", "my info", "my record", "my application",
-    "my account", "me from", "everything you have", "all my", "all the personal", "about me", "all data",
-    "mes donnees", "mon cv", "mes informations", "mes coordonnees", "mon dossier", "me concernant", "toutes mes",
-    "de mes", "l'ensemble de mes", "mon profil", "de toutes", "from your", "de vos fichiers", "de votre base",
-    "right to be forgotten", "droit a l'oubli", "droit a l'effacement", "right to erasure",
+    "my data",
+    "my personal",
+    "my details",
+    "my cv",
+    "my information",
+    "my info",
+    "my record",
+    "my application",
+    "my account",
+    "me from",
+    "everything you have",
+    "all my",
+    "all the personal",
+    "about me",
+    "all data",
+    "mes donnees",
+    "mon cv",
+    "mes informations",
+    "mes coordonnees",
+    "mon dossier",
+    "me concernant",
+    "toutes mes",
+    "de mes",
+    "l'ensemble de mes",
+    "mon profil",
+    "de toutes",
+    "from your",
+    "de vos fichiers",
+    "de votre base",
+    "right to be forgotten",
+    "droit a l'oubli",
+    "droit a l'effacement",
+    "right to erasure",
 ];
 
-const PAST_MINE: &[&str] = &["i ", "i've ", "i have ", "i'll ", "i will ", "j'ai ", "je vais ", "don't ", "do not ", "ne pas ", "pas "];
+const PAST_MINE: &[&str] =
+    &["i ", "i've ", "i have ", "i'll ", "i will ", "j'ai ", "je vais ", "don't ", "do not ", "ne pas ", "pas "];
 
 fn erasure(t: &str) -> bool {
     if t.contains("mailing list") || t.contains("unsubscribe") {
@@ -251,13 +322,23 @@ const OBJECTION: &[&str] = &[
 ];
 
 const KEEP: &[&str] = &[
-    "keep", "retain", "hold on to", "holding on to", "conserv", "garder", "gardez", "gardiez", "gardions", "garde ",
-    "gardes", "on file", "on record",
+    "keep",
+    "retain",
+    "hold on to",
+    "holding on to",
+    "conserv",
+    "garder",
+    "gardez",
+    "gardiez",
+    "gardions",
+    "garde ",
+    "gardes",
+    "on file",
+    "on record",
 ];
 
-const NEGATION: &[&str] = &[
-    " don't", " do not", " didn't", " not ", " ne ", " n'", " pas ", " never", " non ", " no,", " no ", "refuse",
-];
+const NEGATION: &[&str] =
+    &[" don't", " do not", " didn't", " not ", " ne ", " n'", " pas ", " never", " non ", " no,", " no ", "refuse"];
 
 /// A keep verb under a negation close before it ("don't keep", "ne conservez pas",
 /// "pas que mon CV soit conservé").
@@ -272,8 +353,21 @@ fn negated_keep(t: &str) -> bool {
 }
 
 const MINE: &[&str] = &[
-    "my cv", "my details", "my application", "my data", "my information", "my profile", "me in mind", "me on file",
-    "mon cv", "mes coordonnees", "ma candidature", "mes informations", "mon profil", "mon dossier", "mes donnees",
+    "my cv",
+    "my details",
+    "my application",
+    "my data",
+    "my information",
+    "my profile",
+    "me in mind",
+    "me on file",
+    "mon cv",
+    "mes coordonnees",
+    "ma candidature",
+    "mes informations",
+    "mon profil",
+    "mon dossier",
+    "mes donnees",
 ];
 
 fn keep_of_mine(t: &str) -> bool {

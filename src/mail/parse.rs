@@ -79,12 +79,27 @@ impl Limits {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Rejected {
-    TooLarge { size: usize, limit: usize },
-    HeaderLineTooLong { limit: usize },
-    TooDeep { limit: usize },
-    TooManyParts { limit: usize },
-    TooManyAttachments { count: usize, limit: usize },
-    AttachmentTooLarge { size: usize, limit: usize },
+    TooLarge {
+        size: usize,
+        limit: usize,
+    },
+    HeaderLineTooLong {
+        limit: usize,
+    },
+    TooDeep {
+        limit: usize,
+    },
+    TooManyParts {
+        limit: usize,
+    },
+    TooManyAttachments {
+        count: usize,
+        limit: usize,
+    },
+    AttachmentTooLarge {
+        size: usize,
+        limit: usize,
+    },
     /// No header at all: not a mail message.
     NotAMessage,
 }
@@ -318,7 +333,8 @@ fn declared_boundary(line: &[u8]) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
 
-    const SIMPLE: &[u8] = b"From: Jane Doe <Jane.Doe@Example.org>\r\nTo: hr@acme.fr\r\nSubject: Re: your application\r\n\
+    const SIMPLE: &[u8] =
+        b"From: Jane Doe <Jane.Doe@Example.org>\r\nTo: hr@acme.fr\r\nSubject: Re: your application\r\n\
 Message-ID: <abc@example.org>\r\nIn-Reply-To: <out-1@acme.fr>\r\nReferences: <out-0@acme.fr> <out-1@acme.fr>\r\n\
 Date: Tue, 1 Dec 2026 10:00:00 +0100\r\n\r\nHello,\r\nplease delete my data.\r\n";
 

@@ -5,12 +5,8 @@
 
 /// Lines that begin HR's privacy footer, as sent with every message (folded: lower case,
 /// no accents). A reply quoting the footer back stops there.
-pub const FOOTER_MARKERS: [&str; 4] = [
-    "vos donnees personnelles sont traitees",
-    "your personal data is processed",
-    "confidentialite : ",
-    "privacy: ",
-];
+pub const FOOTER_MARKERS: [&str; 4] =
+    ["vos donnees personnelles sont traitees", "your personal data is processed", "confidentialite : ", "privacy: "];
 
 /// The candidate's own words in `body`. `footers` are more footer openings (folded the
 /// same way), e.g. the configured footer's first line.
@@ -106,8 +102,14 @@ fn ends_reply(line: &str, rest: &[&str], footers: &[&str]) -> bool {
             return true;
         }
     }
-    const DEVICE: [&str; 6] =
-        ["sent from my ", "envoye de mon ", "envoye depuis mon ", "get outlook for ", "telecharger outlook ", "envoye a partir de "];
+    const DEVICE: [&str; 6] = [
+        "sent from my ",
+        "envoye de mon ",
+        "envoye depuis mon ",
+        "get outlook for ",
+        "telecharger outlook ",
+        "envoye a partir de ",
+    ];
     if DEVICE.iter().any(|s| f.starts_with(s)) {
         return true;
     }
@@ -126,7 +128,8 @@ mod tests {
 
     #[test]
     fn wrapped_english_attribution_goes() {
-        let body = "Yes, keep my CV please.\n\nOn Tue, Dec 1, 2026 at 10:00 AM HR Acme\n<hr@acme.fr> wrote:\n\nDear Jane,";
+        let body =
+            "Yes, keep my CV please.\n\nOn Tue, Dec 1, 2026 at 10:00 AM HR Acme\n<hr@acme.fr> wrote:\n\nDear Jane,";
         assert_eq!(reply_text(body, &[]), "Yes, keep my CV please.");
     }
 

@@ -174,7 +174,7 @@ pub const TABLES: &[PersonTable] = &[
         Export::RowsWithFiles,
         &[Count { slot: |c| &mut c.messages, filter: None }],
     ),
-    table("requests", Link::Candidate, Merge::Move, Export::Rows, &[]),
+    table("requests", Link::Candidate, Merge::Move, Export::Rows, &[Count { slot: |c| &mut c.requests, filter: None }]),
     table(
         "candidate_emails",
         Link::Candidate,
