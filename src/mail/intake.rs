@@ -172,7 +172,6 @@ impl Store {
             found = self.candidate_by_email(sender)?.map(|c| (c, Matched::Sender));
         }
         let mut application = None;
-        let documents_wanted = found.is_some();
         if found.is_none() {
             let Some(sender) = &sender else {
                 return self.triage(stamp, parsed, source, TriageReason::NoSender, detected.intent);
@@ -223,7 +222,6 @@ impl Store {
         let Some((candidate, matched)) = found else {
             return self.triage(stamp, parsed, source, TriageReason::UnknownSender, detected.intent);
         };
-        let _ = documents_wanted;
         let (documents, skipped) = self.store_attachments(stamp, &candidate, parsed, extractor)?;
         let from_candidate = matches!(matched, Matched::Thread | Matched::Sender | Matched::Application);
         let (message, request) = self.write(|tx| {
