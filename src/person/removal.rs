@@ -26,7 +26,6 @@ pub struct PurgeCounts {
     pub notes: i64,
     pub ratings: i64,
     pub messages: i64,
-    /// Requests opened from the person's replies.
     pub requests: i64,
     pub flags: i64,
     pub index_entries: i64,

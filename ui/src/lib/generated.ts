@@ -291,7 +291,7 @@ export type Profile = { candidate: Candidate, applications: Array<Application>, 
 /**
  * How many rows of each kind went with a person.
  */
-export type PurgeCounts = { emails: number, applications: number, stage_events: number, hiring_details: number, custom_values: number, documents: number, letters: number, notes: number, ratings: number, messages: number, flags: number, index_entries: number, holds: number, };
+export type PurgeCounts = { emails: number, applications: number, stage_events: number, hiring_details: number, custom_values: number, documents: number, letters: number, notes: number, ratings: number, messages: number, requests: number, flags: number, index_entries: number, holds: number, };
 
 /**
  * A line of the purge log: nothing but the UUID, the date, the rule and the counts.
