@@ -43,7 +43,8 @@ fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut s = String::with_capacity(bytes.len() * 4 / 3 + bytes.len() / 38);
     for (i, c) in bytes.chunks(3).enumerate() {
-        let n = (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        let n =
+            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
         for k in 0..4 {
             s.push(if k <= c.len() { A[((n >> (18 - 6 * k)) & 63) as usize] as char } else { '=' });
         }
@@ -73,7 +74,9 @@ const QUOTED: &str = "> Bonjour,\r\n> \r\n> Nous revenons vers vous au sujet de 
 fn message(i: usize, from: &str, pdf: Option<&str>) -> String {
     let date = "Tue, 1 Dec 2026 10:00:00 +0100";
     let reply = REPLIES[i % REPLIES.len()];
-    let mut body = format!("{reply}\r\nPr\u{e9}nom Nom\r\n\r\nLe lun. 30 nov. 2026 \u{e0} 09:00, RH Acme <rh@acme.example> a \u{e9}crit :\r\n");
+    let mut body = format!(
+        "{reply}\r\nPr\u{e9}nom Nom\r\n\r\nLe lun. 30 nov. 2026 \u{e0} 09:00, RH Acme <rh@acme.example> a \u{e9}crit :\r\n"
+    );
     for _ in 0..6 {
         body.push_str(QUOTED);
     }
@@ -82,7 +85,9 @@ fn message(i: usize, from: &str, pdf: Option<&str>) -> String {
          Message-ID: <bench-{i}@mail.example>\r\nDate: {date}\r\nMIME-Version: 1.0\r\n"
     );
     match pdf {
-        None => format!("{head}Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n"),
+        None => format!(
+            "{head}Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n"
+        ),
         Some(pdf) => format!(
             "{head}Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
              {body}\r\n--b{i}\r\nContent-Type: application/pdf; name=\"CV-{i}.pdf\"\r\n\
@@ -144,7 +149,9 @@ fn main() {
     let started = Instant::now();
     let mut parts = 0usize;
     let parser = mail_parser::MessageParser::default();
-    for m in mail_parser::mailbox::mbox::MessageIterator::new(std::io::BufReader::new(std::fs::File::open(&mbox_path).unwrap())) {
+    for m in mail_parser::mailbox::mbox::MessageIterator::new(std::io::BufReader::new(
+        std::fs::File::open(&mbox_path).unwrap(),
+    )) {
         let m = m.unwrap();
         parts += parser.parse(m.contents()).map_or(0, |p| p.parts.len());
     }
@@ -158,7 +165,11 @@ fn main() {
     let mut outcomes = std::collections::BTreeMap::<&str, usize>::new();
     println!("RSS before import: {}", rss("VmRSS"));
     let started = Instant::now();
-    for (i, m) in mail_parser::mailbox::mbox::MessageIterator::new(std::io::BufReader::new(std::fs::File::open(&mbox_path).unwrap())).enumerate() {
+    for (i, m) in mail_parser::mailbox::mbox::MessageIterator::new(std::io::BufReader::new(
+        std::fs::File::open(&mbox_path).unwrap(),
+    ))
+    .enumerate()
+    {
         let m = m.unwrap();
         let t = Instant::now();
         let parsed = mail::parse(m.contents(), &limits).unwrap();

@@ -95,6 +95,14 @@ pub enum Code {
     TooLarge,
     TooDeep,
 
+    // Mail intake.
+    /// A message over the parsing limits (size, parts, nesting, attachments, header line).
+    MessageRejected,
+    /// A triage decision on a message that no longer waits in triage.
+    NotInTriage,
+    /// A decision on a request already confirmed or dismissed.
+    RequestDecided,
+
     // The desktop app's own.
     /// The database is not open yet.
     StoreClosed,
@@ -106,7 +114,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order above (the order of the generated lists).
-    pub const ALL: [Code; 56] = [
+    pub const ALL: [Code; 59] = [
         Code::Usage,
         Code::Unhealthy,
         Code::ExtractFailed,
@@ -160,6 +168,9 @@ impl Code {
         Code::Corrupt,
         Code::TooLarge,
         Code::TooDeep,
+        Code::MessageRejected,
+        Code::NotInTriage,
+        Code::RequestDecided,
         Code::StoreClosed,
         Code::NotPdf,
         Code::Internal,
@@ -221,6 +232,9 @@ impl Code {
             Code::Corrupt => "corrupt",
             Code::TooLarge => "too_large",
             Code::TooDeep => "too_deep",
+            Code::MessageRejected => "message_rejected",
+            Code::NotInTriage => "not_in_triage",
+            Code::RequestDecided => "request_decided",
             Code::StoreClosed => "store_closed",
             Code::NotPdf => "not_pdf",
             Code::Internal => "internal",
@@ -250,10 +264,18 @@ impl Code {
             Code::AlreadyInitialised => 16,
             Code::NotFound | Code::AmbiguousId | Code::Purged => 20,
             Code::DuplicateCandidate | Code::AlreadyApplied => 21,
-            Code::InvalidInput | Code::InvalidTransition | Code::ReasonRequired | Code::JobClosed | Code::StageGate => {
-                22
-            }
-            Code::UnsupportedDocument | Code::DocumentMismatch | Code::DocumentTooLarge | Code::EmptyDocument => 23,
+            Code::InvalidInput
+            | Code::InvalidTransition
+            | Code::ReasonRequired
+            | Code::JobClosed
+            | Code::StageGate
+            | Code::NotInTriage
+            | Code::RequestDecided => 22,
+            Code::UnsupportedDocument
+            | Code::DocumentMismatch
+            | Code::DocumentTooLarge
+            | Code::EmptyDocument
+            | Code::MessageRejected => 23,
             Code::AuditBroken => 24,
             Code::SensitiveData => 25,
             Code::HiredCannotBeErased => 26,
@@ -310,8 +332,8 @@ pub const EXIT_MEANINGS: [(u8, &str); 17] = [
     (16, "already initialised"),
     (20, "unknown, ambiguous or purged identifier"),
     (21, "duplicate person or application"),
-    (22, "invalid input or stage move"),
-    (23, "unsupported, oversized, empty or misnamed document"),
+    (22, "invalid input or stage move, or a decision already taken (triage, request)"),
+    (23, "unsupported, oversized, empty or misnamed document, or a mail message over the limits"),
     (24, "broken audit chain"),
     (25, "refused by the sensitive-category guard"),
     (26, "erasure refused by law (the candidate was hired: restrict instead)"),
@@ -432,6 +454,16 @@ mod tests {
                 DataDirError::Unwritable { path: path(), source: io() },
                 DataDirError::DiskFull { path: path() },
                 DataDirError::NoDefault,
+            ]
+            .iter()
+            .map(|e| e.to_string()),
+        );
+        messages.extend(
+            [
+                crate::mail::MailError::Rejected(crate::mail::Rejected::TooDeep { limit: 12 }),
+                crate::mail::MailError::Rejected(crate::mail::Rejected::TooLarge { size: 9, limit: 8 }),
+                crate::mail::MailError::NotInTriage { message: text() },
+                crate::mail::MailError::RequestDecided { request: text(), status: text() },
             ]
             .iter()
             .map(|e| e.to_string()),

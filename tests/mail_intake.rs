@@ -95,12 +95,13 @@ fn thread_then_sender_then_triage_and_hr_decides() {
     assert_eq!(linked["intent"], "erasure");
     assert!(linked["request"].is_string());
     assert_eq!(c.ok(&["mail", "triage", "list"]).as_array().unwrap().len(), 0);
-    c.fails(&["mail", "triage", "dismiss", &message], 22, "invalid_input");
+    c.fails(&["mail", "triage", "dismiss", &message], 22, "not_in_triage");
     // Requests: renewal (Sam) and erasure (the stranger); HR dismisses the erasure, confirms the renewal.
     let list = c.ok(&["mail", "requests", "list"]);
     let find = |kind: &str| s(&list.as_array().unwrap().iter().find(|r| r["kind"] == kind).unwrap()["uuid"]).to_owned();
     c.ok(&["mail", "requests", "dismiss", &find("erasure")]);
     c.ok(&["mail", "requests", "confirm", &find("renewal")]);
+    c.fails(&["mail", "requests", "confirm", &find("renewal")], 22, "request_decided");
     assert_eq!(c.ok(&["mail", "requests", "list"]).as_array().unwrap().len(), 0);
     assert_eq!(c.ok(&["mail", "requests", "list", "--all"]).as_array().unwrap().len(), 2);
     // The stranger is still there: a dismissed erasure deletes nothing.
@@ -203,6 +204,7 @@ fn a_message_over_the_limits_is_rejected_and_nothing_is_stored() {
     let r = c.ok(&["mail", "import", &file]);
     assert_eq!(r[0]["outcome"], "rejected");
     assert_eq!(r[0]["rejected"]["reason"], "too_deep");
+    assert_eq!(r[0]["code"], "message_rejected");
     assert_eq!(c.ok(&["mail", "triage", "list"]).as_array().unwrap().len(), 0);
     c.fails(&["mail", "import", &c.root.join("missing.eml").display().to_string()], 1, "io");
 }

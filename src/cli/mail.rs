@@ -11,10 +11,16 @@ use serde_json::json;
 
 use vivier::db::Store;
 use vivier::error::Code;
-use vivier::mail::{self, Intake, Source};
+use vivier::mail::{self, Intake, MailError, Source};
 
 use super::pipeline::{extractor, stamp};
 use super::{Failure, out};
+
+impl From<MailError> for Failure {
+    fn from(e: MailError) -> Failure {
+        Failure { code: e.code(), message: e.to_string() }
+    }
+}
 
 #[derive(Debug, Subcommand)]
 pub enum MailCommand {
@@ -76,7 +82,7 @@ struct Reported {
 #[serde(untagged)]
 enum ReportedResult {
     Intake(Intake),
-    Rejected { outcome: &'static str, rejected: mail::Rejected, message: String },
+    Rejected { outcome: &'static str, code: Code, rejected: mail::Rejected, message: String },
 }
 
 pub fn mail(store: &mut Store, cmd: &MailCommand, json: bool) -> Result<(), Failure> {
@@ -111,7 +117,8 @@ fn import(store: &mut Store, files: &[PathBuf], json: bool) -> Result<(), Failur
                     ReportedResult::Intake(store.intake(&s, &parsed, &Source::File, &extractor)?)
                 }
                 Err(rejected) => {
-                    ReportedResult::Rejected { outcome: "rejected", message: rejected.to_string(), rejected }
+                    let code = MailError::Rejected(rejected.clone()).code();
+                    ReportedResult::Rejected { outcome: "rejected", code, message: rejected.to_string(), rejected }
                 }
             };
             reports.push(Reported { file: name.clone(), index, result });

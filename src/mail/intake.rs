@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+use super::error::MailError;
 use super::intent::{Intent, classify};
 use super::parse::{Limits, Parsed};
 use super::reply::{fold, reply_text};
@@ -25,7 +26,7 @@ use crate::pipeline::index::index_text;
 use crate::pipeline::{Language, NewCandidate, PipelineError, Source as CandidateSource, Stamp, contact};
 use crate::requests::register::open_request;
 
-type Result<T> = std::result::Result<T, PipelineError>;
+type Result<T> = std::result::Result<T, MailError>;
 
 /// The setting listing the domains agencies write from (comma separated).
 pub const AGENCY_DOMAINS_SETTING: &str = "mail.agency_domains";
@@ -235,7 +236,7 @@ impl Store {
                 None => None,
             };
             append(tx, stamp, "mail_in", Some(&cuuid), Some(&format!("{message} {}", matched.as_str())))?;
-            Ok::<_, PipelineError>((message, request))
+            Ok::<_, MailError>((message, request))
         })?;
         Ok(Intake::Matched {
             message,
@@ -260,7 +261,7 @@ impl Store {
         let message = self.write(|tx| {
             let uuid = insert_message(tx, stamp, parsed, source, None, None, Some(reason), intent)?;
             append(tx, stamp, "mail_triage", None, Some(&format!("{uuid} {}", reason.as_str())))?;
-            Ok::<_, PipelineError>(uuid)
+            Ok::<_, MailError>(uuid)
         })?;
         Ok(Intake::Triaged { message, reason, intent })
     }
@@ -378,7 +379,7 @@ impl Store {
                 Err(PipelineError::Invalid { reason, .. }) => {
                     skipped.push(format!("{}: {reason}", attachment.file_name))
                 }
-                Err(e) => return Err(e),
+                Err(e) => return Err(e.into()),
             }
         }
         Ok((stored, skipped))
@@ -611,7 +612,7 @@ fn triage_message(tx: &rusqlite::Connection, id: &str) -> Result<(i64, String)> 
             r.get(0)
         })?;
     if !waiting {
-        return Err(PipelineError::Invalid { field: "message", reason: format!("{uuid} is not waiting in triage") });
+        return Err(MailError::NotInTriage { message: uuid });
     }
     Ok((mid, uuid))
 }

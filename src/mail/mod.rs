@@ -28,11 +28,13 @@
 //! # Ok(()) }
 //! ```
 
+mod error;
 pub mod intake;
 pub mod intent;
 pub mod parse;
 pub mod reply;
 
+pub use error::MailError;
 pub use intake::{Intake, Matched, Source};
 pub use intent::{Intent, classify};
 pub use parse::{Attachment, Limits, Parsed, Rejected, parse};

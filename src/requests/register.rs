@@ -13,13 +13,13 @@ use crate::audit::append;
 use crate::db::Store;
 use crate::db::ids::{new_uuid, resolve};
 use crate::db::time::{parse_ts, ts};
-use crate::mail::Intent;
+use crate::mail::{Intent, MailError};
 use crate::pipeline::stage::Stage;
 use crate::pipeline::{PipelineError, Stamp};
 
 use super::RequestOutcome;
 
-type Result<T> = std::result::Result<T, PipelineError>;
+type Result<T> = std::result::Result<T, MailError>;
 
 /// The legal due date of a request received on `received`: one calendar month later,
 /// on the last day of the month when that month is shorter (31 January -> 28/29 February).
@@ -35,7 +35,7 @@ pub(crate) fn open_request(
     kind: Intent,
     values: &[String],
     message: &str,
-) -> Result<String> {
+) -> std::result::Result<String, PipelineError> {
     if let Some(uuid) = tx
         .query_row(
             "SELECT uuid FROM requests WHERE candidate_id = ?1 AND kind = ?2 AND status = 'open'",
@@ -167,7 +167,7 @@ impl Store {
                 "UPDATE requests SET status = 'open', decided_at = NULL, decided_by = NULL WHERE id = ?1",
                 [rid],
             )?;
-            return Err(e);
+            return Err(e.into());
         }
         Ok(confirmed)
     }
@@ -187,7 +187,7 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         if status != "open" {
-            return Err(PipelineError::Invalid { field: "request", reason: format!("{uuid} is already {status}") });
+            return Err(MailError::RequestDecided { request: uuid, status });
         }
         Ok((rid, uuid, kind, candidate))
     }
