@@ -3,15 +3,13 @@
 //! HR's triage (list, link, create, dismiss) and the requests opened from replies (list,
 //! confirm, dismiss). The rules are the engine's (`vivier::mail`, `vivier::requests`).
 
-use std::io::{BufReader, Read};
 use std::path::PathBuf;
 
 use clap::Subcommand;
 use serde_json::json;
 
 use vivier::db::Store;
-use vivier::error::Code;
-use vivier::mail::{self, Intake, MailError, Source};
+use vivier::mail::{ImportResult, Intake, MailError};
 
 use super::pipeline::{extractor, stamp};
 use super::{Failure, out};
@@ -68,23 +66,6 @@ pub enum RequestsCommand {
     Dismiss { request: String },
 }
 
-/// One message of an import, as reported.
-#[derive(serde::Serialize)]
-struct Reported {
-    file: String,
-    /// The message's place in an mbox (1-based), 1 for an .eml.
-    index: usize,
-    #[serde(flatten)]
-    result: ReportedResult,
-}
-
-#[derive(serde::Serialize)]
-#[serde(untagged)]
-enum ReportedResult {
-    Intake(Intake),
-    Rejected { outcome: &'static str, code: Code, rejected: mail::Rejected, message: String },
-}
-
 pub fn mail(store: &mut Store, cmd: &MailCommand, json: bool) -> Result<(), Failure> {
     match cmd {
         MailCommand::Import { files } => import(store, files, json),
@@ -94,62 +75,18 @@ pub fn mail(store: &mut Store, cmd: &MailCommand, json: bool) -> Result<(), Fail
 }
 
 fn import(store: &mut Store, files: &[PathBuf], json: bool) -> Result<(), Failure> {
-    let limits = store.mail_limits()?;
-    let extractor = extractor();
-    let mut reports = Vec::new();
-    for path in files {
-        let file = std::fs::File::open(path).map_err(|e| Failure {
-            code: Code::Io,
-            message: format!("cannot read {}: {e}; check the path", path.display()),
-        })?;
-        let mut reader = BufReader::new(file);
-        let mut head = [0u8; 5];
-        let n = reader.read(&mut head).map_err(|e| io(path, e))?;
-        let head = head.get(..n).unwrap_or_default().to_vec();
-        let chained = std::io::Cursor::new(head.clone()).chain(reader);
-        let name = path.display().to_string();
-        let mut handle = |index: usize, raw: &[u8], reports: &mut Vec<Reported>| -> Result<(), Failure> {
-            let result = match mail::parse(raw, &limits) {
-                Ok(parsed) => {
-                    let at = chrono::Utc::now();
-                    let mut s = stamp();
-                    s.at = at;
-                    ReportedResult::Intake(store.intake(&s, &parsed, &Source::File, &extractor)?)
-                }
-                Err(rejected) => {
-                    let code = MailError::Rejected(rejected.clone()).code();
-                    ReportedResult::Rejected { outcome: "rejected", code, message: rejected.to_string(), rejected }
-                }
-            };
-            reports.push(Reported { file: name.clone(), index, result });
-            Ok(())
-        };
-        if head.starts_with(b"From ") {
-            // An mbox, read one message at a time; a message over the size limit is cut
-            // off by the reader's bound and rejected, never held whole.
-            for (i, message) in mail_parser::mailbox::mbox::MessageIterator::new(chained).enumerate() {
-                let message = message.map_err(|_| Failure {
-                    code: Code::Io,
-                    message: format!("cannot read message {} of {}; is it an mbox file?", i + 1, path.display()),
-                })?;
-                handle(i + 1, message.contents(), &mut reports)?;
-            }
-        } else {
-            let mut raw = Vec::new();
-            chained.take(limits.max_size as u64 + 1).read_to_end(&mut raw).map_err(|e| io(path, e))?;
-            handle(1, &raw, &mut reports)?;
-        }
-    }
+    let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
+    let reports = store.import_mail_files(stamp, &paths, &extractor())?;
     out(json, json!(reports), |w| {
         for r in &reports {
             let _ = write!(w, "{} #{}: ", r.file, r.index);
             let _ = match &r.result {
-                ReportedResult::Rejected { message, .. } => writeln!(w, "rejected: {message}"),
-                ReportedResult::Intake(Intake::Duplicate { message }) => writeln!(w, "already imported ({message})"),
-                ReportedResult::Intake(Intake::Triaged { message, reason, .. }) => {
+                ImportResult::Rejected { message, .. } => writeln!(w, "rejected: {message}"),
+                ImportResult::Intake(Intake::Duplicate { message }) => writeln!(w, "already imported ({message})"),
+                ImportResult::Intake(Intake::Triaged { message, reason, .. }) => {
                     writeln!(w, "in triage ({}), message {message}", reason.as_str())
                 }
-                ReportedResult::Intake(Intake::Matched {
+                ImportResult::Intake(Intake::Matched {
                     candidate,
                     matched,
                     intent,
@@ -178,10 +115,6 @@ fn import(store: &mut Store, files: &[PathBuf], json: bool) -> Result<(), Failur
         }
     });
     Ok(())
-}
-
-fn io(path: &std::path::Path, e: std::io::Error) -> Failure {
-    Failure { code: Code::Io, message: format!("cannot read {}: {e}", path.display()) }
 }
 
 fn triage(store: &mut Store, cmd: &TriageCommand, json: bool) -> Result<(), Failure> {

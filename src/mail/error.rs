@@ -17,6 +17,9 @@ pub enum MailError {
     #[error("request {request} is already {status}")]
     RequestDecided { request: String, status: String },
 
+    #[error("cannot read {file}: {detail}")]
+    Io { file: String, detail: String },
+
     #[error(transparent)]
     Pipeline(#[from] PipelineError),
 }
@@ -27,6 +30,7 @@ impl MailError {
             MailError::Rejected(_) => Code::MessageRejected,
             MailError::NotInTriage { .. } => Code::NotInTriage,
             MailError::RequestDecided { .. } => Code::RequestDecided,
+            MailError::Io { .. } => Code::Io,
             MailError::Pipeline(e) => e.code(),
         }
     }

@@ -29,12 +29,14 @@
 //! ```
 
 mod error;
+pub mod file;
 pub mod intake;
 pub mod intent;
 pub mod parse;
 pub mod reply;
 
 pub use error::MailError;
+pub use file::{ImportResult, Imported};
 pub use intake::{Intake, Matched, Source};
 pub use intent::{Intent, classify};
 pub use parse::{Attachment, Limits, Parsed, Rejected, parse};

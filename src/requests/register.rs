@@ -61,6 +61,7 @@ pub(crate) fn open_request(
 
 /// A request as HR sees it.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "RightsRequest")]
 pub struct Request {
     pub uuid: String,
     pub kind: String,

@@ -100,6 +100,19 @@ export type CommandError = { code: ErrorCode, message: string,
 details?: JsonValue, };
 
 /**
+ * What confirming a request did.
+ */
+export type Confirmed = { request: string, kind: string, 
+/**
+ * For an erasure or objection: what the retention engine did.
+ */
+outcome: RequestOutcome | null, 
+/**
+ * For a withdrawal: the applications closed.
+ */
+withdrawn: Array<string>, };
+
+/**
  * A declared custom field.
  */
 export type CustomField = { name: string, kind: FieldKind, collect_from: Stage, };
@@ -228,6 +241,49 @@ updated_at: string | null, };
  */
 export type HoldInfo = { uuid: string, candidate_uuid: string, full_name: string, reason: string, placed_by: string, placed_at: string, until: string | null, released_by: string | null, released_at: string | null, in_force: boolean, };
 
+/**
+ * One message of a file, as taken in.
+ */
+export type Imported = { 
+/**
+ * The file's name (its last component).
+ */
+file: string, 
+/**
+ * The message's place in its file, from 1.
+ */
+index: number, } & (Intake | { 
+/**
+ * Always "rejected".
+ */
+outcome: string, code: ErrorCode, rejected: Rejected, message: string, });
+
+/**
+ * What intake did with a message.
+ */
+export type Intake = { "outcome": "matched", message: string, candidate: string, matched: Matched, intent: Intent, 
+/**
+ * The request opened for the detected right.
+ */
+request: string | null, 
+/**
+ * The application created (an application email naming an open job).
+ */
+application: string | null, 
+/**
+ * Attachments stored as documents.
+ */
+documents: Array<string>, 
+/**
+ * Attachments kept in the raw message only, with why (not a document type, too large...).
+ */
+skipped: Array<string>, } | { "outcome": "triaged", message: string, reason: TriageReason, intent: Intent, } | { "outcome": "duplicate", message: string, };
+
+/**
+ * What a reply asks for.
+ */
+export type Intent = "access" | "correction" | "erasure" | "objection" | "renewal" | "withdrawal" | "none";
+
 export type Job = { uuid: string, title: string, department: string | null, location: string | null, country: string, status: JobStatus, description: string, opened_at: string, closed_at: string | null, 
 /**
  * Applications still open (not hired, rejected or withdrawn).
@@ -255,6 +311,16 @@ export type Language = "fr" | "en";
  * Whether a category stops an operation or only warns.
  */
 export type Level = "refused" | "warned";
+
+/**
+ * What a triage decision did.
+ */
+export type Linked = { message: string, candidate: string, intent: Intent, request: string | null, };
+
+/**
+ * How a message was tied to its candidate.
+ */
+export type Matched = "thread" | "sender" | "agency" | "application" | "hr";
 
 /**
  * A position to fill, as HR opens it.
@@ -325,6 +391,11 @@ export type Rating = { criterion: string, score: number, };
 export type RatingForm = { criterion: string, score: number, };
 
 /**
+ * Why a message was not parsed. Nothing of it is stored.
+ */
+export type Rejected = { "reason": "too_large", size: number, limit: number, } | { "reason": "header_line_too_long", limit: number, } | { "reason": "too_deep", limit: number, } | { "reason": "too_many_parts", limit: number, } | { "reason": "too_many_attachments", count: number, limit: number, } | { "reason": "attachment_too_large", size: number, limit: number, } | { "reason": "not_a_message" };
+
+/**
  * What happened to an objection or an erasure confirmation.
  */
 export type RequestOutcome = { candidate_uuid: string, 
@@ -358,6 +429,19 @@ due: string | null, rule: Rule,
  * A legal hold in force suspends the purge.
  */
 held: boolean, objected_at: string | null, erasure_confirmed_at: string | null, restricted_at: string | null, holds: Array<HoldInfo>, };
+
+/**
+ * A request as HR sees it.
+ */
+export type RightsRequest = { uuid: string, kind: string, candidate: string, candidate_name: string, received_at: string, due_on: string, status: string, 
+/**
+ * The new values a correction gave.
+ */
+detail: string | null, 
+/**
+ * The message it came from.
+ */
+message: string | null, };
 
 /**
  * The rule that sets a candidate's due date.
@@ -406,6 +490,16 @@ export type TimelineEntry = { at: string,
  * stage_change, note, feedback, document, message, created
  */
 kind: string, summary: string, actor: string | null, reference: string | null, };
+
+/**
+ * A message waiting in triage, as HR sees it.
+ */
+export type TriageItem = { message: string, from: string | null, subject: string | null, received_at: string, reason: string | null, intent: string | null, };
+
+/**
+ * Why a message waits in triage.
+ */
+export type TriageReason = "no_sender" | "unknown_sender" | "agency_without_candidate";
 
 /**
  * A candidate whose data goes soon, so that HR can ask for a consent renewal.
