@@ -21,7 +21,7 @@ pub async fn mail_import(state: State<'_, AppState>, request: Request<'_>) -> Co
     };
     let name = request
         .headers()
-        .get("file-name")
+        .get("x-vivier-file-name")
         .and_then(|v| v.to_str().ok())
         .and_then(crate::commands::pipeline::percent_decode)
         .unwrap_or_default();
