@@ -55,7 +55,7 @@ const en = {
   requests_kind_objection: 'Objection',
   requests_kind_renewal: 'Consent renewal',
   requests_kind_withdrawal: 'Withdrawal',
-  requests_confirm_erasure: 'Confirm the erasure? The candidate’s data is deleted now, unless a hold or an open application keeps it.',
+  requests_confirm_erasure: 'Confirm? The candidate’s data is deleted now (an objection: once no application of theirs is open), unless a legal hold keeps it.',
   retention_title: 'Retention',
 
   settings_title: 'Settings',
@@ -496,7 +496,7 @@ const fr: Strings = {
   requests_kind_objection: 'Opposition',
   requests_kind_renewal: 'Renouvellement du consentement',
   requests_kind_withdrawal: 'Retrait de candidature',
-  requests_confirm_erasure: 'Confirmer l’effacement ? Les données du candidat sont supprimées maintenant, sauf gel ou candidature ouverte.',
+  requests_confirm_erasure: 'Confirmer ? Les données du candidat sont supprimées maintenant (une opposition : dès qu’aucune candidature n’est ouverte), sauf gel légal.',
   retention_title: 'Conservation',
 
   settings_title: 'Réglages',
