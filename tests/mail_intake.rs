@@ -49,8 +49,18 @@ fn a_reply_asking_erasure_opens_a_request_due_in_a_month_imported_once_and_confi
     assert_eq!(list[0]["status"], "open");
     let received = chrono::DateTime::parse_from_rfc3339(s(&list[0]["received_at"])).unwrap().date_naive();
     assert_eq!(s(&list[0]["due_on"]), vivier::requests::register::due_on(received).to_string());
-    // Nothing is deleted before HR confirms.
-    c.ok(&["candidate", "show", &uuid]);
+    // Nothing is deleted before HR confirms; the timeline shows the reply as plain text,
+    // without the history it quotes.
+    let profile = c.ok(&["candidate", "show", &uuid]);
+    let said: Vec<&str> = profile["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "message")
+        .map(|e| s(&e["summary"]))
+        .collect();
+    assert_eq!(said.len(), 1, "{profile}");
+    assert!(said[0].contains("Merci de supprimer mes donn\u{e9}es") && !said[0].contains("Nous gardons"), "{said:?}");
     let confirmed = c.ok(&["mail", "requests", "confirm", &request]);
     assert!(confirmed["outcome"]["purged"].is_object(), "{confirmed}");
     c.fails(&["candidate", "show", &uuid], 20, "not_found");
@@ -149,6 +159,16 @@ Content-Type: image/png; name=\"photo.png\"\r\nContent-Disposition: attachment; 
     let kinds: Vec<&str> = shown["timeline"].as_array().unwrap().iter().map(|e| s(&e["kind"])).collect();
     assert!(kinds.contains(&"message"), "{kinds:?}");
     let board = c.ok(&["job", "show", s(&job["uuid"])]);
+    assert!(board.to_string().contains("Lea Martin"), "{board}");
+    // A known candidate writing about another open job: their application to it opens.
+    let other = c.ok(&["job", "add", "--title", "Contr\u{f4}leur de gestion"]);
+    let follow = eml("lea.martin@example.fr", "app2@example.fr", "", "Je postule aussi.")
+        .replace("Re: votre candidature", "Candidature Contr\u{f4}leur de gestion");
+    let file = write(&c, "app2.eml", follow.as_bytes());
+    let r = c.ok(&["mail", "import", &file]);
+    assert_eq!(r[0]["matched"], "sender", "{r}");
+    assert!(r[0]["application"].is_string(), "{r}");
+    let board = c.ok(&["job", "show", s(&other["uuid"])]);
     assert!(board.to_string().contains("Lea Martin"), "{board}");
 }
 

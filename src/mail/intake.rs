@@ -223,6 +223,17 @@ impl Store {
         let Some((candidate, matched)) = found else {
             return self.triage(stamp, parsed, source, TriageReason::UnknownSender, detected.intent);
         };
+        // A known candidate writing about an open job (a new CV for it, say): their
+        // application to it is opened unless they have one.
+        if matches!(matched, Matched::Thread | Matched::Sender)
+            && let Some(job) = self.job_named_in(&parsed.subject)?
+        {
+            match self.apply(stamp, &candidate, &job) {
+                Ok(a) => application = Some(a.uuid),
+                Err(PipelineError::AlreadyApplied { .. } | PipelineError::JobClosed { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         let (documents, skipped) = self.store_attachments(stamp, &candidate, parsed, extractor)?;
         let from_candidate = matches!(matched, Matched::Thread | Matched::Sender | Matched::Application);
         let (message, request) = self.write(|tx| {
