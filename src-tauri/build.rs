@@ -53,6 +53,14 @@ const COMMANDS: &[&str] = &[
     "purge_now",
     "withheld_purge",
     "stale_applications",
+    "mail_import",
+    "triage_list",
+    "triage_link",
+    "triage_create",
+    "triage_dismiss",
+    "rights_requests",
+    "confirm_request",
+    "dismiss_request",
 ];
 
 const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\

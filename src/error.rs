@@ -113,6 +113,13 @@ pub enum Code {
     MailProtocol,
     /// The SMTP server refused the message for good (a 5xx answer).
     MailRejected,
+    // Mail intake.
+    /// A message over the parsing limits (size, parts, nesting, attachments, header line).
+    MessageRejected,
+    /// A triage decision on a message that no longer waits in triage.
+    NotInTriage,
+    /// A decision on a request already confirmed or dismissed.
+    RequestDecided,
 
     // The desktop app's own.
     /// The database is not open yet.
@@ -125,7 +132,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order above (the order of the generated lists).
-    pub const ALL: [Code; 64] = [
+    pub const ALL: [Code; 67] = [
         Code::Usage,
         Code::Unhealthy,
         Code::ExtractFailed,
@@ -187,6 +194,9 @@ impl Code {
         Code::MailTimeout,
         Code::MailProtocol,
         Code::MailRejected,
+        Code::MessageRejected,
+        Code::NotInTriage,
+        Code::RequestDecided,
         Code::StoreClosed,
         Code::NotPdf,
         Code::Internal,
@@ -256,6 +266,9 @@ impl Code {
             Code::MailTimeout => "mail_timeout",
             Code::MailProtocol => "mail_protocol",
             Code::MailRejected => "mail_rejected",
+            Code::MessageRejected => "message_rejected",
+            Code::NotInTriage => "not_in_triage",
+            Code::RequestDecided => "request_decided",
             Code::StoreClosed => "store_closed",
             Code::NotPdf => "not_pdf",
             Code::Internal => "internal",
@@ -285,10 +298,18 @@ impl Code {
             Code::AlreadyInitialised => 16,
             Code::NotFound | Code::AmbiguousId | Code::Purged => 20,
             Code::DuplicateCandidate | Code::AlreadyApplied => 21,
-            Code::InvalidInput | Code::InvalidTransition | Code::ReasonRequired | Code::JobClosed | Code::StageGate => {
-                22
-            }
-            Code::UnsupportedDocument | Code::DocumentMismatch | Code::DocumentTooLarge | Code::EmptyDocument => 23,
+            Code::InvalidInput
+            | Code::InvalidTransition
+            | Code::ReasonRequired
+            | Code::JobClosed
+            | Code::StageGate
+            | Code::NotInTriage
+            | Code::RequestDecided => 22,
+            Code::UnsupportedDocument
+            | Code::DocumentMismatch
+            | Code::DocumentTooLarge
+            | Code::EmptyDocument
+            | Code::MessageRejected => 23,
             Code::AuditBroken => 24,
             Code::SensitiveData | Code::RevealRequired => 25,
             Code::HiredCannotBeErased => 26,
@@ -352,8 +373,8 @@ pub const EXIT_MEANINGS: [(u8, &str); 18] = [
     (16, "already initialised"),
     (20, "unknown, ambiguous or purged identifier"),
     (21, "duplicate person or application"),
-    (22, "invalid input or stage move"),
-    (23, "unsupported, oversized, empty or misnamed document"),
+    (22, "invalid input or stage move, or a decision already taken (triage, request)"),
+    (23, "unsupported, oversized, empty or misnamed document, or a mail message over the limits"),
     (24, "broken audit chain"),
     (25, "refused by the sensitive-category guard, or its refused passages not revealed"),
     (26, "erasure refused by law (the candidate was hired: restrict instead)"),
@@ -475,6 +496,16 @@ mod tests {
                 DataDirError::Unwritable { path: path(), source: io() },
                 DataDirError::DiskFull { path: path() },
                 DataDirError::NoDefault,
+            ]
+            .iter()
+            .map(|e| e.to_string()),
+        );
+        messages.extend(
+            [
+                crate::mail::MailError::Rejected(crate::mail::Rejected::TooDeep { limit: 12 }),
+                crate::mail::MailError::Rejected(crate::mail::Rejected::TooLarge { size: 9, limit: 8 }),
+                crate::mail::MailError::NotInTriage { message: text() },
+                crate::mail::MailError::RequestDecided { request: text(), status: text() },
             ]
             .iter()
             .map(|e| e.to_string()),

@@ -17,6 +17,8 @@
 //!   flagged) and its stored flags.
 //! - [`hiring`]: stage gates, hiring details, custom fields.
 //! - [`retention`]: when each person's data must go, legal holds, the purge.
+//! - [`mail`]: mail intake (bounded parsing, import once, matching, triage, rights read in
+//!   replies).
 //! - [`requests`]: candidates' rights (objection, erasure, renewal, restriction).
 //! - [`mail`]: candidates' email; so far its network transport (IMAP fetch, SMTP outbox).
 //! - [`audit`]: the hash-chained log of every view, edit, export and deletion.

@@ -73,4 +73,13 @@ impl From<PipelineError> for CommandError {
     }
 }
 
+impl From<vivier::mail::MailError> for CommandError {
+    fn from(e: vivier::mail::MailError) -> CommandError {
+        match e {
+            vivier::mail::MailError::Pipeline(e) => e.into(),
+            e => CommandError::new(e.code(), e.to_string()),
+        }
+    }
+}
+
 pub type CommandResult<T> = Result<T, CommandError>;

@@ -89,6 +89,14 @@ fn main() -> ExitCode {
             commands::retention::purge_now,
             commands::retention::withheld_purge,
             commands::retention::stale_applications,
+            commands::mail::mail_import,
+            commands::mail::triage_list,
+            commands::mail::triage_link,
+            commands::mail::triage_create,
+            commands::mail::triage_dismiss,
+            commands::mail::rights_requests,
+            commands::mail::confirm_request,
+            commands::mail::dismiss_request,
         ])
         .build(tauri::generate_context!())
         .expect("error while running Vivier")

@@ -1,8 +1,14 @@
-//! The mail commands: `vivier mail settings imap|smtp|show`, `mail test imap|smtp`,
-//! `mail fetch` (for a timer), `mail send`, `mail send-due` and `mail outbox list|retry`.
-//! Passwords come from VIVIER_IMAP_PASSWORD / VIVIER_SMTP_PASSWORD or a terminal prompt,
-//! never from an argument, and are kept in the OS keyring; at fetch and send time the
-//! same variables, when set, take the keyring's place (a server without a keyring).
+//! `vivier mail`: the intake — import .eml and .mbox files (each message parsed within
+//! limits, imported once, tied to a candidate or left in triage, the right it asks for
+//! opened as a request), HR's triage (list, link, create, dismiss) and the requests opened
+//! from replies (list, confirm, dismiss) — and the transport — `mail settings
+//! imap|smtp|show`, `mail test imap|smtp`, `mail fetch` (for a timer; each fetched message
+//! goes through the same intake as an imported file, see `vivier::mail::fetch`), `mail
+//! send`, `mail send-due` and `mail outbox list|retry`. The rules are the engine's
+//! (`vivier::mail`, `vivier::requests`). Passwords come from VIVIER_IMAP_PASSWORD /
+//! VIVIER_SMTP_PASSWORD or a terminal prompt, never from an argument, and are kept in the
+//! OS keyring; at fetch and send time the same variables, when set, take the keyring's
+//! place (a server without a keyring).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -14,13 +20,21 @@ use serde_json::json;
 use vivier::data_dir::DataDir;
 use vivier::db::Store;
 use vivier::keys::Keyring;
-use vivier::mail::transport::imap::{self, FetchedMessage, ImapAccount, Processed};
+use vivier::mail::transport::imap::{self, ImapAccount, Processed};
 use vivier::mail::transport::outbox::{self, Attachment, Outgoing};
 use vivier::mail::transport::settings::{self, Server, SmtpSettings};
-use vivier::mail::transport::sync::{self, StoreIntake};
+use vivier::mail::transport::sync;
 use vivier::mail::transport::{Endpoint, MailPassword, MailTransportError, Security, smtp};
+use vivier::mail::{FetchIntake, ImportResult, Intake, MailError};
 
+use super::pipeline::{extractor, stamp};
 use super::{Failure, out, usage};
+
+impl From<MailError> for Failure {
+    fn from(e: MailError) -> Failure {
+        Failure { code: e.code(), message: e.to_string() }
+    }
+}
 
 impl From<MailTransportError> for Failure {
     fn from(e: MailTransportError) -> Failure {
@@ -30,6 +44,18 @@ impl From<MailTransportError> for Failure {
 
 #[derive(Debug, Subcommand)]
 pub enum MailCommand {
+    /// Import .eml and .mbox files: each message is imported once, tied to a candidate (or
+    /// left in triage), and a right asked for in a reply opens a request.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Messages no candidate could be found for.
+    #[command(subcommand)]
+    Triage(TriageCommand),
+    /// Requests opened from candidates' replies (erasure, objection, access, ...).
+    #[command(subcommand)]
+    Requests(RequestsCommand),
     /// Save the IMAP or SMTP settings (the password goes to the OS keyring), or show them.
     #[command(subcommand)]
     Settings(SettingsCommand),
@@ -38,7 +64,7 @@ pub enum MailCommand {
         #[arg(value_parser = ["imap", "smtp"])]
         server: String,
     },
-    /// Fetch new messages from the IMAP mailbox (run it from a timer).
+    /// Fetch new messages from the IMAP mailbox into the intake (run it from a timer).
     Fetch,
     /// Queue a message and send what is due.
     Send(SendArgs),
@@ -47,6 +73,36 @@ pub enum MailCommand {
     /// The outbox: list, retry.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TriageCommand {
+    /// Messages waiting in triage, oldest first.
+    List,
+    /// Tie a message to an existing candidate (UUID, prefix or email address).
+    Link { message: String, candidate: String },
+    /// Create a candidate from the message's sender and tie the message to them.
+    Create {
+        message: String,
+        /// The candidate's full name (default: the sender's display name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Dismiss a message: its content is deleted, only its identity stays (not imported again).
+    Dismiss { message: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RequestsCommand {
+    /// Requests by due date (open ones; --all for confirmed and dismissed too).
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Confirm a request: an erasure or objection goes through the retention engine.
+    Confirm { request: String },
+    /// Dismiss a request that is not a right after all.
+    Dismiss { request: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -134,6 +190,9 @@ pub enum OutboxCommand {
 
 pub fn mail(dir: &DataDir, store: &mut Store, cmd: &MailCommand, json: bool) -> Result<(), Failure> {
     match cmd {
+        MailCommand::Import { files } => import(store, files, json),
+        MailCommand::Triage(cmd) => triage(store, cmd, json),
+        MailCommand::Requests(cmd) => requests(store, cmd, json),
         MailCommand::Settings(SettingsCommand::Imap(args)) => {
             let processed = match &args.move_to {
                 Some(folder) => Processed::Move(folder.clone()),
@@ -218,33 +277,7 @@ pub fn mail(dir: &DataDir, store: &mut Store, cmd: &MailCommand, json: bool) -> 
             });
             Ok(())
         }
-        MailCommand::Fetch => {
-            let account = settings::load_imap(store)?;
-            let password = password(dir, Server::Imap)?;
-            let state = sync::load(store.connection(), &account.state_key(), &account.mailbox)
-                .map_err(|e| Failure { code: vivier::error::Code::Database, message: e.to_string() })?;
-            let started = std::time::Instant::now();
-            // FOR THE LEAD: the intake's import replaces `sync::store_raw` here at merge.
-            let mut intake = StoreIntake::new(store, Utc::now, |tx, m: &FetchedMessage| {
-                sync::store_raw(tx, m, Utc::now()).map(|_| ())
-            });
-            let report = imap::fetch(&account, &password, state, &mut intake).map_err(|e| match e {
-                imap::FetchError::Transport(e) => Failure::from(e),
-                imap::FetchError::Intake(e) => {
-                    Failure { code: vivier::error::Code::Database, message: format!("storing a message failed: {e}") }
-                }
-            })?;
-            out(json, json!(report), |w| {
-                let _ = writeln!(
-                    w,
-                    "{} new message(s) in {:.1} s{}.",
-                    report.committed,
-                    started.elapsed().as_secs_f64(),
-                    if report.rescanned { " (the mailbox was renumbered: read again from the start)" } else { "" }
-                );
-            });
-            Ok(())
-        }
+        MailCommand::Fetch => fetch(dir, store, json),
         MailCommand::Send(args) => {
             let smtp = settings::load_smtp(store)?;
             let body = if args.body == "-" {
@@ -416,4 +449,193 @@ fn saved(json: bool, what: &str, password_kept: bool) {
             if password_kept { "; the password is in the OS keyring" } else { "; the password was left as it was" }
         );
     });
+}
+
+/// IMAP → the intake: each message parsed then taken in like an imported file; the
+/// mailbox's state recorded after; marked on the server only once taken in.
+fn fetch(dir: &DataDir, store: &mut Store, json: bool) -> Result<(), Failure> {
+    let mut account = settings::load_imap(store)?;
+    let password = password(dir, Server::Imap)?;
+    let state = sync::load(store.connection(), &account.state_key(), &account.mailbox)
+        .map_err(|e| Failure { code: vivier::error::Code::Database, message: e.to_string() })?;
+    let started = std::time::Instant::now();
+    let extractor = extractor();
+    let mut intake = FetchIntake::new(store, stamp().actor, Utc::now, &extractor)?;
+    // A message the intake would refuse as too large need not be read whole.
+    account.max_message_bytes = account.max_message_bytes.min(intake.max_size() as u64);
+    let report = imap::fetch(&account, &password, state, &mut intake).map_err(|e| match e {
+        imap::FetchError::Transport(e) => Failure::from(e),
+        imap::FetchError::Intake(e) => Failure::from(e),
+    })?;
+    let (matched, triaged, duplicate, rejected) = intake.counts();
+    let outcomes = std::mem::take(&mut intake.outcomes);
+    let mut value = json!(report);
+    if let Some(map) = value.as_object_mut() {
+        map.insert("messages".into(), json!(outcomes));
+    }
+    out(json, value, |w| {
+        let _ = writeln!(
+            w,
+            "{} new message(s) in {:.1} s{}: {matched} tied to a candidate, {triaged} in triage, \
+             {duplicate} already imported, {rejected} rejected.",
+            report.committed,
+            started.elapsed().as_secs_f64(),
+            if report.rescanned { " (the mailbox was renumbered: read again from the start)" } else { "" }
+        );
+        for f in &outcomes {
+            if let ImportResult::Rejected { message, .. } = &f.result {
+                let _ = writeln!(w, "UID {}: rejected ({message}); left on the server, read it there.", f.uid);
+            }
+        }
+    });
+    Ok(())
+}
+
+fn import(store: &mut Store, files: &[PathBuf], json: bool) -> Result<(), Failure> {
+    let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
+    let reports = store.import_mail_files(stamp, &paths, &extractor())?;
+    out(json, json!(reports), |w| {
+        for r in &reports {
+            let _ = write!(w, "{} #{}: ", r.file, r.index);
+            let _ = match &r.result {
+                ImportResult::Rejected { message, .. } => writeln!(w, "rejected: {message}"),
+                ImportResult::Intake(Intake::Duplicate { message }) => writeln!(w, "already imported ({message})"),
+                ImportResult::Intake(Intake::Triaged { message, reason, .. }) => {
+                    writeln!(w, "in triage ({}), message {message}", reason.as_str())
+                }
+                ImportResult::Intake(Intake::Matched {
+                    candidate,
+                    matched,
+                    intent,
+                    request,
+                    application,
+                    documents,
+                    skipped,
+                    ..
+                }) => {
+                    let _ = write!(w, "candidate {candidate} by {}, intent {}", matched.as_str(), intent.as_str());
+                    if let Some(request) = request {
+                        let _ = write!(w, ", request {request} opened");
+                    }
+                    if let Some(application) = application {
+                        let _ = write!(w, ", application {application}");
+                    }
+                    if !documents.is_empty() {
+                        let _ = write!(w, ", {} document(s)", documents.len());
+                    }
+                    for s in skipped {
+                        let _ = write!(w, "; kept in the message only: {s}");
+                    }
+                    writeln!(w)
+                }
+            };
+        }
+    });
+    Ok(())
+}
+
+fn triage(store: &mut Store, cmd: &TriageCommand, json: bool) -> Result<(), Failure> {
+    match cmd {
+        TriageCommand::List => {
+            let items = store.triage_list()?;
+            out(json, json!(items), |w| {
+                for i in &items {
+                    let _ = writeln!(
+                        w,
+                        "{}  {}  {:<26} {:<28} {}",
+                        &i.message,
+                        i.received_at.format("%Y-%m-%d"),
+                        i.reason.as_deref().unwrap_or(""),
+                        i.from.as_deref().unwrap_or("(no sender)"),
+                        i.subject.as_deref().unwrap_or("")
+                    );
+                }
+                if items.is_empty() {
+                    let _ = writeln!(w, "Nothing waits in triage.");
+                }
+            });
+        }
+        TriageCommand::Link { message, candidate } => {
+            let linked = store.triage_link(&stamp(), message, candidate)?;
+            print_linked(&linked, json);
+        }
+        TriageCommand::Create { message, name } => {
+            let linked = store.triage_create(&stamp(), message, name.as_deref())?;
+            print_linked(&linked, json);
+        }
+        TriageCommand::Dismiss { message } => {
+            let uuid = store.triage_dismiss(&stamp(), message)?;
+            out(json, json!({"dismissed": uuid}), |w| {
+                let _ = writeln!(w, "Message {uuid} dismissed; its content is deleted.");
+            });
+        }
+    }
+    Ok(())
+}
+
+fn print_linked(linked: &vivier::mail::intake::Linked, json: bool) {
+    out(json, json!(linked), |w| {
+        let _ = write!(
+            w,
+            "Message {} tied to candidate {}, intent {}",
+            linked.message,
+            linked.candidate,
+            linked.intent.as_str()
+        );
+        if let Some(r) = &linked.request {
+            let _ = write!(w, ", request {r} opened");
+        }
+        let _ = writeln!(w, ".");
+    });
+}
+
+fn requests(store: &mut Store, cmd: &RequestsCommand, json: bool) -> Result<(), Failure> {
+    match cmd {
+        RequestsCommand::List { all } => {
+            let list = store.requests(!all)?;
+            out(json, json!(list), |w| {
+                for r in &list {
+                    let _ = writeln!(
+                        w,
+                        "{}  {:<10} {:<9} received {}  due {}  {} ({}){}",
+                        r.uuid,
+                        r.kind,
+                        r.status,
+                        r.received_at.format("%Y-%m-%d"),
+                        r.due_on,
+                        r.candidate_name,
+                        r.candidate,
+                        r.detail.as_deref().map(|d| format!("  new values: {d}")).unwrap_or_default()
+                    );
+                }
+                if list.is_empty() {
+                    let _ = writeln!(w, "No open request.");
+                }
+            });
+        }
+        RequestsCommand::Confirm { request } => {
+            let confirmed = store.confirm_request(&stamp(), request)?;
+            out(json, json!(confirmed), |w| {
+                let _ = write!(w, "Request {} ({}) confirmed", confirmed.request, confirmed.kind);
+                if let Some(o) = &confirmed.outcome {
+                    if o.purged.is_some() {
+                        let _ = write!(w, "; candidate {} purged", o.candidate_uuid);
+                    } else {
+                        let _ = write!(w, "; candidate {} kept until no application is open", o.candidate_uuid);
+                    }
+                }
+                if !confirmed.withdrawn.is_empty() {
+                    let _ = write!(w, "; {} application(s) withdrawn", confirmed.withdrawn.len());
+                }
+                let _ = writeln!(w, ".");
+            });
+        }
+        RequestsCommand::Dismiss { request } => {
+            let uuid = store.dismiss_request(&stamp(), request)?;
+            out(json, json!({"dismissed": uuid}), |w| {
+                let _ = writeln!(w, "Request {uuid} dismissed.");
+            });
+        }
+    }
+    Ok(())
 }

@@ -85,7 +85,8 @@ enum Command {
     Retention(retention::RetentionCommand),
     /// Purge every candidate whose data must go (also run by the app, hourly).
     Purge(retention::PurgeArgs),
-    /// Mail: IMAP and SMTP settings, test connection, fetch, send, the outbox.
+    /// Mail: import .eml/.mbox, triage, requests opened from replies; IMAP and SMTP
+    /// settings, test connection, fetch, send, the outbox.
     #[command(subcommand)]
     Mail(mail::MailCommand),
     /// The sensitive-category guard: check any text (a job ad, interview questions).

@@ -175,6 +175,7 @@ pub const TABLES: &[PersonTable] = &[
         &[Count { slot: |c| &mut c.messages, filter: None }],
     ),
     table("outbox", Link::Candidate, Merge::Move, Export::Rows, &[Count { slot: |c| &mut c.messages, filter: None }]),
+    table("requests", Link::Candidate, Merge::Move, Export::Rows, &[Count { slot: |c| &mut c.requests, filter: None }]),
     table(
         "candidate_emails",
         Link::Candidate,

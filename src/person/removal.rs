@@ -26,6 +26,7 @@ pub struct PurgeCounts {
     pub notes: i64,
     pub ratings: i64,
     pub messages: i64,
+    pub requests: i64,
     pub flags: i64,
     pub index_entries: i64,
     pub holds: i64,

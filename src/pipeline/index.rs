@@ -28,7 +28,13 @@ pub(crate) fn passage(conn: &rusqlite::Connection, entry: i64) -> Result<Option<
     Ok(match field.as_str() {
         "profile" => Some(profile_passage(&candidate_by_id(conn, cid)?)),
         "note" => text("SELECT body FROM notes WHERE uuid = ?1")?,
-        "message" => text("SELECT body_text FROM messages WHERE uuid = ?1")?,
+        "message" => text("SELECT body_text FROM messages WHERE uuid = ?1")?
+            .map(|t| {
+                let spans: Vec<Span> =
+                    flags::spans(conn, "message", &reference, "refused")?.into_iter().map(|(_, s)| s).collect();
+                Ok::<_, PipelineError>(policy::mask(&t, &spans, MASK))
+            })
+            .transpose()?,
         _ => match text("SELECT text FROM documents WHERE uuid = ?1")? {
             Some(t) => Some(policy::mask(&t, &refused_spans(conn, &reference)?, MASK)),
             None => None,

@@ -125,19 +125,48 @@ fn timeline(conn: &rusqlite::Connection, cid: i64, candidate: &Candidate) -> Res
     )?;
     entries(
         conn,
-        "SELECT received_at, direction, coalesce(subject, ''), uuid FROM messages WHERE candidate_id = ?1",
+        "SELECT received_at, direction, coalesce(subject, ''), uuid, coalesce(body_text, '') FROM messages
+         WHERE candidate_id = ?1",
         cid,
         &mut out,
         |r| {
+            let uuid: String = r.get(3)?;
             Ok(TimelineEntry {
                 at: parse_ts(&r.get::<_, String>(0)?)?,
                 kind: "message".into(),
-                summary: format!("{}: {}", r.get::<_, String>(1)?, r.get::<_, String>(2)?),
+                summary: message_summary(
+                    conn,
+                    &r.get::<_, String>(1)?,
+                    &r.get::<_, String>(2)?,
+                    &r.get::<_, String>(4)?,
+                    &uuid,
+                )
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
                 actor: None,
-                reference: Some(r.get(3)?),
+                reference: Some(uuid),
             })
         },
     )?;
     out.sort_by_key(|e| e.at);
     Ok(out)
+}
+
+/// A message in the timeline, as plain text: its direction, subject and the sender's own
+/// words (quoted history cut), flagged passages masked, at most 500 characters.
+fn message_summary(
+    conn: &rusqlite::Connection,
+    direction: &str,
+    subject: &str,
+    body: &str,
+    uuid: &str,
+) -> Result<String> {
+    let spans: Vec<crate::guard::policy::Span> =
+        crate::guard::flags::spans(conn, "message", uuid, "refused")?.into_iter().map(|(_, s)| s).collect();
+    let masked = crate::guard::policy::mask(body, &spans, crate::documents::MASK);
+    let words = crate::mail::reply_text(&masked, &[]);
+    let mut words: String = words.chars().take(500).collect();
+    if words.len() < crate::mail::reply_text(&masked, &[]).len() {
+        words.push('…');
+    }
+    Ok(if words.is_empty() { format!("{direction}: {subject}") } else { format!("{direction}: {subject} — {words}") })
 }

@@ -2,6 +2,8 @@
 //! confirms, a consent renewal, a restriction of use. (The register with deadlines comes
 //! with the requests issue.)
 
+pub mod register;
+
 use rusqlite::params;
 use serde::Serialize;
 

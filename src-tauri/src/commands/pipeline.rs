@@ -205,7 +205,7 @@ pub async fn add_document(state: State<'_, AppState>, request: Request<'_>) -> C
 
 /// Undoes JavaScript's `encodeURIComponent`: `%XX` bytes back, then UTF-8. None when the
 /// text is not a valid encoding.
-fn percent_decode(text: &str) -> Option<String> {
+pub(crate) fn percent_decode(text: &str) -> Option<String> {
     let mut bytes = Vec::with_capacity(text.len());
     let mut rest = text.as_bytes();
     while let Some((&b, tail)) = rest.split_first() {

@@ -101,6 +101,12 @@ fn generated() -> String {
     d.visit::<vivier::retention::StaleOpen>();
     d.visit::<vivier::retention::RetentionSettings>();
     d.visit::<vivier::requests::RequestOutcome>();
+    // Mail intake.
+    d.visit::<vivier::mail::Imported>();
+    d.visit::<vivier::mail::intake::TriageItem>();
+    d.visit::<vivier::mail::intake::Linked>();
+    d.visit::<vivier::requests::register::Request>();
+    d.visit::<vivier::requests::register::Confirmed>();
 
     let mut out = String::from(HEADER);
     for declaration in d.by_name.values() {

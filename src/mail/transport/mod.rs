@@ -1,7 +1,8 @@
 //! The mail transport: fetching candidates' mail from an IMAP mailbox and sending HR's
 //! over SMTP, with the settings, passwords and bookkeeping that make both safe to
 //! repeat. It owns the network and nothing of a message's meaning: the intake (parsing,
-//! dedup, matching) receives each fetched message through a sink and stores it.
+//! dedup, matching) receives each fetched message through [`sync::Intake`]
+//! ([`crate::mail::FetchIntake`] in the doors) and stores it.
 //!
 //! - [`imap`]: incremental fetch by UID, honouring UIDVALIDITY; a message is flagged or
 //!   moved on the server only after the sink committed it; nothing is ever deleted.

@@ -266,12 +266,14 @@ pub fn send_due(
 }
 
 /// The server took it: `sent`, and into the candidate's timeline (`messages`, outbound).
-/// The outbox keeps the row's facts, not the bytes (they now live in `messages`).
+/// The outbox keeps the row's facts, not the bytes (they now live in `messages`). In
+/// `messages` the Message-ID and In-Reply-To are bare (no angle brackets), as the intake
+/// stores and compares them: a reply's In-Reply-To finds this message's thread.
 fn mark_sent(tx: &rusqlite::Transaction<'_>, id: i64, now: DateTime<Utc>) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO messages (uuid, candidate_id, direction, message_id, in_reply_to, subject, from_addr, to_addrs,
                                body_text, raw, status, received_at)
-         SELECT ?2, candidate_id, 'outbound', message_id, in_reply_to, subject, from_addr, to_addrs, body_text, raw,
+         SELECT ?2, candidate_id, 'outbound', trim(message_id, '<>'), trim(in_reply_to, '<>'), subject, from_addr, to_addrs, body_text, raw,
                 CASE WHEN candidate_id IS NULL THEN 'triage' ELSE 'matched' END, ?3
          FROM outbox WHERE id = ?1
          ON CONFLICT DO NOTHING",

@@ -176,9 +176,10 @@ where
     }
 }
 
-/// FOR THE LEAD TO REPLACE AT MERGE with the intake's import (parse, dedup, match): keeps
-/// a fetched message as it came, in `messages` (inbound, `triage`, no candidate), skipped
-/// when a message with the same Message-ID is already stored. Returns whether it was new.
+/// A raw sink for the transport's own tests (the doors use the intake,
+/// [`crate::mail::FetchIntake`]): keeps a fetched message as it came, in `messages`
+/// (inbound, `triage`, no candidate), skipped when a message with the same Message-ID is
+/// already stored. Returns whether it was new.
 pub fn store_raw(tx: &Transaction<'_>, message: &FetchedMessage, now: DateTime<Utc>) -> rusqlite::Result<bool> {
     let message_id = header_message_id(&message.raw);
     let added = tx.execute(

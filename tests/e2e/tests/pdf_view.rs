@@ -5,7 +5,6 @@
 
 mod harness;
 
-use fantoccini::Locator;
 use fantoccini::elements::Element;
 use harness::{App, Launch, eventually, vivier};
 
@@ -85,7 +84,7 @@ async fn drawn_ink(app: &App, pages: u32) -> u64 {
     ink
 }
 
-async fn enter(app: &App, frame: &Element) {
+async fn enter(_app: &App, frame: &Element) {
     frame.clone().enter_frame().await.expect("WebDriver enters the page frame");
 }
 

@@ -42,6 +42,11 @@ import type {
   StoreStatus,
   Upcoming,
   Withheld,
+  Confirmed,
+  Imported,
+  Linked,
+  RightsRequest,
+  TriageItem,
 } from './generated';
 
 export type {
@@ -99,6 +104,13 @@ export type {
   Upcoming,
   Withheld,
   WithheldReason,
+  Confirmed,
+  Imported,
+  Intake,
+  Intent,
+  Linked,
+  RightsRequest,
+  TriageItem,
 } from './generated';
 import { STAGE_PROGRESS } from './generated';
 export { ERROR_CODES, HIRING_FROM, STAGES } from './generated';
@@ -263,6 +275,25 @@ export const withheldPurge = () => call<Withheld | null>('withheld_purge');
 /** People kept only because an application is open, with no stage move for longer than
  * the pool period (oldest first). */
 export const staleApplications = () => call<StaleOpen[]>('stale_applications');
+
+// ----- mail intake: dropped .eml/.mbox files, triage, requests read in replies -----
+
+/** Takes in a dropped .eml or .mbox file: each message imported once, tied to a candidate
+ *  or left in triage; its bytes go as the raw body, its name in a header. */
+export const importMail = async (file: File) =>
+  call<Imported[]>('mail_import', new Uint8Array(await file.arrayBuffer()), {
+    'x-vivier-file-name': encodeURIComponent(file.name),
+  });
+export const triageList = () => call<TriageItem[]>('triage_list');
+/** `candidate`: a UUID, a prefix or one of their email addresses. */
+export const triageLink = (message: string, candidate: string) => call<Linked>('triage_link', { message, candidate });
+export const triageCreate = (message: string, name: string | null) => call<Linked>('triage_create', { message, name });
+export const triageDismiss = (message: string) => call<string>('triage_dismiss', { message });
+/** Requests by due date; `all` adds the confirmed and dismissed ones. */
+export const rightsRequests = (all = false) => call<RightsRequest[]>('rights_requests', { all });
+/** An erasure may fail with `hired_cannot_be_erased`; an already decided one with `request_decided`. */
+export const confirmRequest = (request: string) => call<Confirmed>('confirm_request', { request });
+export const dismissRequest = (request: string) => call<string>('dismiss_request', { request });
 
 /** The event the app emits after a purge it ran (at start, hourly, or `purgeNow`). */
 export const PURGED_EVENT = 'vivier://purged';

@@ -100,6 +100,19 @@ export type CommandError = { code: ErrorCode, message: string,
 details?: JsonValue, };
 
 /**
+ * What confirming a request did.
+ */
+export type Confirmed = { request: string, kind: string, 
+/**
+ * For an erasure or objection: what the retention engine did.
+ */
+outcome: RequestOutcome | null, 
+/**
+ * For a withdrawal: the applications closed.
+ */
+withdrawn: Array<string>, };
+
+/**
  * A declared custom field.
  */
 export type CustomField = { name: string, kind: FieldKind, collect_from: Stage, };
@@ -138,7 +151,7 @@ phone: string | null, source_kind: string | null, source_detail: string | null, 
  * A stable error code. Its string ([`Code::as_str`], also its serde form) never changes
  * once released: scripts and the UI depend on it.
  */
-export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "database_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "sensitive_data" | "reveal_required" | "hired_cannot_be_erased" | "purged" | "purge_withheld" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "mail_not_configured" | "mail_auth_failed" | "mail_certificate_refused" | "mail_unreachable" | "mail_timeout" | "mail_protocol" | "mail_rejected" | "store_closed" | "not_pdf" | "internal";
+export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "database_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "sensitive_data" | "reveal_required" | "hired_cannot_be_erased" | "purged" | "purge_withheld" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "mail_not_configured" | "mail_auth_failed" | "mail_certificate_refused" | "mail_unreachable" | "mail_timeout" | "mail_protocol" | "mail_rejected" | "message_rejected" | "not_in_triage" | "request_decided" | "store_closed" | "not_pdf" | "internal";
 
 /**
  * A custom field as the declaration form sends it.
@@ -228,6 +241,49 @@ updated_at: string | null, };
  */
 export type HoldInfo = { uuid: string, candidate_uuid: string, full_name: string, reason: string, placed_by: string, placed_at: string, until: string | null, released_by: string | null, released_at: string | null, in_force: boolean, };
 
+/**
+ * One message of a file, as taken in.
+ */
+export type Imported = { 
+/**
+ * The file's name (its last component).
+ */
+file: string, 
+/**
+ * The message's place in its file, from 1.
+ */
+index: number, } & (Intake | { 
+/**
+ * Always "rejected".
+ */
+outcome: string, code: ErrorCode, rejected: Rejected, message: string, });
+
+/**
+ * What intake did with a message.
+ */
+export type Intake = { "outcome": "matched", message: string, candidate: string, matched: Matched, intent: Intent, 
+/**
+ * The request opened for the detected right.
+ */
+request: string | null, 
+/**
+ * The application created (an application email naming an open job).
+ */
+application: string | null, 
+/**
+ * Attachments stored as documents.
+ */
+documents: Array<string>, 
+/**
+ * Attachments kept in the raw message only, with why (not a document type, too large...).
+ */
+skipped: Array<string>, } | { "outcome": "triaged", message: string, reason: TriageReason, intent: Intent, } | { "outcome": "duplicate", message: string, };
+
+/**
+ * What a reply asks for.
+ */
+export type Intent = "access" | "correction" | "erasure" | "objection" | "renewal" | "withdrawal" | "none";
+
 export type Job = { uuid: string, title: string, department: string | null, location: string | null, country: string, status: JobStatus, description: string, opened_at: string, closed_at: string | null, 
 /**
  * Applications still open (not hired, rejected or withdrawn).
@@ -255,6 +311,16 @@ export type Language = "fr" | "en";
  * Whether a category stops an operation or only warns.
  */
 export type Level = "refused" | "warned";
+
+/**
+ * What a triage decision did.
+ */
+export type Linked = { message: string, candidate: string, intent: Intent, request: string | null, };
+
+/**
+ * How a message was tied to its candidate.
+ */
+export type Matched = "thread" | "sender" | "agency" | "application" | "hr";
 
 /**
  * A position to fill, as HR opens it.
@@ -291,7 +357,7 @@ export type Profile = { candidate: Candidate, applications: Array<Application>, 
 /**
  * How many rows of each kind went with a person.
  */
-export type PurgeCounts = { emails: number, applications: number, stage_events: number, hiring_details: number, custom_values: number, documents: number, letters: number, notes: number, ratings: number, messages: number, flags: number, index_entries: number, holds: number, };
+export type PurgeCounts = { emails: number, applications: number, stage_events: number, hiring_details: number, custom_values: number, documents: number, letters: number, notes: number, ratings: number, messages: number, requests: number, flags: number, index_entries: number, holds: number, };
 
 /**
  * A line of the purge log: nothing but the UUID, the date, the rule and the counts.
@@ -323,6 +389,11 @@ export type Purged = { candidate_uuid: string, rule: Rule, due: string, counts: 
 export type Rating = { criterion: string, score: number, };
 
 export type RatingForm = { criterion: string, score: number, };
+
+/**
+ * Why a message was not parsed. Nothing of it is stored.
+ */
+export type Rejected = { "reason": "too_large", size: number, limit: number, } | { "reason": "header_line_too_long", limit: number, } | { "reason": "too_deep", limit: number, } | { "reason": "too_many_parts", limit: number, } | { "reason": "too_many_attachments", count: number, limit: number, } | { "reason": "attachment_too_large", size: number, limit: number, } | { "reason": "not_a_message" };
 
 /**
  * What happened to an objection or an erasure confirmation.
@@ -358,6 +429,19 @@ due: string | null, rule: Rule,
  * A legal hold in force suspends the purge.
  */
 held: boolean, objected_at: string | null, erasure_confirmed_at: string | null, restricted_at: string | null, holds: Array<HoldInfo>, };
+
+/**
+ * A request as HR sees it.
+ */
+export type RightsRequest = { uuid: string, kind: string, candidate: string, candidate_name: string, received_at: string, due_on: string, status: string, 
+/**
+ * The new values a correction gave.
+ */
+detail: string | null, 
+/**
+ * The message it came from.
+ */
+message: string | null, };
 
 /**
  * The rule that sets a candidate's due date.
@@ -406,6 +490,16 @@ export type TimelineEntry = { at: string,
  * stage_change, note, feedback, document, message, created
  */
 kind: string, summary: string, actor: string | null, reference: string | null, };
+
+/**
+ * A message waiting in triage, as HR sees it.
+ */
+export type TriageItem = { message: string, from: string | null, subject: string | null, received_at: string, reason: string | null, intent: string | null, };
+
+/**
+ * Why a message waits in triage.
+ */
+export type TriageReason = "no_sender" | "unknown_sender" | "agency_without_candidate";
 
 /**
  * A candidate whose data goes soon, so that HR can ask for a consent renewal.
@@ -507,6 +601,9 @@ export const ERROR_CODES: ErrorCode[] = [
   'mail_timeout',
   'mail_protocol',
   'mail_rejected',
+  'message_rejected',
+  'not_in_triage',
+  'request_decided',
   'store_closed',
   'not_pdf',
   'internal',

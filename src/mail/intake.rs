@@ -1,0 +1,630 @@
+//! The write of one parsed message: imported once (Message-ID, else content hash), tied to
+//! a candidate in a fixed order — the thread it answers, the sender's address, an agency's
+//! domain, an application (a CV or letter attached, or a job named in the subject) — or
+//! left in triage with the reason; stored raw in the encrypted store, its text flagged by
+//! the guard (never refused), the candidate's last contact moved, and the right the reply
+//! asks for opened as a request. Also HR's triage: link, create, dismiss.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::error::MailError;
+use super::intent::{Intent, classify};
+use super::parse::{Limits, Parsed};
+use super::reply::{fold, reply_text};
+use crate::audit::append;
+use crate::db::Store;
+use crate::db::ids::{new_uuid, resolve};
+use crate::db::time::{parse_ts, ts};
+use crate::documents::Extractor;
+use crate::documents::Upload;
+use crate::guard::flags;
+use crate::guard::policy::CandidateText;
+use crate::pipeline::candidates::{record_contact, resolve_candidate};
+use crate::pipeline::index::index_text;
+use crate::pipeline::{Language, NewCandidate, PipelineError, Source as CandidateSource, Stamp, contact};
+use crate::requests::register::open_request;
+
+type Result<T> = std::result::Result<T, MailError>;
+
+/// The setting listing the domains agencies write from (comma separated).
+pub const AGENCY_DOMAINS_SETTING: &str = "mail.agency_domains";
+
+/// The setting holding more openings of HR's privacy footer (one per line), cut from replies.
+pub const FOOTER_SETTING: &str = "mail.footer_markers";
+
+/// Where a message came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A file imported by HR (.eml, .mbox; the CLI or a drop in the app).
+    File,
+    /// An IMAP mailbox, by the transport.
+    Imap { account: String, mailbox: String, uid: u32, uid_validity: u32 },
+}
+
+impl Source {
+    /// As stored with the message.
+    pub fn tag(&self) -> String {
+        match self {
+            Source::File => "file".into(),
+            Source::Imap { account, mailbox, uid, uid_validity } => {
+                format!("imap:{account}/{mailbox}/{uid_validity}/{uid}")
+            }
+        }
+    }
+}
+
+/// How a message was tied to its candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Matched {
+    /// It answers a message stored with the candidate (In-Reply-To/References).
+    Thread,
+    /// Its sender's address is one of the candidate's.
+    Sender,
+    /// An agency (a configured domain) sent it: a candidate created with the agency as source.
+    Agency,
+    /// An application (CV or letter attached, or a job named in the subject): candidate created.
+    Application,
+    /// HR linked it from triage.
+    Hr,
+}
+
+impl Matched {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Matched::Thread => "thread",
+            Matched::Sender => "sender",
+            Matched::Agency => "agency",
+            Matched::Application => "application",
+            Matched::Hr => "hr",
+        }
+    }
+}
+
+/// Why a message waits in triage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TriageReason {
+    /// No usable From address.
+    NoSender,
+    /// The sender is no candidate and the message is no application.
+    UnknownSender,
+    /// An agency wrote, but the message names no candidate (no name, no document).
+    AgencyWithoutCandidate,
+}
+
+impl TriageReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TriageReason::NoSender => "no_sender",
+            TriageReason::UnknownSender => "unknown_sender",
+            TriageReason::AgencyWithoutCandidate => "agency_without_candidate",
+        }
+    }
+}
+
+/// What intake did with a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Intake {
+    Matched {
+        message: String,
+        candidate: String,
+        matched: Matched,
+        intent: Intent,
+        /// The request opened for the detected right.
+        request: Option<String>,
+        /// The application created (an application email naming an open job).
+        application: Option<String>,
+        /// Attachments stored as documents.
+        documents: Vec<String>,
+        /// Attachments kept in the raw message only, with why (not a document type, too large...).
+        skipped: Vec<String>,
+    },
+    Triaged {
+        message: String,
+        reason: TriageReason,
+        intent: Intent,
+    },
+    /// Imported before (by any source); nothing written.
+    Duplicate {
+        message: String,
+    },
+}
+
+impl Store {
+    /// The parsing limits: settings `mail.limits.*`, else the defaults.
+    pub fn mail_limits(&self) -> Result<Limits> {
+        let mut values: [Option<String>; 6] = Default::default();
+        for (value, key) in values.iter_mut().zip(Limits::SETTINGS) {
+            *value = self.setting(key)?;
+        }
+        Ok(Limits::from_settings(&values))
+    }
+
+    /// The message already imported under this identity, if any.
+    pub fn imported_message(&self, parsed: &Parsed) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT uuid FROM messages WHERE (message_id = ?1 AND ?1 IS NOT NULL) OR content_hash = ?2 LIMIT 1",
+            )?
+            .query_row(params![parsed.message_id, parsed.content_hash], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Imports one parsed message (see the module). `stamp.at` is when it was received.
+    pub fn intake(&mut self, stamp: &Stamp, parsed: &Parsed, source: &Source, extractor: &Extractor) -> Result<Intake> {
+        if let Some(message) = self.imported_message(parsed)? {
+            return Ok(Intake::Duplicate { message });
+        }
+        let footers = self.footer_markers()?;
+        let reply = reply_text(&parsed.body, &footers.iter().map(String::as_str).collect::<Vec<_>>());
+        let detected = classify(&reply, &parsed.body);
+        let sender = parsed.from.as_deref().and_then(|f| contact::normalize_email(f).ok());
+
+        // 1. The thread it answers; 2. the sender's address.
+        let mut found = self.thread_candidate(parsed)?.map(|c| (c, Matched::Thread));
+        if found.is_none()
+            && let Some(sender) = &sender
+        {
+            found = self.candidate_by_email(sender)?.map(|c| (c, Matched::Sender));
+        }
+        let mut application = None;
+        if found.is_none() {
+            let Some(sender) = &sender else {
+                return self.triage(stamp, parsed, source, TriageReason::NoSender, detected.intent);
+            };
+            let domain = sender.rsplit('@').next().unwrap_or("");
+            let job = self.job_named_in(&parsed.subject)?;
+            if self.agency_domains()?.iter().any(|d| d == domain) {
+                // 3. An agency: the candidate is named in the subject or by the CV's file name.
+                let Some(name) = agency_candidate_name(parsed) else {
+                    return self.triage(stamp, parsed, source, TriageReason::AgencyWithoutCandidate, detected.intent);
+                };
+                let candidate = self.add_candidate(
+                    stamp,
+                    NewCandidate {
+                        full_name: name,
+                        emails: Vec::new(),
+                        phone: None,
+                        source: CandidateSource::Agency(domain.to_owned()),
+                        language: language_of(&reply),
+                    },
+                )?;
+                found = Some((candidate.uuid, Matched::Agency));
+            } else if job.is_some() || parsed.attachments.iter().any(|a| is_document(&a.file_name)) {
+                // 4. An application.
+                let name = parsed
+                    .from_name
+                    .clone()
+                    .filter(|n| !n.trim().is_empty() && !n.contains('@'))
+                    .unwrap_or_else(|| sender.split('@').next().unwrap_or(sender).replace(['.', '_'], " "));
+                let candidate = self.add_candidate(
+                    stamp,
+                    NewCandidate {
+                        full_name: name,
+                        emails: vec![parsed.from.clone().unwrap_or_default()],
+                        phone: None,
+                        source: CandidateSource::Email,
+                        language: language_of(&reply),
+                    },
+                )?;
+                found = Some((candidate.uuid, Matched::Application));
+            } else {
+                return self.triage(stamp, parsed, source, TriageReason::UnknownSender, detected.intent);
+            }
+            if let (Some(job), Some((candidate, _))) = (job, &found) {
+                application = Some(self.apply(stamp, candidate, &job)?.uuid);
+            }
+        }
+        let Some((candidate, matched)) = found else {
+            return self.triage(stamp, parsed, source, TriageReason::UnknownSender, detected.intent);
+        };
+        // A known candidate writing about an open job (a new CV for it, say): their
+        // application to it is opened unless they have one.
+        if matches!(matched, Matched::Thread | Matched::Sender)
+            && let Some(job) = self.job_named_in(&parsed.subject)?
+        {
+            match self.apply(stamp, &candidate, &job) {
+                Ok(a) => application = Some(a.uuid),
+                Err(PipelineError::AlreadyApplied { .. } | PipelineError::JobClosed { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let (documents, skipped) = self.store_attachments(stamp, &candidate, parsed, extractor)?;
+        let from_candidate = matches!(matched, Matched::Thread | Matched::Sender | Matched::Application);
+        let (message, request) = self.write(|tx| {
+            let (cid, cuuid) = resolve_candidate(tx, &candidate)?;
+            let message = insert_message(tx, stamp, parsed, source, Some(cid), Some(matched), None, detected.intent)?;
+            if from_candidate {
+                record_contact(tx, cid, stamp.at)?;
+            }
+            let request = match from_candidate.then_some(detected.intent).and_then(request_kind) {
+                Some(kind) => Some(open_request(tx, stamp, cid, kind, &detected.values, &message)?),
+                None => None,
+            };
+            append(tx, stamp, "mail_in", Some(&cuuid), Some(&format!("{message} {}", matched.as_str())))?;
+            Ok::<_, MailError>((message, request))
+        })?;
+        Ok(Intake::Matched {
+            message,
+            candidate,
+            matched,
+            intent: detected.intent,
+            request,
+            application,
+            documents,
+            skipped,
+        })
+    }
+
+    fn triage(
+        &mut self,
+        stamp: &Stamp,
+        parsed: &Parsed,
+        source: &Source,
+        reason: TriageReason,
+        intent: Intent,
+    ) -> Result<Intake> {
+        let message = self.write(|tx| {
+            let uuid = insert_message(tx, stamp, parsed, source, None, None, Some(reason), intent)?;
+            append(tx, stamp, "mail_triage", None, Some(&format!("{uuid} {}", reason.as_str())))?;
+            Ok::<_, MailError>(uuid)
+        })?;
+        Ok(Intake::Triaged { message, reason, intent })
+    }
+
+    fn thread_candidate(&self, parsed: &Parsed) -> Result<Option<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.uuid FROM messages m JOIN candidates c ON c.id = m.candidate_id WHERE m.message_id = ?1",
+        )?;
+        for id in parsed.in_reply_to.iter().chain(parsed.references.iter().rev()) {
+            let id = id.trim_matches(['<', '>']);
+            if let Some(uuid) = stmt.query_row([id], |r| r.get::<_, String>(0)).optional()? {
+                return Ok(Some(uuid));
+            }
+        }
+        Ok(None)
+    }
+
+    fn candidate_by_email(&self, normalized: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT c.uuid FROM candidate_emails e JOIN candidates c ON c.id = e.candidate_id
+                 WHERE e.email_normalized = ?1 ORDER BY c.created_at LIMIT 1",
+            )?
+            .query_row([normalized], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn agency_domains(&self) -> Result<Vec<String>> {
+        Ok(self
+            .setting(AGENCY_DOMAINS_SETTING)?
+            .unwrap_or_default()
+            .split([',', ' ', '\n'])
+            .map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase())
+            .filter(|d| !d.is_empty())
+            .collect())
+    }
+
+    fn footer_markers(&self) -> Result<Vec<String>> {
+        Ok(self
+            .setting(FOOTER_SETTING)?
+            .unwrap_or_default()
+            .lines()
+            .map(fold)
+            .filter(|l| !l.trim().is_empty())
+            .collect())
+    }
+
+    /// An open job the subject names: by its title, or by a reference (the start of its id)
+    /// written as "ref XXXX" / "réf. XXXX".
+    fn job_named_in(&self, subject: &str) -> Result<Option<String>> {
+        let folded = fold(subject);
+        if folded.trim().is_empty() {
+            return Ok(None);
+        }
+        let mut stmt = self.conn.prepare_cached("SELECT uuid, title FROM jobs WHERE status = 'open'")?;
+        let jobs: Vec<(String, String)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<std::result::Result<_, _>>()?;
+        for (uuid, title) in &jobs {
+            let title = fold(title);
+            let reference = uuid.get(..8).unwrap_or(uuid);
+            if (title.len() >= 3 && folded.contains(&title)) || folded.contains(reference) {
+                return Ok(Some(uuid.clone()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Attachments of a document type stored as the candidate's documents (through the
+    /// sandboxed extraction); an attachment stored before (same bytes) is not stored twice,
+    /// so that a retried intake adds nothing.
+    fn store_attachments(
+        &mut self,
+        stamp: &Stamp,
+        candidate: &str,
+        parsed: &Parsed,
+        extractor: &Extractor,
+    ) -> Result<(Vec<String>, Vec<String>)> {
+        let mut stored = Vec::new();
+        let mut skipped = Vec::new();
+        for attachment in &parsed.attachments {
+            if !is_document(&attachment.file_name) {
+                skipped.push(format!("{}: not a PDF, DOCX or ODT document", attachment.file_name));
+                continue;
+            }
+            let sha = {
+                use sha2::{Digest, Sha256};
+                hex::encode(Sha256::digest(&attachment.bytes))
+            };
+            let (cid, _) = resolve_candidate(&self.conn, candidate)?;
+            let known: Option<String> = self
+                .conn
+                .query_row(
+                    "SELECT uuid FROM documents WHERE candidate_id = ?1 AND sha256 = ?2",
+                    params![cid, sha],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(uuid) = known {
+                stored.push(uuid);
+                continue;
+            }
+            let name = fold(&attachment.file_name);
+            let kind = if ["lettre", "letter", "motivation", "cover"].iter().any(|w| name.contains(w)) {
+                "letter"
+            } else if ["cv", "resume", "curriculum"].iter().any(|w| name.contains(w)) {
+                "cv"
+            } else {
+                "other"
+            };
+            let upload = Upload { kind, file_name: &attachment.file_name, bytes: &attachment.bytes };
+            match self.add_document(stamp, candidate, upload, extractor) {
+                Ok((info, _)) => stored.push(info.uuid),
+                Err(PipelineError::Document(e)) => skipped.push(format!("{}: {e}", attachment.file_name)),
+                Err(PipelineError::Invalid { reason, .. }) => {
+                    skipped.push(format!("{}: {reason}", attachment.file_name))
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok((stored, skipped))
+    }
+}
+
+/// A file name of a document type Vivier stores (PDF, DOCX, ODT).
+fn is_document(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [".pdf", ".docx", ".odt"].iter().any(|e| name.ends_with(e))
+}
+
+/// The candidate an agency message is about: "Candidat : Jane Doe" / "Candidate: Jane Doe"
+/// in the subject, else the CV's file name ("CV Jane Doe.pdf", "Jane_Doe_CV.pdf").
+fn agency_candidate_name(parsed: &Parsed) -> Option<String> {
+    let subject = &parsed.subject;
+    let folded = fold(subject);
+    for key in ["candidate:", "candidat :", "candidat:", "candidate :", "profil :", "profile:", "profil:"] {
+        if let Some(at) = folded.find(key) {
+            // fold keeps byte offsets for ASCII keys only approximately; take chars after.
+            let skip = folded[..at + key.len()].chars().count();
+            let name: String = subject.chars().skip(skip).take_while(|c| !matches!(c, '-' | '|' | '(' | '/')).collect();
+            let name = name.trim();
+            if !name.is_empty() {
+                return Some(name.to_owned());
+            }
+        }
+    }
+    let cv = parsed.attachments.iter().find(|a| is_document(&a.file_name))?;
+    let stem = cv.file_name.rsplit_once('.').map_or(cv.file_name.as_str(), |(s, _)| s);
+    let words: Vec<&str> = stem
+        .split(['_', '-', ' ', '.'])
+        .filter(|w| !w.is_empty())
+        .filter(|w| {
+            !["cv", "resume", "curriculum", "vitae", "lettre", "letter"].contains(&w.to_ascii_lowercase().as_str())
+        })
+        .collect();
+    (!words.is_empty() && words.len() <= 4).then(|| words.join(" "))
+}
+
+/// French unless the reply reads as English.
+fn language_of(reply: &str) -> Language {
+    let t = format!(" {} ", fold(reply));
+    let en = [" the ", " please ", " my ", " you ", " and ", " i "].iter().filter(|w| t.contains(*w)).count();
+    let fr = [" le ", " la ", " je ", " vous ", " merci ", " mon ", " mes "].iter().filter(|w| t.contains(*w)).count();
+    if en > fr { Language::En } else { Language::Fr }
+}
+
+/// The request a detected right opens (none for no right).
+fn request_kind(intent: Intent) -> Option<Intent> {
+    (intent != Intent::None).then_some(intent)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert_message(
+    tx: &rusqlite::Connection,
+    stamp: &Stamp,
+    parsed: &Parsed,
+    source: &Source,
+    cid: Option<i64>,
+    matched: Option<Matched>,
+    reason: Option<TriageReason>,
+    intent: Intent,
+) -> Result<String> {
+    let uuid = new_uuid();
+    let status = if cid.is_some() { "matched" } else { "triage" };
+    tx.execute(
+        "INSERT INTO messages (uuid, candidate_id, direction, message_id, in_reply_to, subject, from_addr, to_addrs,
+                               body_text, raw, status, received_at, content_hash, refs, source, matched_by, intent,
+                               triage_reason)
+         VALUES (?1, ?2, 'inbound', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        params![
+            uuid,
+            cid,
+            parsed.message_id,
+            parsed.in_reply_to.first(),
+            parsed.subject,
+            parsed.from,
+            parsed.to.join(", "),
+            parsed.body,
+            parsed.raw,
+            status,
+            ts(stamp.at),
+            parsed.content_hash,
+            parsed.references.join(" "),
+            source.tag(),
+            matched.map(Matched::as_str),
+            intent.as_str(),
+            reason.map(TriageReason::as_str),
+        ],
+    )?;
+    flag_message(tx, stamp, cid, &uuid, &parsed.body)?;
+    Ok(uuid)
+}
+
+/// The candidate's words are stored as written; the guard's findings are recorded (masked
+/// in previews, out of the index).
+fn flag_message(tx: &rusqlite::Connection, stamp: &Stamp, cid: Option<i64>, uuid: &str, body: &str) -> Result<()> {
+    let flagged = CandidateText(body).flag();
+    tx.execute("DELETE FROM guard_flags WHERE source = 'message' AND ref = ?1", [uuid])?;
+    flags::record(tx, cid, "message", uuid, &flagged.findings, stamp)?;
+    if let Some(cid) = cid {
+        index_text(tx, cid, "message", uuid, &flagged.indexable)?;
+    }
+    Ok(())
+}
+
+/// A message waiting in triage, as HR sees it.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct TriageItem {
+    pub message: String,
+    pub from: Option<String>,
+    pub subject: Option<String>,
+    pub received_at: DateTime<Utc>,
+    pub reason: Option<String>,
+    pub intent: Option<String>,
+}
+
+/// What a triage decision did.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct Linked {
+    pub message: String,
+    pub candidate: String,
+    pub intent: Intent,
+    pub request: Option<String>,
+}
+
+impl Store {
+    /// Messages waiting in triage, oldest first.
+    pub fn triage_list(&self) -> Result<Vec<TriageItem>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT uuid, from_addr, subject, received_at, triage_reason, intent FROM messages
+             WHERE status = 'triage' AND direction = 'inbound' AND dismissed_at IS NULL
+             ORDER BY received_at, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (message, from, subject, at, reason, intent) = row?;
+            out.push(TriageItem { message, from, subject, received_at: parse_ts(&at)?, reason, intent });
+        }
+        Ok(out)
+    }
+
+    /// HR ties a message in triage to a candidate: it joins their timeline, counts as their
+    /// contact, and the right it asks for opens a request.
+    pub fn triage_link(&mut self, stamp: &Stamp, message: &str, candidate: &str) -> Result<Linked> {
+        let footers = self.footer_markers()?;
+        self.write(|tx| {
+            let (mid, muuid) = triage_message(tx, message)?;
+            let (cid, cuuid) = resolve_candidate(tx, candidate)?;
+            let body: String =
+                tx.query_row("SELECT coalesce(body_text, '') FROM messages WHERE id = ?1", [mid], |r| r.get(0))?;
+            let reply = reply_text(&body, &footers.iter().map(String::as_str).collect::<Vec<_>>());
+            let detected = classify(&reply, &body);
+            tx.execute(
+                "UPDATE messages SET candidate_id = ?1, status = 'matched', matched_by = 'hr', triage_reason = NULL,
+                                     intent = ?2 WHERE id = ?3",
+                params![cid, detected.intent.as_str(), mid],
+            )?;
+            flag_message(tx, stamp, Some(cid), &muuid, &body)?;
+            record_contact(tx, cid, stamp.at)?;
+            let request = match request_kind(detected.intent) {
+                Some(kind) => Some(open_request(tx, stamp, cid, kind, &detected.values, &muuid)?),
+                None => None,
+            };
+            append(tx, stamp, "mail_link", Some(&cuuid), Some(&muuid))?;
+            Ok(Linked { message: muuid, candidate: cuuid, intent: detected.intent, request })
+        })
+    }
+
+    /// HR creates a candidate from a message in triage (named after its sender) and links it.
+    pub fn triage_create(&mut self, stamp: &Stamp, message: &str, full_name: Option<&str>) -> Result<Linked> {
+        let (from, from_name, body) = {
+            let (mid, _) = triage_message(&self.conn, message)?;
+            let (from, raw, body): (Option<String>, Option<Vec<u8>>, Option<String>) =
+                self.conn.query_row("SELECT from_addr, raw, body_text FROM messages WHERE id = ?1", [mid], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
+            let name = raw
+                .and_then(|raw| super::parse::parse(&raw, &Limits::default()).ok())
+                .and_then(|p| p.from_name)
+                .filter(|n| !n.trim().is_empty());
+            (from, name, body.unwrap_or_default())
+        };
+        let from = from.ok_or(PipelineError::Invalid {
+            field: "message",
+            reason: "it has no sender address; link it to an existing candidate instead".into(),
+        })?;
+        let name = full_name
+            .map(str::to_owned)
+            .or(from_name)
+            .unwrap_or_else(|| from.split('@').next().unwrap_or(&from).replace(['.', '_'], " "));
+        let candidate = self.add_candidate(
+            stamp,
+            NewCandidate {
+                full_name: name,
+                emails: vec![from],
+                phone: None,
+                source: CandidateSource::Email,
+                language: language_of(&body),
+            },
+        )?;
+        self.triage_link(stamp, message, &candidate.uuid)
+    }
+
+    /// HR dismisses a message in triage: what it said goes (raw, text, sender, subject, its
+    /// flags); only its identity stays, so that it is not imported again.
+    pub fn triage_dismiss(&mut self, stamp: &Stamp, message: &str) -> Result<String> {
+        self.write(|tx| {
+            let (mid, muuid) = triage_message(tx, message)?;
+            tx.execute(
+                "UPDATE messages SET raw = NULL, body_text = NULL, subject = NULL, from_addr = NULL, to_addrs = NULL,
+                                     dismissed_at = ?1 WHERE id = ?2",
+                params![ts(stamp.at), mid],
+            )?;
+            tx.execute("DELETE FROM guard_flags WHERE source = 'message' AND ref = ?1", [&muuid])?;
+            append(tx, stamp, "mail_dismiss", None, Some(&muuid))?;
+            Ok(muuid)
+        })
+    }
+}
+
+/// A message in triage, not dismissed, by UUID or prefix.
+fn triage_message(tx: &rusqlite::Connection, id: &str) -> Result<(i64, String)> {
+    let (mid, uuid) = resolve(tx, "messages", "message", id)?;
+    let waiting: bool =
+        tx.query_row("SELECT status = 'triage' AND dismissed_at IS NULL FROM messages WHERE id = ?1", [mid], |r| {
+            r.get(0)
+        })?;
+    if !waiting {
+        return Err(MailError::NotInTriage { message: uuid });
+    }
+    Ok((mid, uuid))
+}

@@ -1,0 +1,85 @@
+//! The rights classifier against labelled replies: the corpus it was tuned on
+//! (tests/mail/replies.txt) and a held-out set written before it and never used to tune it
+//! (tests/mail/heldout.txt). Prints precision and recall per intent for both; holds the
+//! tuned set to the targets (accuracy >= 0.90, recall >= 0.95 on erasure and objection)
+//! and the held-out set to a floor below them (its figures are reported as measured).
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use vivier::mail::{Intent, classify, reply_text};
+
+fn corpus(name: &str) -> Vec<(Intent, String)> {
+    let path = format!("{}/tests/mail/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut out: Vec<(Intent, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(label) = line.strip_prefix("### ") {
+            out.push((Intent::parse(label.trim()).unwrap_or_else(|| panic!("unknown label {label}")), String::new()));
+        } else if let Some((_, body)) = out.last_mut() {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    out
+}
+
+struct Figures {
+    accuracy: f64,
+    recall: HashMap<Intent, f64>,
+}
+
+fn measure(name: &str) -> Figures {
+    let entries = corpus(name);
+    let mut tp: HashMap<Intent, usize> = HashMap::new();
+    let mut predicted: HashMap<Intent, usize> = HashMap::new();
+    let mut actual: HashMap<Intent, usize> = HashMap::new();
+    let mut right = 0;
+    let started = Instant::now();
+    for (label, body) in &entries {
+        let got = classify(&reply_text(body, &[]), body).intent;
+        *predicted.entry(got).or_default() += 1;
+        *actual.entry(*label).or_default() += 1;
+        if got == *label {
+            right += 1;
+            *tp.entry(got).or_default() += 1;
+        } else {
+            println!(
+                "  [{name}] expected {} got {}: {:?}",
+                label.as_str(),
+                got.as_str(),
+                body.lines().next().unwrap_or("")
+            );
+        }
+    }
+    let per_message = started.elapsed().as_secs_f64() * 1000.0 / entries.len() as f64;
+    let accuracy = right as f64 / entries.len() as f64;
+    println!("{name}: {} replies, accuracy {accuracy:.3}, {per_message:.3} ms per reply", entries.len());
+    let mut recall = HashMap::new();
+    for intent in Intent::ALL {
+        let t = *tp.get(&intent).unwrap_or(&0) as f64;
+        let p = t / (*predicted.get(&intent).unwrap_or(&0)).max(1) as f64;
+        let r = t / (*actual.get(&intent).unwrap_or(&0)).max(1) as f64;
+        println!("  {:<11} n={:<3} precision {p:.3} recall {r:.3}", intent.as_str(), actual.get(&intent).unwrap_or(&0));
+        recall.insert(intent, r);
+    }
+    Figures { accuracy, recall }
+}
+
+#[test]
+fn tuned_corpus_meets_the_targets() {
+    assert!(corpus("replies.txt").len() >= 150);
+    let f = measure("replies.txt");
+    assert!(f.accuracy >= 0.90, "accuracy {}", f.accuracy);
+    assert!(f.recall[&Intent::Erasure] >= 0.95);
+    assert!(f.recall[&Intent::Objection] >= 0.95);
+}
+
+#[test]
+fn held_out_replies_are_measured() {
+    assert!(corpus("heldout.txt").len() >= 50);
+    let f = measure("heldout.txt");
+    // A floor, not the target: the held-out figures are what they are, reported in
+    // docs and notes; a large fall means a rule was over-fitted.
+    assert!(f.accuracy >= 0.75, "held-out accuracy {}", f.accuracy);
+}
