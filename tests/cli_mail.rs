@@ -84,8 +84,18 @@ fn settings_test_fetch_send_and_outbox_through_the_command_line() {
         world.append("INBOX", raw.as_bytes()).finish().unwrap();
     }
     world.logout().unwrap();
-    assert_eq!(ok(&dir, &[IMAP_PW], &["fetch"])["committed"], 3);
+    // Through the intake: three unknown senders, each left in triage with the reason.
+    let fetched = ok(&dir, &[IMAP_PW], &["fetch"]);
+    assert_eq!(fetched["committed"], 3);
+    let outcomes = fetched["messages"].as_array().unwrap();
+    assert_eq!(outcomes.len(), 3, "{fetched}");
+    for (o, uid) in outcomes.iter().zip(1..) {
+        assert_eq!((o["uid"].as_u64(), o["outcome"].as_str()), (Some(uid), Some("triaged")), "{o}");
+        assert_eq!(o["reason"], "unknown_sender", "{o}");
+    }
     assert_eq!(ok(&dir, &[IMAP_PW], &["fetch"])["committed"], 0);
+    let triage = ok(&dir, &[], &["triage", "list"]);
+    assert_eq!(triage.as_array().unwrap().len(), 3, "{triage}");
 
     // SMTP: untrusted first (no CA file), then trusted.
     let port = s.port.to_string();
