@@ -75,6 +75,12 @@ pub enum Code {
     ReasonRequired,
     JobClosed,
     StageGate,
+    /// A letter template whose markup does not read (line and column in the message).
+    TemplateSyntax,
+    /// Merge fields unknown or without a value, all named in one message.
+    MergeFields,
+    /// The PDF of a letter could not be written.
+    LetterFailed,
     /// Refused by the sensitive-category guard.
     SensitiveData,
 
@@ -106,7 +112,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order above (the order of the generated lists).
-    pub const ALL: [Code; 56] = [
+    pub const ALL: [Code; 59] = [
         Code::Usage,
         Code::Unhealthy,
         Code::ExtractFailed,
@@ -148,6 +154,9 @@ impl Code {
         Code::ReasonRequired,
         Code::JobClosed,
         Code::StageGate,
+        Code::TemplateSyntax,
+        Code::MergeFields,
+        Code::LetterFailed,
         Code::SensitiveData,
         Code::HiredCannotBeErased,
         Code::Purged,
@@ -209,6 +218,9 @@ impl Code {
             Code::ReasonRequired => "reason_required",
             Code::JobClosed => "job_closed",
             Code::StageGate => "stage_gate",
+            Code::TemplateSyntax => "template_syntax",
+            Code::MergeFields => "merge_fields",
+            Code::LetterFailed => "letter_failed",
             Code::SensitiveData => "sensitive_data",
             Code::HiredCannotBeErased => "hired_cannot_be_erased",
             Code::Purged => "purged",
@@ -250,9 +262,13 @@ impl Code {
             Code::AlreadyInitialised => 16,
             Code::NotFound | Code::AmbiguousId | Code::Purged => 20,
             Code::DuplicateCandidate | Code::AlreadyApplied => 21,
-            Code::InvalidInput | Code::InvalidTransition | Code::ReasonRequired | Code::JobClosed | Code::StageGate => {
-                22
-            }
+            Code::InvalidInput
+            | Code::InvalidTransition
+            | Code::ReasonRequired
+            | Code::JobClosed
+            | Code::StageGate
+            | Code::TemplateSyntax
+            | Code::MergeFields => 22,
             Code::UnsupportedDocument | Code::DocumentMismatch | Code::DocumentTooLarge | Code::EmptyDocument => 23,
             Code::AuditBroken => 24,
             Code::SensitiveData => 25,
@@ -272,6 +288,7 @@ impl Code {
             | Code::TooDeep
             | Code::StoreClosed
             | Code::NotPdf
+            | Code::LetterFailed
             | Code::Internal => 1,
         }
     }
@@ -310,7 +327,7 @@ pub const EXIT_MEANINGS: [(u8, &str); 17] = [
     (16, "already initialised"),
     (20, "unknown, ambiguous or purged identifier"),
     (21, "duplicate person or application"),
-    (22, "invalid input or stage move"),
+    (22, "invalid input or stage move, a letter template that does not read or a merge field without a value"),
     (23, "unsupported, oversized, empty or misnamed document"),
     (24, "broken audit chain"),
     (25, "refused by the sensitive-category guard"),

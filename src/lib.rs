@@ -16,6 +16,7 @@
 //! - [`guard`]: the sensitive-category guard, its policy (HR text refused, candidate text
 //!   flagged) and its stored flags.
 //! - [`hiring`]: stage gates, hiring details, custom fields.
+//! - [`letters`]: offer details, letter templates with merge fields, the PDF writer.
 //! - [`retention`]: when each person's data must go, legal holds, the purge.
 //! - [`requests`]: candidates' rights (objection, erasure, renewal, restriction).
 //! - [`audit`]: the hash-chained log of every view, edit, export and deletion.
@@ -29,6 +30,7 @@ pub mod error;
 pub mod guard;
 pub mod hiring;
 pub mod keys;
+pub mod letters;
 pub mod person;
 pub mod pipeline;
 pub mod requests;

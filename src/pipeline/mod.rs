@@ -88,6 +88,9 @@ pub enum PipelineError {
     Document(#[from] crate::documents::DocumentError),
 
     #[error(transparent)]
+    Letter(crate::letters::LetterError),
+
+    #[error(transparent)]
     Store(#[from] crate::db::StoreError),
 }
 
@@ -106,6 +109,7 @@ impl PipelineError {
             PipelineError::Refused(_) => Code::SensitiveData,
             PipelineError::Retention(e) => e.code(),
             PipelineError::Document(e) => e.code(),
+            PipelineError::Letter(e) => e.code(),
             PipelineError::Store(e) => e.code(),
         }
     }
@@ -413,6 +417,8 @@ pub struct DocumentInfo {
     /// Why the document has no text, when it has none (None for documents stored before
     /// the reason was kept).
     pub text_reason: Option<crate::documents::NoTextReason>,
+    /// For an offer letter: when a later letter for the same application replaced it.
+    pub superseded_at: Option<DateTime<Utc>>,
 }
 
 /// One entry of a candidate's timeline.
