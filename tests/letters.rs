@@ -393,3 +393,65 @@ fn a_regenerated_letter_supersedes_the_earlier_and_a_purge_takes_them_all() {
         assert_eq!(n, 0, "{table} keeps rows after the purge");
     }
 }
+
+fn s(v: &serde_json::Value) -> &str {
+    v.as_str().unwrap()
+}
+
+#[test]
+fn the_command_line_sets_an_offer_renders_and_stores_the_letter() {
+    let c = CliDir::new();
+    let a = c.ok(&["candidate", "add", "--name", NAMES[2], "--email", "yaroslava@example.org"]);
+    let job = c.ok(&["job", "add", "--title", "Data engineer"]);
+    let app = c.ok(&["apply", s(&a["uuid"]), s(&job["uuid"])]);
+    let app = s(&app["uuid"]).to_owned();
+    let offer = ["offer", "set", &app, "--position", "Data engineer", "--contract", "cdi"];
+    let more =
+        ["--start-date", "2030-01-07", "--salary", "52 000", "--clause", "Clause one.", "--clause", "Clause two."];
+    let args: Vec<&str> = offer.iter().chain(more.iter()).copied().collect();
+    // At new: refused by the stage gate (exit 22).
+    let v = c.fails(&args, 22, "stage_gate");
+    assert!(s(&v["error"]["message"]).contains("offer stage"), "{v}");
+    for st in ["screening", "interview", "offer"] {
+        c.ok(&["stage", &app, st]);
+    }
+    let v = c.fails(&["offer", "set", &app, "--salary", "abc"], 22, "invalid_input");
+    assert!(s(&v["error"]["message"]).contains("\"abc\""), "{v}");
+    let v = c.ok(&args);
+    assert_eq!(v["offer"]["salary_cents"], 5_200_000);
+    assert_eq!(v["offer"]["clauses"].as_array().unwrap().len(), 2);
+    let shown = c.ok(&["offer", "show", &app]);
+    assert_eq!(shown["offer"]["position"], "Data engineer");
+
+    // No company yet: the missing fields are named, nothing written.
+    let out = c.data.tmp.path().join("offer.pdf");
+    let o = out.to_str().unwrap();
+    let v = c.fails(&["letter", "render", &app, "--lang", "en", "-o", o], 22, "merge_fields");
+    assert!(s(&v["error"]["message"]).contains("company.name"), "{v}");
+    assert!(!out.exists());
+    c.ok(&["company", "set", "--name", "Atelier Vivier", "--signatory", "Claire Martin", "--address", "Paris"]);
+    let v = c.ok(&["letter", "render", &app, "--lang", "en", "-o", o]);
+    assert_eq!(v["letter"]["document"]["kind"], "offer_letter");
+    let (text, pages) = check_with_tools(&out, None);
+    assert_eq!(pages, 1);
+    assert!(flat(&text).contains(NAMES[2]) && flat(&text).contains("€52,000"), "{text}");
+
+    // Templates: list, a syntax error with its place, an added one used.
+    let list = c.ok(&["template", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let bad = c.data.tmp.path().join("bad.txt");
+    std::fs::write(&bad, "# Title\n\n{{#if offer.manager}}\nHello").unwrap();
+    let v = c.fails(&["template", "add", "mine", bad.to_str().unwrap(), "--lang", "en"], 22, "template_syntax");
+    assert!(s(&v["error"]["message"]).contains("line 3"), "{v}");
+    let good = c.data.tmp.path().join("good.txt");
+    std::fs::write(&good, "# Offer\n\nDear {{candidate.full_name}}, you start on {{offer.start_date}}.").unwrap();
+    c.ok(&["template", "add", "short-en", good.to_str().unwrap(), "--lang", "en"]);
+    let v = c.ok(&["letter", "render", &app, "--template", "short-en", "-o", o, "--force"]);
+    assert_eq!(v["letter"]["superseded"].as_array().unwrap().len(), 1, "{v}");
+    let (text, _) = check_with_tools(&out, None);
+    assert!(flat(&text).contains("you start on 7 January 2030"), "{text}");
+    let profile = c.ok(&["candidate", "show", s(&a["uuid"])]);
+    let docs = profile["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 2, "{profile}");
+    assert!(docs.iter().all(|d| d["kind"] == "offer_letter"));
+}

@@ -1,6 +1,7 @@
 //! Argument parsing, secret gathering and output for the `vivier` binary.
 
 mod hiring;
+mod letters;
 mod pipeline;
 mod retention;
 
@@ -76,6 +77,18 @@ enum Command {
     /// Custom fields, collected from a declared stage: add, set, list.
     #[command(subcommand)]
     Field(hiring::FieldCommand),
+    /// Offer details of an application (from the offer stage): set, show.
+    #[command(subcommand)]
+    Offer(letters::OfferCommand),
+    /// Offer letters: render (a PDF, stored with the candidate).
+    #[command(subcommand)]
+    Letter(letters::LetterCommand),
+    /// Letter templates: list, show, edit, add.
+    #[command(subcommand)]
+    Template(letters::TemplateCommand),
+    /// The company's details on letters (name, address, registration, signatory, logo).
+    #[command(subcommand)]
+    Company(letters::CompanyCommand),
     /// The audit log: list, verify.
     #[command(subcommand)]
     Audit(pipeline::AuditCommand),
@@ -273,6 +286,10 @@ fn execute(cli: &Cli, secrets: &mut Secrets) -> Result<(), Failure> {
         }
         Command::Purge(args) => retention::purge(&mut open(&dir, secrets)?, args, cli.json),
         Command::Field(cmd) => hiring::field(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Offer(cmd) => letters::offer(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Letter(cmd) => letters::letter(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Template(cmd) => letters::template(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Company(cmd) => letters::company(&mut open(&dir, secrets)?, cmd, cli.json),
         Command::Dev(DevCommand::Seed { candidates, jobs, big_board, cv_bytes, seed }) => {
             let mut store = open(&dir, secrets)?;
             let started = std::time::Instant::now();
