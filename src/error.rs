@@ -501,6 +501,22 @@ mod tests {
                 .iter()
                 .map(|e| e.to_string()),
         );
+        {
+            use crate::letters::LetterError;
+            use crate::letters::merge::{MergeProblems, SyntaxError};
+            messages.extend(
+                [
+                    LetterError::Syntax(SyntaxError { line: 1, column: 2, reason: text() }),
+                    LetterError::Fields(MergeProblems { unknown: vec![text()], missing: vec![text()] }),
+                    LetterError::Offer(vec![text()]),
+                    LetterError::Invalid { field: "logo", reason: text() },
+                    LetterError::NoGlyph { chars: text() },
+                    LetterError::Pdf(text()),
+                ]
+                .iter()
+                .map(|e| e.to_string()),
+            );
+        }
         for message in &messages {
             for syntax in ["`vivier", "vivier init", "vivier doctor", "--", "VIVIER_"] {
                 assert!(!message.contains(syntax), "an engine message carries `{syntax}`: {message}");

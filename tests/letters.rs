@@ -455,3 +455,29 @@ fn the_command_line_sets_an_offer_renders_and_stores_the_letter() {
     assert_eq!(docs.len(), 2, "{profile}");
     assert!(docs.iter().all(|d| d["kind"] == "offer_letter"));
 }
+
+#[test]
+fn no_heading_is_left_alone_at_the_foot_of_a_page() {
+    let mut body = String::from("# Sections\n\n");
+    for i in 1..=60 {
+        body.push_str(&format!(
+            "## Section {i}\n\nParagraph {i} of {{{{candidate.full_name}}}}: {}\n\n",
+            "des mots qui remplissent une ligne puis une autre ".repeat(1 + i % 4)
+        ));
+    }
+    let (letter, _) = compose(&fixed_data(), &body).unwrap();
+    let bytes = pdf::render(&letter).unwrap();
+    let path = artifacts().join("headings.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let (_, pages) = check_with_tools(&path, None);
+    assert!(pages >= 4, "{pages}");
+    for n in 1..=pages {
+        let page = n.to_string();
+        let out = tool("pdftotext", &["-enc", "UTF-8", "-f", &page, "-l", &page, path.to_str().unwrap(), "-"]);
+        let text = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> =
+            text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("page ")).collect();
+        let last = lines.last().copied().unwrap_or_default();
+        assert!(!last.starts_with("Section "), "page {n} ends with the heading \"{last}\"");
+    }
+}

@@ -49,6 +49,7 @@ const LEADING: f32 = 14.5;
 const GAP: f32 = 7.0;
 const INDENT: f32 = 16.0;
 const RIGHT_COLUMN: f32 = 330.0;
+const SIGNATURE_GAP: f32 = 54.0;
 
 /// A run of glyphs in one face.
 #[derive(Debug, Clone)]
@@ -351,6 +352,14 @@ pub fn render(letter: &Letter) -> Result<Vec<u8>, LetterError> {
             }
         }
     }
+    // The signature block, set now: the last block goes to its page with it.
+    let mut sig: Vec<Line> = Vec::new();
+    for (i, l) in letter.signature.iter().enumerate() {
+        let ws = words(&mut fonts, &plain(l, Style { bold: i == 0, italic: false }), BODY);
+        sig.extend(wrap(&mut fonts, ws, RIGHT_COLUMN, right - RIGHT_COLUMN, BODY, false));
+    }
+    let sig_h = SIGNATURE_GAP + LEADING * sig.len() as f32;
+    let page_h = PAGE_H - TOP - BOTTOM;
     let mut i = 0;
     while i < set.len() {
         let (lines, leading, before, heading) = set[i].clone();
@@ -362,6 +371,12 @@ pub fn render(letter: &Letter) -> Result<Vec<u8>, LetterError> {
             let next = set.get(i + 1).map(|(l, lead, b, _)| b + lead * (l.len().min(2) as f32)).unwrap_or(0.0);
             let need = before + leading * lines.len() as f32 + next;
             if pages.room() < need {
+                pages.break_page();
+            }
+        } else if i + 1 == set.len() && !bulleted {
+            // The closing paragraph and the signature share a page (when they fit on one).
+            let need = before + leading * lines.len() as f32 + sig_h;
+            if pages.room() < need && need <= page_h {
                 pages.break_page();
             }
         } else if pages.room() < before + leading {
@@ -391,17 +406,11 @@ pub fn render(letter: &Letter) -> Result<Vec<u8>, LetterError> {
         i += 1;
     }
 
-    // The signature block, kept whole.
-    let mut sig: Vec<Line> = Vec::new();
-    for (i, l) in letter.signature.iter().enumerate() {
-        let ws = words(&mut fonts, &plain(l, Style { bold: i == 0, italic: false }), BODY);
-        sig.extend(wrap(&mut fonts, ws, RIGHT_COLUMN, right - RIGHT_COLUMN, BODY, false));
-    }
-    let sig_h = 54.0 + LEADING * sig.len() as f32;
+    // The signature block, kept whole, with room above the name to sign.
     if pages.room() < sig_h {
         pages.break_page();
     }
-    pages.y -= 54.0;
+    pages.y -= SIGNATURE_GAP;
     for line in sig {
         pages.put(line, LEADING);
     }

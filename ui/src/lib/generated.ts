@@ -117,7 +117,11 @@ export type DocumentInfo = { uuid: string, candidate_uuid: string, kind: string,
  * Why the document has no text, when it has none (None for documents stored before
  * the reason was kept).
  */
-text_reason: NoTextReason | null, };
+text_reason: NoTextReason | null, 
+/**
+ * For an offer letter: when a later letter for the same application replaced it.
+ */
+superseded_at: string | null, };
 
 export type DocumentText = { document: DocumentInfo, text: string | null, 
 /**
@@ -138,7 +142,7 @@ phone: string | null, source_kind: string | null, source_detail: string | null, 
  * A stable error code. Its string ([`Code::as_str`], also its serde form) never changes
  * once released: scripts and the UI depend on it.
  */
-export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "database_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "sensitive_data" | "hired_cannot_be_erased" | "purged" | "purge_withheld" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "store_closed" | "not_pdf" | "internal";
+export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "database_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "template_syntax" | "merge_fields" | "letter_failed" | "sensitive_data" | "hired_cannot_be_erased" | "purged" | "purge_withheld" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "store_closed" | "not_pdf" | "internal";
 
 /**
  * A custom field as the declaration form sends it.
@@ -487,6 +491,9 @@ export const ERROR_CODES: ErrorCode[] = [
   'reason_required',
   'job_closed',
   'stage_gate',
+  'template_syntax',
+  'merge_fields',
+  'letter_failed',
   'sensitive_data',
   'hired_cannot_be_erased',
   'purged',
