@@ -198,6 +198,11 @@ fn hint(code: Code) -> Option<&'static str> {
         Code::NoDataDir => "Name one with `--data-dir DIR` or VIVIER_DATA_DIR",
         Code::Damaged => "`vivier doctor` shows which checks fail",
         Code::ReasonRequired => "Give it with `--reason`",
+        Code::MergeFields => {
+            "Fill them in with `vivier offer set APPLICATION --…` and `vivier company set --…`, or change the template \
+             (`vivier template show NAME`, `vivier template edit NAME FILE`)"
+        }
+        Code::TemplateSyntax => "Correct the file and run `vivier template add|edit` again",
         _ => return None,
     })
 }

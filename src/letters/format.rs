@@ -18,6 +18,7 @@ use super::offer::Contract;
 /// The language of a letter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "LetterLang")]
 pub enum Lang {
     Fr,
     En,

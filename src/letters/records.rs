@@ -238,11 +238,13 @@ impl Store {
 
     /// An application's offer details; audited as a view.
     pub fn offer(&mut self, stamp: &Stamp, application_id: &str) -> Result<OfferRecord> {
-        self.audited(|tx| {
-            let app = application(tx, application_id)?;
-            let owed = PendingAudit::new(stamp, "view", Some(&app.candidate_uuid), format!("offer {}", app.uuid));
-            Ok((record(tx, app)?, owed))
-        })
+        self.audited(|tx| audited_offer(tx, stamp, application_id))
+    }
+
+    /// [`Store::offer`] read without writing (on a `Reader`), with the view's audit entry
+    /// owed to the log.
+    pub fn read_offer(&self, stamp: &Stamp, application_id: &str) -> Result<(OfferRecord, PendingAudit)> {
+        self.read(|tx| audited_offer(tx, stamp, application_id))
     }
 
     /// Every template: the shipped ones (or their stored edits), then the added ones.
@@ -365,15 +367,19 @@ impl Store {
         template: Option<&str>,
         lang: Option<Lang>,
     ) -> Result<Vec<u8>> {
-        let (bytes, _, _) = self.audited(|tx| {
-            let (app, data, template) = letter_data(tx, stamp, application_id, template, lang)?;
-            let (letter, text) = compose(&data, &template.body)?;
-            let bytes = pdf::render(&letter)?;
-            let owed =
-                PendingAudit::new(stamp, "view", Some(&app.candidate_uuid), format!("letter preview {}", app.uuid));
-            Ok(((bytes, text, app.uuid), owed))
-        })?;
-        Ok(bytes)
+        self.audited(|tx| preview(tx, stamp, application_id, template, lang))
+    }
+
+    /// [`Store::preview_offer_letter`] on a `Reader`: the PDF, and the view's audit entry
+    /// owed to the log.
+    pub fn read_offer_letter_preview(
+        &self,
+        stamp: &Stamp,
+        application_id: &str,
+        template: Option<&str>,
+        lang: Option<Lang>,
+    ) -> Result<(Vec<u8>, PendingAudit)> {
+        self.read(|tx| preview(tx, stamp, application_id, template, lang))
     }
 
     /// Renders an application's offer letter and stores it with the candidate as a
@@ -439,6 +445,26 @@ impl Store {
             .map(|(uuid, at)| Ok((document_info(&self.conn, &uuid)?, at.as_deref().map(parse_ts).transpose()?)))
             .collect()
     }
+}
+
+fn audited_offer(conn: &rusqlite::Connection, stamp: &Stamp, id: &str) -> Result<(OfferRecord, PendingAudit)> {
+    let app = application(conn, id)?;
+    let owed = PendingAudit::new(stamp, "view", Some(&app.candidate_uuid), format!("offer {}", app.uuid));
+    Ok((record(conn, app)?, owed))
+}
+
+fn preview(
+    conn: &rusqlite::Connection,
+    stamp: &Stamp,
+    id: &str,
+    template: Option<&str>,
+    lang: Option<Lang>,
+) -> Result<(Vec<u8>, PendingAudit)> {
+    let (app, data, template) = letter_data(conn, stamp, id, template, lang)?;
+    let (letter, _) = compose(&data, &template.body)?;
+    let bytes = pdf::render(&letter)?;
+    let owed = PendingAudit::new(stamp, "view", Some(&app.candidate_uuid), format!("letter preview {}", app.uuid));
+    Ok((bytes, owed))
 }
 
 /// The guard names the field it refuses; its names are static.

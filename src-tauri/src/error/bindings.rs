@@ -91,6 +91,11 @@ fn generated() -> String {
     d.visit::<vivier::hiring::CustomField>();
     d.visit::<vivier::hiring::CustomValue>();
     d.visit::<hiring::FieldForm>();
+    // Offer letters.
+    d.visit::<vivier::letters::OfferRecord>();
+    d.visit::<vivier::letters::offer::OfferInput>();
+    d.visit::<vivier::letters::TemplateInfo>();
+    d.visit::<vivier::letters::LetterRecord>();
     // Retention and requests.
     d.visit::<vivier::retention::RetentionStatus>();
     d.visit::<vivier::retention::Upcoming>();

@@ -14,6 +14,7 @@ mod image;
 use chrono::{DateTime, Utc};
 use lopdf::{Dictionary, Document, Object, Stream, StringFormat, dictionary};
 use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
 
 pub use font::FaceId;
 use font::FontSet;
@@ -94,19 +95,24 @@ fn face_of(style: Style) -> FaceId {
     }
 }
 
-/// Cuts spans into words at ordinary spaces (no-break spaces stay inside words).
+/// Cuts spans into words at breaking white space (no-break spaces stay inside words);
+/// text is composed (NFC) first, so that a decomposed "ễ" takes the font's one glyph, and
+/// other control characters are dropped.
 fn words(fonts: &mut FontSet, spans: &[Span], size: f32) -> Vec<Word> {
     let mut out: Vec<Word> = Vec::new();
     let mut current: Option<Word> = None;
     let mut pending_space: Option<FaceId> = None;
     for span in spans {
         let face = face_of(span.style);
-        for c in span.text.chars() {
-            if c == ' ' || c == '\n' || c == '\t' {
+        for c in span.text.nfc() {
+            if c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}' | '\u{2060}') {
                 if let Some(w) = current.take() {
                     out.push(w);
                 }
                 pending_space.get_or_insert(face);
+                continue;
+            }
+            if c.is_control() {
                 continue;
             }
             let w = current.get_or_insert_with(|| {
@@ -601,6 +607,15 @@ mod tests {
         let all: String =
             lines.iter().flat_map(|l| l.words.iter()).flat_map(|w| w.pieces.iter()).map(|p| p.text.as_str()).collect();
         assert_eq!(all.matches('x').count(), 400, "nothing lost in the breaking");
+    }
+
+    #[test]
+    fn decomposed_accents_and_stray_controls_print_as_text() {
+        let mut f = fonts();
+        let ws = words(&mut f, &plain("Nguye\u{302}\u{303}n\r\nx\u{7}y", Style::default()), BODY);
+        let texts: Vec<String> = ws.iter().map(|w| w.pieces.iter().map(|p| p.text.as_str()).collect()).collect();
+        assert_eq!(texts, vec!["Nguyễn", "xy"]);
+        assert!(f.missing.is_empty(), "{:?}", f.missing);
     }
 
     #[test]

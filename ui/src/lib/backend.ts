@@ -24,6 +24,11 @@ import type {
   HiringRecord,
   HoldInfo,
   Job,
+  LetterLang,
+  LetterRecord,
+  OfferInput,
+  OfferRecord,
+  TemplateInfo,
   JobStatus,
   NewJob,
   Note,
@@ -68,6 +73,12 @@ export type {
   GuardWarning,
   HiringDetails,
   HiringRecord,
+  LetterLang,
+  LetterRecord,
+  Offer,
+  OfferInput,
+  OfferRecord,
+  TemplateInfo,
   HoldInfo,
   Job,
   JobStatus,
@@ -231,6 +242,18 @@ export const declareCustomField = (field: CustomField) => call<CustomField>('dec
 export const setCustomValue = (application: string, field: string, value: string) =>
   call<CustomValue>('set_custom_value', { application, field, value });
 export const customValues = (application: string) => call<CustomValue[]>('custom_values', { application });
+
+// ----- offer letters: offer details, templates, preview and generation -----
+
+export const offerDetails = (application: string) => call<OfferRecord>('offer_details', { application });
+export const setOffer = (application: string, offer: OfferInput) =>
+  call<OfferRecord>('set_offer', { application, offer });
+export const letterTemplates = () => call<TemplateInfo[]>('letter_templates');
+/** The letter's PDF as it would be generated now (nothing stored). */
+export const previewOfferLetter = async (application: string, template: string | null, lang: LetterLang | null) =>
+  new Uint8Array(await call<ArrayBuffer>('preview_offer_letter', { application, template, lang }));
+export const generateOfferLetter = (application: string, template: string | null, lang: LetterLang | null) =>
+  call<LetterRecord>('generate_offer_letter', { application, template, lang });
 
 // ----- retention (promises P6, P7): due dates, holds, requests, the purge -----
 

@@ -100,6 +100,11 @@ export type CommandError = { code: ErrorCode, message: string,
 details?: JsonValue, };
 
 /**
+ * The kinds of contract an offer may be for.
+ */
+export type Contract = "cdi" | "cdd" | "internship" | "freelance";
+
+/**
  * A declared custom field.
  */
 export type CustomField = { name: string, kind: FieldKind, collect_from: Stage, };
@@ -256,6 +261,16 @@ export type KeySource = "keyring" | "passphrase";
 export type Language = "fr" | "en";
 
 /**
+ * The language of a letter.
+ */
+export type LetterLang = "fr" | "en";
+
+/**
+ * A generated letter: the document stored, and the earlier letters it superseded.
+ */
+export type LetterRecord = { document: DocumentInfo, pages: number, superseded: Array<string>, };
+
+/**
  * Whether a category stops an operation or only warns.
  */
 export type Level = "refused" | "warned";
@@ -288,6 +303,29 @@ warnings: Array<GuardWarning>, };
 export type NoteForm = { body: string, feedback: boolean, application: string | null, ratings: Array<RatingForm>, };
 
 /**
+ * Checked offer details. The salary is in minor units (cents).
+ */
+export type Offer = { position: string, contract: Contract, end_date: string | null, cdd_reason: string | null, start_date: string, salary_cents: number, currency: string, working_time: string | null, trial_period: string | null, place: string | null, manager: string | null, answer_by: string | null, clauses: Array<string>, };
+
+/**
+ * Offer details as typed: every field optional (a partial update keeps the others).
+ */
+export type OfferInput = { position: string | null, contract: string | null, end_date: string | null, cdd_reason: string | null, start_date: string | null, salary: string | null, currency: string | null, working_time: string | null, trial_period: string | null, place: string | null, manager: string | null, answer_by: string | null, 
+/**
+ * Replaces the extra clauses when given (an empty list clears them).
+ */
+clauses: Array<string> | null, };
+
+/**
+ * An application's offer details, as the form and `vivier offer show` give them.
+ */
+export type OfferRecord = { application_uuid: string, candidate_uuid: string, stage: Stage, 
+/**
+ * Whether offer details may be entered at this stage.
+ */
+collectable: boolean, offer: Offer | null, updated_at: string | null, };
+
+/**
  * Everything the candidate profile shows.
  */
 export type Profile = { candidate: Candidate, applications: Array<Application>, documents: Array<DocumentInfo>, notes: Array<Note>, timeline: Array<TimelineEntry>, };
@@ -295,7 +333,7 @@ export type Profile = { candidate: Candidate, applications: Array<Application>, 
 /**
  * How many rows of each kind went with a person.
  */
-export type PurgeCounts = { emails: number, applications: number, stage_events: number, hiring_details: number, custom_values: number, documents: number, letters: number, notes: number, ratings: number, messages: number, flags: number, index_entries: number, holds: number, };
+export type PurgeCounts = { emails: number, applications: number, stage_events: number, hiring_details: number, custom_values: number, offers: number, documents: number, letters: number, notes: number, ratings: number, messages: number, flags: number, index_entries: number, holds: number, };
 
 /**
  * A line of the purge log: nothing but the UUID, the date, the rule and the counts.
@@ -401,6 +439,19 @@ export type Status = "uninitialised" | "keyring" | "passphrase";
 export type StoreInfo = { data_dir: string, database: string, key_source: KeySource, cipher: CipherReport, };
 
 export type StoreStatus = { status: Status, data_dir: string, open: boolean, };
+
+/**
+ * A template, shipped or stored.
+ */
+export type TemplateInfo = { name: string, language: LetterLang, 
+/**
+ * One of the templates that come with Vivier.
+ */
+shipped: boolean, 
+/**
+ * Stored in the database (added, or a shipped one edited).
+ */
+edited: boolean, body: string, };
 
 /**
  * One entry of a candidate's timeline.
