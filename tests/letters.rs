@@ -89,11 +89,10 @@ fn artifacts() -> PathBuf {
 }
 
 fn tool(name: &str, args: &[&str]) -> std::process::Output {
-    let out = Command::new(name)
+    Command::new(name)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("{name} is needed (Makefile TEST_PACKAGES: qpdf, poppler-utils): {e}"));
-    out
+        .unwrap_or_else(|e| panic!("{name} is needed (Makefile TEST_PACKAGES: qpdf, poppler-utils): {e}"))
 }
 
 /// qpdf, pdffonts, pdftotext and pdftoppm on a letter; returns its text and page count.

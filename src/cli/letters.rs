@@ -22,7 +22,7 @@ use super::{Failure, out};
 pub enum OfferCommand {
     /// Set offer details on an application at the offer stage (refused before). Options not
     /// given keep their value; the whole offer is checked, every problem named at once.
-    Set(OfferArgs),
+    Set(Box<OfferArgs>),
     /// Show an application's offer details (audited as a view).
     Show { application: String },
 }

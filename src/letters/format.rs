@@ -169,7 +169,7 @@ mod tests {
         assert_eq!(amount(Lang::Fr, 123_456_750, "EUR"), "1\u{202f}234\u{202f}567,50\u{a0}€");
         assert_eq!(amount(Lang::En, 123_456_750, "GBP"), "£1,234,567.50");
         assert_eq!(amount(Lang::Fr, 5_000, "CHF"), "50\u{a0}CHF");
-        assert_eq!(amount(Lang::En, 100_000_00, "CHF"), "CHF\u{a0}100,000");
+        assert_eq!(amount(Lang::En, 10_000_000, "CHF"), "CHF\u{a0}100,000");
         assert_eq!(amount(Lang::En, 99, "USD"), "$0.99");
     }
 }

@@ -223,7 +223,7 @@ impl OfferInput {
             }),
         };
         if let Some(cents) = salary
-            && (cents <= 0 || cents > 100_000_000_00)
+            && (cents <= 0 || cents > 10_000_000_000)
         {
             problems.push("salary must be more than zero and less than 100,000,000".into());
         }

@@ -19,7 +19,11 @@ pub async fn offer_details(state: State<'_, AppState>, application: String) -> C
 }
 
 #[tauri::command]
-pub async fn set_offer(state: State<'_, AppState>, application: String, offer: OfferInput) -> CommandResult<OfferRecord> {
+pub async fn set_offer(
+    state: State<'_, AppState>,
+    application: String,
+    offer: OfferInput,
+) -> CommandResult<OfferRecord> {
     state.with_store(|store| Ok(store.set_offer(&stamp(), &application, offer)?))
 }
 
