@@ -480,3 +480,53 @@ fn no_heading_is_left_alone_at_the_foot_of_a_page() {
         assert!(!last.starts_with("Section "), "page {n} ends with the heading \"{last}\"");
     }
 }
+
+/// `pdfimages -list` rows: (type, encoding) of each image.
+fn images(path: &Path) -> Vec<(String, String)> {
+    let out = tool("pdfimages", &["-list", path.to_str().unwrap()]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(2)
+        .map(|l| {
+            let c: Vec<&str> = l.split_whitespace().collect();
+            (c[2].to_owned(), c[8].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn a_jpeg_logo_goes_in_as_it_is_and_a_png_logo_with_its_transparency() {
+    // A JPEG made by poppler from a page of a letter.
+    let (letter, _) = compose(&fixed_data(), SHIPPED[0].2).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source.pdf");
+    std::fs::write(&source, pdf::render(&letter).unwrap()).unwrap();
+    let prefix = dir.path().join("logo");
+    let r = tool("pdftoppm", &["-jpeg", "-r", "12", "-singlefile", source.to_str().unwrap(), prefix.to_str().unwrap()]);
+    assert!(r.status.success());
+    let jpeg = std::fs::read(dir.path().join("logo.jpg")).unwrap();
+
+    let mut data = fixed_data();
+    data.company.logo = Some(jpeg.clone());
+    let (letter, _) = compose(&data, SHIPPED[0].2).unwrap();
+    let bytes = pdf::render(&letter).unwrap();
+    assert!(contains(&bytes, &jpeg), "the JPEG is embedded byte for byte");
+    let path = artifacts().join("jpeg-logo.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    check_with_tools(&path, Some("jpeg-logo-page1.png"));
+    assert_eq!(images(&path), vec![("image".to_owned(), "jpeg".to_owned())]);
+
+    let (letter, _) = compose(&fixed_data(), SHIPPED[0].2).unwrap();
+    let path = artifacts().join("png-logo.pdf");
+    std::fs::write(&path, pdf::render(&letter).unwrap()).unwrap();
+    let found = images(&path);
+    assert!(found.contains(&("image".to_owned(), "image".to_owned())), "{found:?}");
+    assert!(found.contains(&("smask".to_owned(), "image".to_owned())), "the alpha as a soft mask: {found:?}");
+
+    // Anything else is refused by name.
+    let mut bad = fixed_data();
+    bad.company.logo = Some(b"GIF89a....".to_vec());
+    let (letter, _) = compose(&bad, SHIPPED[0].2).unwrap();
+    let e = pdf::render(&letter).unwrap_err();
+    assert!(e.to_string().contains("logo") && e.to_string().contains("PNG"), "{e}");
+}
