@@ -96,6 +96,7 @@ fn generated() -> String {
     d.visit::<vivier::letters::offer::OfferInput>();
     d.visit::<vivier::letters::TemplateInfo>();
     d.visit::<vivier::letters::LetterRecord>();
+    d.visit::<vivier::letters::Company>();
     // Retention and requests.
     d.visit::<vivier::retention::RetentionStatus>();
     d.visit::<vivier::retention::Upcoming>();

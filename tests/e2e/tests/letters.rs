@@ -1,7 +1,8 @@
 //! Offer letters in the real app (issue 13): the offer form appears at the offer stage,
 //! a wrong salary is refused inline, the preview draws the letter's pages (rendered by the
 //! engine, nothing stored), and the generated letter is found in the profile, stored with
-//! the candidate, as the CLI confirms.
+//! the candidate, as the CLI confirms. The company's details and a template are edited in
+//! the settings first.
 
 mod harness;
 
@@ -12,6 +13,26 @@ use harness::{App, Launch, eventually, vivier};
 async fn an_offer_is_filled_previewed_generated_and_found_in_the_profile() {
     let app = App::start(Launch::default()).await;
     app.testid("app-frame").await;
+
+    // Settings: the company's details, and the French template edited in place (a syntax
+    // error is refused with its line first).
+    app.click("nav-settings").await;
+    app.type_into("company-name", "Atelier Vivier").await;
+    app.type_into("company-signatory", "Claire Martin").await;
+    app.click_centered("company-submit").await;
+    app.testid("company-saved").await;
+    app.type_into("template-body", "# Offre\n\nBonjour **{{candidate.full_name}}").await;
+    app.click_centered("template-submit").await;
+    let error = app.testid("template-error").await;
+    assert_eq!(error.attr("data-code").await.unwrap().as_deref(), Some("template_syntax"));
+    assert!(error.text().await.unwrap().contains("line 3"), "the error says where");
+    app.type_into(
+        "template-body",
+        "# Offre\n\nBonjour {{candidate.full_name}}, vous commencez le {{offer.start_date}}.",
+    )
+    .await;
+    app.click_centered("template-submit").await;
+    app.testid("template-saved").await;
     app.click("nav-jobs").await;
     app.type_into("job-add-title", "Data engineer").await;
     app.click("job-add-submit").await;
@@ -33,14 +54,6 @@ async fn an_offer_is_filled_previewed_generated_and_found_in_the_profile() {
     let row = app.testid("profile-application").await;
     let application = row.attr("data-application").await.unwrap().expect("the application's id");
     assert!(!app.present("[data-testid=\"offer-form\"]").await, "the offer form shows before the offer stage");
-
-    // The company's letterhead, set through the CLI on the same data directory.
-    let out = vivier(
-        &app.data_dir,
-        &["company", "set", "--name", "Atelier Vivier", "--signatory", "Claire Martin", "--address", "Paris"],
-        &[],
-    );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     app.testid("profile-stage-select").await.select_by_value("offer").await.unwrap();
     app.testid("offer-form").await;
@@ -75,4 +88,6 @@ async fn an_offer_is_filled_previewed_generated_and_found_in_the_profile() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(record["offer"]["salary_cents"], 5_200_000, "{record}");
+    let out = vivier(&data_dir, &["template", "show", "offer-fr"], &[]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("vous commencez le"), "the edited template is stored");
 }

@@ -14,6 +14,7 @@ import type {
   Candidate,
   CandidateForm,
   CandidatePage,
+  Company,
   CustomField,
   CustomValue,
   DocumentText,
@@ -62,6 +63,7 @@ export type {
   CipherReport,
   Cleanup,
   CommandError,
+  Company,
   CustomField,
   CustomValue,
   DocumentInfo,
@@ -254,6 +256,11 @@ export const previewOfferLetter = async (application: string, template: string |
   new Uint8Array(await call<ArrayBuffer>('preview_offer_letter', { application, template, lang }));
 export const generateOfferLetter = (application: string, template: string | null, lang: LetterLang | null) =>
   call<LetterRecord>('generate_offer_letter', { application, template, lang });
+export const companyDetails = () => call<Company>('company_details');
+/** A null field keeps its value, an empty one clears it; the logo is hex. */
+export const setCompany = (company: Company) => call<Company>('set_company', { company });
+export const saveLetterTemplate = (name: string, language: LetterLang | null, body: string, add: boolean) =>
+  call<TemplateInfo>('save_letter_template', { name, language, body, add });
 
 // ----- retention (promises P6, P7): due dates, holds, requests, the purge -----
 

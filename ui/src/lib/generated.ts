@@ -100,6 +100,23 @@ export type CommandError = { code: ErrorCode, message: string,
 details?: JsonValue, };
 
 /**
+ * The company's details, as settings (`letters.company`).
+ */
+export type Company = { name: string | null, 
+/**
+ * One or more lines.
+ */
+address: string | null, 
+/**
+ * SIRET, company number, …
+ */
+registration: string | null, signatory: string | null, signatory_title: string | null, 
+/**
+ * PNG or JPEG bytes, hex-encoded in the setting.
+ */
+logo: string | null, };
+
+/**
  * The kinds of contract an offer may be for.
  */
 export type Contract = "cdi" | "cdd" | "internship" | "freelance";
