@@ -89,6 +89,10 @@ pub enum PipelineError {
 
     #[error(transparent)]
     Store(#[from] crate::db::StoreError),
+
+    /// The erasure ledger file could not be written: the purge did not happen.
+    #[error(transparent)]
+    Ledger(Box<crate::backup::BackupError>),
 }
 
 impl PipelineError {
@@ -106,6 +110,7 @@ impl PipelineError {
             PipelineError::Refused(_) => Code::SensitiveData,
             PipelineError::Retention(e) => e.code(),
             PipelineError::Document(e) => e.code(),
+            PipelineError::Ledger(e) => e.code(),
             PipelineError::Store(e) => e.code(),
         }
     }
