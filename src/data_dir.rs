@@ -384,8 +384,25 @@ impl DataDir {
         };
         kf.next = Some(NextKey { check, wrapped });
         kf.save(&self.key_path())?;
+        // The erasure ledger file's key derives from the database key: read under the old
+        // one, sealed again under the new one (beside the database and in the backup folder).
+        let ledger = store.ledger().cloned();
+        let book = ledger.as_ref().and_then(|l| l.book().ok().flatten());
         store.rekey(&new_key)?;
         drop(store);
+        if let (Some(ledger), Some(book)) = (ledger, book) {
+            let lkey = crate::backup::LedgerKey::derive(&new_key);
+            let sealed = |path: &Path| {
+                lkey.write(path, &book).map_err(|e| DataDirError::Unwritable {
+                    path: path.to_owned(),
+                    source: std::io::Error::other(e.to_string()),
+                })
+            };
+            sealed(ledger.path())?;
+            if let Some(mirror) = &ledger.mirror {
+                sealed(mirror)?;
+            }
+        }
         self.complete_rotation(&mut kf, &new_key, unlock)?;
         Ok(())
     }
