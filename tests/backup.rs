@@ -360,3 +360,41 @@ fn the_plain_export_is_confirmed_and_writes_every_registry_table() {
     let candidates = std::fs::read_to_string(dir.join("candidates.json")).unwrap();
     assert!(candidates.contains("Ada Plain"));
 }
+
+/// Before every migration, a backup of the database as it was: here a store left at
+/// schema 6 (with the legacy page HMAC) is opened by this version.
+#[test]
+fn a_backup_is_taken_before_every_migration() {
+    use vivier::db::{LATEST_VERSION, migration_testing};
+    let t = TempDataDir::new();
+    std::fs::create_dir_all(t.root()).unwrap();
+    drop(t.dir.init(vivier::data_dir::Protection::Passphrase(&passphrase())).unwrap());
+    std::fs::remove_file(t.dir.db_path()).unwrap();
+    let key = key_of(&t.dir);
+    {
+        let mut conn = rusqlite::Connection::open(t.dir.db_path()).unwrap();
+        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key.expose_secret_bytes()))).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL;").unwrap();
+        migration_testing::migrate_to(&mut conn, 6).unwrap();
+        conn.execute("INSERT INTO settings (key, value) VALUES ('kept', 'yes')", []).unwrap();
+    }
+    let s = t.open().unwrap();
+    assert_eq!(s.schema_version().unwrap(), LATEST_VERSION);
+    let list = s.backups().unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0].reason, Reason::BeforeMigration);
+    let v = s.verify_backup(&list[0].path).unwrap();
+    assert!(v.sound, "{v:?}");
+    assert_eq!(v.schema_version, 6);
+    // Opening again migrates nothing and takes no other backup.
+    drop(s);
+    assert_eq!(t.open().unwrap().backups().unwrap().len(), 1);
+    // The backup restores (and is migrated as it is restored).
+    let p = passphrase();
+    let unlock = vivier::data_dir::Unlock { keyring: None, passphrase: Some(&p) };
+    let r = t.dir.restore(unlock, &list[0].path, &hr(chrono::Utc::now()), false).unwrap();
+    assert_eq!(r.purged_again, 0);
+    let s = t.open().unwrap();
+    assert_eq!(s.setting("kept").unwrap().as_deref(), Some("yes"));
+    assert!(s.health().is_sound());
+}
