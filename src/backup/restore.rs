@@ -81,6 +81,13 @@ impl DataDir {
             return Err(BackupError::BackupMissing { path: backup.to_owned() });
         }
         let key = self.key(unlock)?;
+        self.prepare_with(key, backup)
+    }
+
+    fn prepare_with(&self, key: DbKey, backup: &Path) -> Result<Prepared> {
+        if !backup.is_file() {
+            return Err(BackupError::BackupMissing { path: backup.to_owned() });
+        }
         let (conn, hmac) = open_backup(backup, &key)?;
         let verified = verify_conn(&conn, backup)?;
         if !verified.sound {
@@ -145,15 +152,7 @@ impl DataDir {
     /// purged again, and whether the restore needs the risk accepted. Writes nothing.
     pub fn restore_plan(&self, unlock: Unlock<'_>, backup: &Path) -> Result<RestorePlan> {
         let p = self.prepare_restore(unlock, backup)?;
-        Ok(RestorePlan {
-            backup: backup.to_owned(),
-            taken_at: p.taken_at,
-            ledger_since: p.book.as_ref().map(|b| b.since),
-            ledger_entries: p.book.as_ref().map_or(0, |b| b.entries.len()),
-            purge_again: p.purge_again,
-            ledgers: p.ledgers,
-            risk: p.risk.as_ref().map(BackupError::code),
-        })
+        Ok(plan_of(p, backup))
     }
 
     /// Restores `backup` in place of the database: refused without a sound ledger, or for
@@ -167,7 +166,66 @@ impl DataDir {
         stamp: &Stamp,
         accept_risk: bool,
     ) -> Result<RestoreReport> {
-        let mut p = self.prepare_restore(unlock, backup)?;
+        let p = self.prepare_restore(unlock, backup)?;
+        self.restore_prepared(p, backup, stamp, accept_risk)
+    }
+}
+
+fn plan_of(p: Prepared, backup: &Path) -> RestorePlan {
+    RestorePlan {
+        backup: backup.to_owned(),
+        taken_at: p.taken_at,
+        ledger_since: p.book.as_ref().map(|b| b.since),
+        ledger_entries: p.book.as_ref().map_or(0, |b| b.entries.len()),
+        purge_again: p.purge_again,
+        ledgers: p.ledgers,
+        risk: p.risk.as_ref().map(BackupError::code),
+    }
+}
+
+impl Store {
+    /// [`DataDir::restore_plan`] for the data directory of this open store, with its key.
+    pub fn restore_plan(&self, backup: &Path) -> Result<RestorePlan> {
+        let (dir, key) = self.own_dir()?;
+        Ok(plan_of(dir.prepare_with(key, backup)?, backup))
+    }
+
+    /// Restores `backup` in place of this store's database (the app's door): this store
+    /// and its reader are closed, the restore runs as [`DataDir::restore`] does, and the
+    /// store is opened again, restored or (when the restore failed) as it was. The outer
+    /// error: the store could not be opened again.
+    pub fn restore_backup(
+        self,
+        reader: crate::db::Reader,
+        backup: &Path,
+        stamp: &Stamp,
+        accept_risk: bool,
+    ) -> Result<(Store, crate::db::Reader, Result<RestoreReport>)> {
+        let (dir, key) = self.own_dir()?;
+        drop(reader);
+        drop(self);
+        let done =
+            dir.prepare_with(key.clone(), backup).and_then(|p| dir.restore_prepared(p, backup, stamp, accept_risk));
+        let store = Store::open_existing(&dir.db_path(), &key)?;
+        let reader = store.open_reader(&key)?;
+        Ok((store, reader, done))
+    }
+
+    fn own_dir(&self) -> Result<(DataDir, DbKey)> {
+        let key = self.key.clone().ok_or_else(|| BackupError::Internal("a store without its key".into()))?;
+        let root = self.path().parent().map(Path::to_owned).unwrap_or_default();
+        Ok((DataDir::new(root), key))
+    }
+}
+
+impl DataDir {
+    fn restore_prepared(
+        &self,
+        mut p: Prepared,
+        backup: &Path,
+        stamp: &Stamp,
+        accept_risk: bool,
+    ) -> Result<RestoreReport> {
         let accepted_risk = p.risk.is_some();
         if let Some(risk) = p.risk.take()
             && !accept_risk
