@@ -398,3 +398,19 @@ fn a_backup_is_taken_before_every_migration() {
     assert_eq!(s.setting("kept").unwrap().as_deref(), Some("yes"));
     assert!(s.health().is_sound());
 }
+
+/// `doctor` reports the ledger file, and a damaged one makes the store unhealthy.
+#[test]
+fn doctor_reports_the_ledger_file() {
+    let c = CliDir::new();
+    let gone = add(&c, "Ada Erased", "ada@example.org");
+    c.ok(&["candidate", "erase", &gone, "--yes"]);
+    let v = c.ok(&["doctor"]);
+    assert_eq!(v["erasure_ledger"], "ok");
+    assert_eq!(v["ledger_entries"], 1);
+    flip_byte(&c.root.join("vivier.ledger"), 40);
+    let out = c.run(true, &["doctor"]);
+    assert_eq!(out.status.code(), Some(13));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\"erasure_ledger\": \"damaged\""), "{text}");
+}

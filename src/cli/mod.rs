@@ -436,6 +436,9 @@ struct DoctorReport {
     retention: Option<vivier::retention::RetentionHealth>,
     /// Stored dates that do not read, by table and column.
     unreadable_dates: Vec<vivier::db::time::UnreadableDates>,
+    /// The erasure ledger file: "ok", "missing" or "damaged" (purges stop until it is back).
+    erasure_ledger: &'static str,
+    ledger_entries: usize,
     healthy: bool,
 }
 
@@ -453,7 +456,14 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
         Err(_) if !unreadable_dates.is_empty() => None,
         Err(e) => return Err(e.into()),
     };
+    let (erasure_ledger, ledger_entries) = match store.ledger().map(|l| l.book()) {
+        Some(Ok(Some(book))) => ("ok", book.entries.len()),
+        Some(Ok(None)) | None => ("missing", 0),
+        Some(Err(_)) => ("damaged", 0),
+    };
     let report = DoctorReport {
+        erasure_ledger,
+        ledger_entries,
         data_dir: dir.root().to_owned(),
         database: dir.db_path(),
         key_file: dir.key_path(),
@@ -463,7 +473,7 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
             None => "none",
         },
         keyring_vendor: keyring.as_ref().map(Keyring::vendor),
-        healthy: health.is_sound() && unreadable_dates.is_empty(),
+        healthy: health.is_sound() && unreadable_dates.is_empty() && erasure_ledger == "ok",
         cipher,
         integrity: health.integrity,
         cipher_integrity: health.cipher_integrity,
@@ -506,6 +516,16 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
             if c.temp_store_compiled == "3" { "memory" } else { &c.temp_store_compiled }
         );
         let _ = writeln!(out, "integrity        {}", report.integrity.join("; "));
+        let _ = writeln!(
+            out,
+            "erasure ledger   {}{}",
+            report.erasure_ledger,
+            if report.erasure_ledger == "ok" {
+                format!(" ({} entries)", report.ledger_entries)
+            } else {
+                " (no purge runs until it is back: copy the one from the backup folder)".into()
+            }
+        );
         let _ = writeln!(
             out,
             "cipher integrity {}",
