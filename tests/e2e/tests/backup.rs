@@ -32,8 +32,16 @@ async fn settings_backs_up_and_restores_without_bringing_back_the_erased() {
     }
     let app = App::start(Launch { data_dir: Some(dir.clone()), env: vec![] }).await;
     app.testid("app-frame").await;
+    // The app takes its daily backup at start, with its first scheduled purge.
+    eventually("the backup at start", || {
+        let dir = dir.clone();
+        async move {
+            let listed = json(vivier(&dir, &["--json", "backup", "list"], &[]));
+            (listed["backups"].as_array().map_or(0, Vec::len) == 1).then_some(())
+        }
+    })
+    .await;
     app.click("nav-settings").await;
-    // The app took its daily backup at start.
     app.testid("backup-row").await;
     app.click("backup-now").await;
     app.text_until("backup-result", |t| !t.is_empty()).await;
