@@ -9,6 +9,8 @@
 //! truncation or splice fails the authentication tag. It is append-only by use: an append
 //! reads and checks the whole file, adds the new entries and writes a new box beside it,
 //! flushed and renamed over the old one (a crash leaves the old file or the new one).
+//! Appends happen inside the purge's write transaction, so the database's write lock
+//! serialises them between processes (the app and the timer's CLI).
 //! `since` is when the file's record begins: erasures older than it are known only if
 //! they were in the database when the file was made.
 
