@@ -523,6 +523,26 @@ mod tests {
                 .iter()
                 .map(|e| e.to_string()),
         );
+        use crate::backup::BackupError;
+        messages.extend(
+            [
+                BackupError::LedgerDamaged { path: path() },
+                BackupError::LedgerMissing { folder: path() },
+                BackupError::OlderThanLedger { taken: "2026-01-01".into(), since: "2026-02-01".into() },
+                BackupError::BackupDamaged { path: path(), detail: text() },
+                BackupError::BackupMissing { path: path() },
+                BackupError::BackupWrongKey { path: path() },
+                BackupError::RetentionTooLong { months: 13, max: 12 },
+                BackupError::ExportDamaged { path: path() },
+                BackupError::ConfirmationRequired,
+                BackupError::Exists { path: path() },
+                BackupError::DiskFull { path: path() },
+                BackupError::Io { path: path(), source: io() },
+            ]
+            .iter()
+            .map(|e| e.to_string()),
+        );
+        messages.push(StoreError::BackupFailed { detail: text() }.to_string());
         for message in &messages {
             for syntax in ["`vivier", "vivier init", "vivier doctor", "--", "VIVIER_"] {
                 assert!(!message.contains(syntax), "an engine message carries `{syntax}`: {message}");
