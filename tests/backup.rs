@@ -414,3 +414,29 @@ fn doctor_reports_the_ledger_file() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("\"erasure_ledger\": \"damaged\""), "{text}");
 }
+
+/// A key rotation seals the ledger file (and its copy) again under the new key: it still
+/// opens, and purges still record.
+#[test]
+fn a_key_rotation_seals_the_ledger_again() {
+    let d = TempDataDir::with_passphrase();
+    let mut s = d.open().unwrap();
+    let now = chrono::Utc::now();
+    let a = person(&mut s, now, "Ada Erased", "ada@example.org");
+    let b = person(&mut s, now, "Bo Later", "bo@example.org");
+    s.confirm_erasure(&hr(now), &a).unwrap();
+    let before = std::fs::read(d.root().join("vivier.ledger")).unwrap();
+    drop(s);
+    let p = passphrase();
+    d.dir.rotate_key(vivier::data_dir::Unlock { keyring: None, passphrase: Some(&p) }).unwrap();
+    assert_ne!(std::fs::read(d.root().join("vivier.ledger")).unwrap(), before);
+    let mut s = d.open().unwrap();
+    let book = s.ledger().unwrap().book().unwrap().unwrap();
+    assert!(book.entries.contains_key(&a));
+    s.confirm_erasure(&hr(now), &b).unwrap();
+    let book = s.ledger().unwrap().book().unwrap().unwrap();
+    assert_eq!(book.entries.len(), 2);
+    let key = vivier::backup::LedgerKey::derive(&key_of(&d.dir));
+    let copy = key.read(&d.root().join("backups").join("vivier.ledger")).unwrap().unwrap();
+    assert_eq!(copy, book);
+}
