@@ -57,7 +57,6 @@ pub struct RestoreReport {
 /// The backup opened, its date and the merged ledger, before anything is written.
 struct Prepared {
     key: DbKey,
-    hmac: &'static str,
     taken_at: Option<DateTime<Utc>>,
     book: Option<LedgerBook>,
     ledgers: Vec<PathBuf>,
@@ -66,12 +65,12 @@ struct Prepared {
 }
 
 /// Opens a backup with `key`, trying the store's page HMAC and then the legacy one.
-fn open_backup(path: &Path, key: &DbKey) -> Result<(rusqlite::Connection, &'static str)> {
+fn open_backup(path: &Path, key: &DbKey) -> Result<rusqlite::Connection> {
     match open_with_key(path, key, OpenFlags::SQLITE_OPEN_READ_ONLY, "HMAC_SHA256") {
         Err(BackupError::BackupWrongKey { .. }) => {
-            open_with_key(path, key, OpenFlags::SQLITE_OPEN_READ_ONLY, "HMAC_SHA512").map(|c| (c, "HMAC_SHA512"))
+            open_with_key(path, key, OpenFlags::SQLITE_OPEN_READ_ONLY, "HMAC_SHA512")
         }
-        other => other.map(|c| (c, "HMAC_SHA256")),
+        other => other,
     }
 }
 
@@ -88,7 +87,7 @@ impl DataDir {
         if !backup.is_file() {
             return Err(BackupError::BackupMissing { path: backup.to_owned() });
         }
-        let (conn, hmac) = open_backup(backup, &key)?;
+        let conn = open_backup(backup, &key)?;
         let verified = verify_conn(&conn, backup)?;
         if !verified.sound {
             return Err(BackupError::BackupDamaged {
@@ -145,7 +144,7 @@ impl DataDir {
             Some(b) => erased_present(&conn, b)?.len(),
             None => 0,
         };
-        Ok(Prepared { key, hmac, taken_at, book, ledgers, risk, purge_again })
+        Ok(Prepared { key, taken_at, book, ledgers, risk, purge_again })
     }
 
     /// What restoring `backup` would do: its date, the ledger, how many people would be
@@ -255,7 +254,6 @@ impl DataDir {
             drop(f);
             // The copy was in DELETE journal mode: the store makes it WAL, as its own.
             let mut store = Store::open_as(&restoring, &p.key, ledger_path.clone())?;
-            let _ = p.hmac;
             let n = replay(&mut store, &book, stamp)?;
             store.checkpoint()?;
             drop(store);
