@@ -113,6 +113,10 @@ fn a_restore_purges_again_whoever_was_erased_after_the_backup() {
     let r = c.ok(&["backup", "restore", &file]);
     assert_eq!(r["purged_again"], 1, "{r}");
     assert_eq!(candidate_uuids(&c), vec![kept.clone()]);
+    // The database it replaced was backed up first (a restore can be undone).
+    let replaced = s(&r["replaced_backup"]).to_owned();
+    assert!(replaced.ends_with("-before-restore.db"), "{replaced}");
+    assert_eq!(c.ok(&["backup", "list"])["backups"].as_array().unwrap().len(), 2);
     c.fails(&["candidate", "show", &gone], 20, "not_found");
     assert_eq!(c.ok(&["retention", "log"])[0]["candidate_uuid"], gone.as_str());
     // Human output says it too.
@@ -236,7 +240,7 @@ fn a_backup_taken_during_a_write_loop_restores_consistent() {
     assert!(written > 3, "the writer wrote {written}");
     drop(s);
     let mut counts = Vec::new();
-    for f in &files {
+    for (i, f) in files.iter().enumerate() {
         let v = d.open().unwrap().verify_backup(f).unwrap();
         assert!(v.sound, "{v:?}");
         let p = passphrase();
@@ -245,7 +249,7 @@ fn a_backup_taken_during_a_write_loop_restores_consistent() {
             .restore(
                 vivier::data_dir::Unlock { keyring: None, passphrase: Some(&p) },
                 f,
-                &hr(chrono::Utc::now() + chrono::Duration::hours(1)),
+                &hr(chrono::Utc::now() + chrono::Duration::hours(1 + i as i64)),
                 false,
             )
             .unwrap();

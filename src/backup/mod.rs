@@ -42,7 +42,9 @@ pub const DAILY: chrono::Duration = chrono::Duration::hours(24);
 
 const PREFIX: &str = "vivier-";
 const SUFFIX: &str = ".db";
-const STAMP: &str = "%Y%m%dT%H%M%SZ";
+/// To the millisecond: two backups a second apart (a manual one, then a restore's) never
+/// share a name.
+const STAMP: &str = "%Y%m%dT%H%M%S%.3fZ";
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -178,6 +180,8 @@ pub enum Reason {
     Manual,
     /// Taken before the database was migrated to a new schema.
     BeforeMigration,
+    /// The database as it was before a restore replaced it (so that a restore can be undone).
+    BeforeRestore,
 }
 
 impl Reason {
@@ -186,11 +190,14 @@ impl Reason {
             Reason::Daily => "daily",
             Reason::Manual => "manual",
             Reason::BeforeMigration => "before-migration",
+            Reason::BeforeRestore => "before-restore",
         }
     }
 
     fn parse(s: &str) -> Option<Reason> {
-        [Reason::Daily, Reason::Manual, Reason::BeforeMigration].into_iter().find(|r| r.as_str() == s)
+        [Reason::Daily, Reason::Manual, Reason::BeforeMigration, Reason::BeforeRestore]
+            .into_iter()
+            .find(|r| r.as_str() == s)
     }
 }
 
@@ -553,12 +560,14 @@ mod tests {
 
     #[test]
     fn names_carry_the_date_and_reason() {
-        let at = Utc.with_ymd_and_hms(2026, 12, 2, 4, 30, 5).unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 12, 2, 4, 30, 5).unwrap() + chrono::Duration::milliseconds(42);
         let name = file_name(at, Reason::BeforeMigration);
-        assert_eq!(name, "vivier-20261202T043005Z-before-migration.db");
+        assert_eq!(name, "vivier-20261202T043005.042Z-before-migration.db");
         assert_eq!(parse_name(&name), Some((at, Reason::BeforeMigration)));
         assert_eq!(parse_name("vivier.ledger"), None);
-        assert_eq!(parse_name("vivier-20261202T043005Z-daily.db.part"), None);
+        assert_eq!(parse_name("vivier-20261202T043005.042Z-daily.db.part"), None);
+        let restore = file_name(at, Reason::BeforeRestore);
+        assert_eq!(parse_name(&restore), Some((at, Reason::BeforeRestore)));
     }
 
     #[test]

@@ -52,6 +52,10 @@ pub struct RestoreReport {
     pub ledger_entries: usize,
     /// The restore went ahead although the ledger was missing, damaged or too young.
     pub accepted_risk: bool,
+    /// The backup of the database the restore replaced (none when it was gone or did not
+    /// open).
+    #[ts(type = "string | null")]
+    pub replaced_backup: Option<PathBuf>,
 }
 
 /// The backup opened, its date and the merged ledger, before anything is written.
@@ -231,6 +235,13 @@ impl DataDir {
         {
             return Err(risk);
         }
+        // The database being replaced is backed up first, so that a restore can be undone;
+        // when that backup fails, nothing is replaced. A database that is gone, or does not
+        // open, has nothing to keep.
+        let replaced_backup = match self.db_exists().then(|| Store::open_existing(&self.db_path(), &p.key)) {
+            Some(Ok(current)) => Some(current.back_up(stamp.at, super::Reason::BeforeRestore)?.path),
+            _ => None,
+        };
         let lkey = LedgerKey::derive(&p.key);
         let ledger_path = self.root().join(LEDGER_FILE);
         // The merged ledger (or a new one) is written beside the database first: the
@@ -280,6 +291,7 @@ impl DataDir {
             purged_again,
             ledger_entries: book.entries.len(),
             accepted_risk,
+            replaced_backup,
         })
     }
 }

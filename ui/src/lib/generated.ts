@@ -349,7 +349,7 @@ export type RatingForm = { criterion: string, score: number, };
 /**
  * Why a backup was taken.
  */
-export type Reason = "daily" | "manual" | "before_migration";
+export type Reason = "daily" | "manual" | "before_migration" | "before_restore";
 
 /**
  * What happened to an objection or an erasure confirmation.
@@ -396,7 +396,12 @@ purged_again: number, ledger_entries: number,
 /**
  * The restore went ahead although the ledger was missing, damaged or too young.
  */
-accepted_risk: boolean, };
+accepted_risk: boolean, 
+/**
+ * The backup of the database the restore replaced (none when it was gone or did not
+ * open).
+ */
+replaced_backup: string | null, };
 
 /**
  * The policy's settings as stored.
