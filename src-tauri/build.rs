@@ -61,6 +61,10 @@ const COMMANDS: &[&str] = &[
     "purge_now",
     "withheld_purge",
     "stale_applications",
+    "list_backups",
+    "back_up_now",
+    "restore_plan",
+    "restore_backup",
 ];
 
 const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\

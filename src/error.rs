@@ -91,6 +91,22 @@ pub enum Code {
     /// An unattended purge distrusted the clock and waits for HR's confirmation.
     PurgeWithheld,
 
+    // Backups, the erasure ledger file, exports.
+    /// The erasure ledger file does not open with the key, or was altered or cut short.
+    LedgerDamaged,
+    /// A restore found no erasure ledger: refused unless the risk is accepted.
+    LedgerMissing,
+    /// A restore of a backup older than the ledger's record: refused unless accepted.
+    BackupOlderThanLedger,
+    /// A backup or export that is damaged or not Vivier's.
+    BackupDamaged,
+    /// No backup at the path given.
+    BackupMissing,
+    /// The backup before a migration could not be taken: the database was not updated.
+    BackupFailed,
+    /// An unencrypted export was not confirmed.
+    ConfirmationRequired,
+
     // Documents: refused files, and why a text could not be extracted.
     UnsupportedDocument,
     DocumentMismatch,
@@ -112,7 +128,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order above (the order of the generated lists).
-    pub const ALL: [Code; 59] = [
+    pub const ALL: [Code; 66] = [
         Code::Usage,
         Code::Unhealthy,
         Code::ExtractFailed,
@@ -161,6 +177,13 @@ impl Code {
         Code::HiredCannotBeErased,
         Code::Purged,
         Code::PurgeWithheld,
+        Code::LedgerDamaged,
+        Code::LedgerMissing,
+        Code::BackupOlderThanLedger,
+        Code::BackupDamaged,
+        Code::BackupMissing,
+        Code::BackupFailed,
+        Code::ConfirmationRequired,
         Code::UnsupportedDocument,
         Code::DocumentMismatch,
         Code::DocumentTooLarge,
@@ -225,6 +248,13 @@ impl Code {
             Code::HiredCannotBeErased => "hired_cannot_be_erased",
             Code::Purged => "purged",
             Code::PurgeWithheld => "purge_withheld",
+            Code::LedgerDamaged => "ledger_damaged",
+            Code::LedgerMissing => "ledger_missing",
+            Code::BackupOlderThanLedger => "backup_older_than_ledger",
+            Code::BackupDamaged => "backup_damaged",
+            Code::BackupMissing => "backup_missing",
+            Code::BackupFailed => "backup_failed",
+            Code::ConfirmationRequired => "confirmation_required",
             Code::UnsupportedDocument => "unsupported_document",
             Code::DocumentMismatch => "document_mismatch",
             Code::DocumentTooLarge => "document_too_large",
@@ -248,7 +278,7 @@ impl Code {
     /// [`exit_code_table`]). No default arm: a new code must be given its exit code here.
     pub fn exit_code(self) -> u8 {
         match self {
-            Code::Usage | Code::WeakPassphrase | Code::PassphraseMismatch => 2,
+            Code::Usage | Code::WeakPassphrase | Code::PassphraseMismatch | Code::ConfirmationRequired => 2,
             Code::NotInitialised | Code::KeyFileMissing | Code::DatabaseMissing => 10,
             Code::KeyringUnavailable
             | Code::KeyringLocked
@@ -256,7 +286,12 @@ impl Code {
             | Code::KeyringEntryInvalid
             | Code::PassphraseRequired => 11,
             Code::WrongPassphrase | Code::WrongKey | Code::KeyMismatch => 12,
-            Code::NotAVivierDatabase | Code::Damaged | Code::KeyFileDamaged | Code::Unhealthy => 13,
+            Code::NotAVivierDatabase
+            | Code::Damaged
+            | Code::KeyFileDamaged
+            | Code::Unhealthy
+            | Code::LedgerDamaged
+            | Code::BackupDamaged => 13,
             Code::SchemaTooNew => 14,
             Code::DataDirUnwritable | Code::DiskFull | Code::NoDataDir => 15,
             Code::AlreadyInitialised => 16,
@@ -274,6 +309,8 @@ impl Code {
             Code::SensitiveData => 25,
             Code::HiredCannotBeErased => 26,
             Code::PurgeWithheld => 27,
+            Code::LedgerMissing | Code::BackupOlderThanLedger => 28,
+            Code::BackupMissing | Code::BackupFailed => 29,
             Code::ExtractFailed
             | Code::TimerNotInstalled
             | Code::RandomSource
@@ -315,13 +352,13 @@ impl PartialEq<str> for Code {
 
 /// What each exit code of the command line means, in order. Exit 0 is success; `vivier
 /// guard check` alone also exits 3 (warned) or 4 (refused).
-pub const EXIT_MEANINGS: [(u8, &str); 17] = [
+pub const EXIT_MEANINGS: [(u8, &str); 19] = [
     (1, "unexpected failure"),
-    (2, "usage error or unacceptable new passphrase"),
+    (2, "usage error, unacceptable new passphrase, or an unencrypted export not confirmed"),
     (10, "not initialised, key file missing, or database file missing beside its key"),
     (11, "key unreachable (keyring unavailable, locked or without the entry; passphrase required)"),
     (12, "wrong key or passphrase"),
-    (13, "damaged or not a Vivier database, or a failed integrity check"),
+    (13, "damaged or not a Vivier database, backup, export or erasure ledger, or a failed integrity check"),
     (14, "database written by a newer Vivier"),
     (15, "data directory not writable or disk full"),
     (16, "already initialised"),
@@ -333,6 +370,8 @@ pub const EXIT_MEANINGS: [(u8, &str); 17] = [
     (25, "refused by the sensitive-category guard"),
     (26, "erasure refused by law (the candidate was hired: restrict instead)"),
     (27, "an unattended purge distrusted the clock and removed nobody (confirm with an attended purge)"),
+    (28, "restore refused: the erasure ledger is missing or begins after the backup (accept the risk explicitly)"),
+    (29, "no backup at that path, or the backup before a migration failed (nothing was updated)"),
 ];
 
 /// The exit-code table of README.md, rendered from [`Code::ALL`] and [`EXIT_MEANINGS`]:
@@ -517,6 +556,26 @@ mod tests {
                 .map(|e| e.to_string()),
             );
         }
+        use crate::backup::BackupError;
+        messages.extend(
+            [
+                BackupError::LedgerDamaged { path: path() },
+                BackupError::LedgerMissing { folder: path() },
+                BackupError::OlderThanLedger { taken: "2026-01-01".into(), since: "2026-02-01".into() },
+                BackupError::BackupDamaged { path: path(), detail: text() },
+                BackupError::BackupMissing { path: path() },
+                BackupError::BackupWrongKey { path: path() },
+                BackupError::RetentionTooLong { months: 13, max: 12 },
+                BackupError::ExportDamaged { path: path() },
+                BackupError::ConfirmationRequired,
+                BackupError::Exists { path: path() },
+                BackupError::DiskFull { path: path() },
+                BackupError::Io { path: path(), source: io() },
+            ]
+            .iter()
+            .map(|e| e.to_string()),
+        );
+        messages.push(StoreError::BackupFailed { detail: text() }.to_string());
         for message in &messages {
             for syntax in ["`vivier", "vivier init", "vivier doctor", "--", "VIVIER_"] {
                 assert!(!message.contains(syntax), "an engine message carries `{syntax}`: {message}");

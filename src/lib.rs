@@ -19,10 +19,13 @@
 //! - [`letters`]: offer details, letter templates with merge fields, the PDF writer.
 //! - [`retention`]: when each person's data must go, legal holds, the purge.
 //! - [`requests`]: candidates' rights (objection, erasure, renewal, restriction).
+//! - [`backup`]: encrypted backups, the erasure ledger file a restore replays, full and
+//!   plain exports.
 //! - [`audit`]: the hash-chained log of every view, edit, export and deletion.
 //! - [`error`]: the one list of error codes every door shows.
 
 pub mod audit;
+pub mod backup;
 pub mod data_dir;
 pub mod db;
 pub mod documents;

@@ -97,6 +97,10 @@ fn main() -> ExitCode {
             commands::retention::purge_now,
             commands::retention::withheld_purge,
             commands::retention::stale_applications,
+            commands::backup::list_backups,
+            commands::backup::back_up_now,
+            commands::backup::restore_plan,
+            commands::backup::restore_backup,
         ])
         .build(tauri::generate_context!())
         .expect("error while running Vivier")

@@ -92,6 +92,10 @@ pub enum PipelineError {
 
     #[error(transparent)]
     Store(#[from] crate::db::StoreError),
+
+    /// The erasure ledger file could not be written: the purge did not happen.
+    #[error(transparent)]
+    Ledger(Box<crate::backup::BackupError>),
 }
 
 impl PipelineError {
@@ -110,6 +114,7 @@ impl PipelineError {
             PipelineError::Retention(e) => e.code(),
             PipelineError::Document(e) => e.code(),
             PipelineError::Letter(e) => e.code(),
+            PipelineError::Ledger(e) => e.code(),
             PipelineError::Store(e) => e.code(),
         }
     }

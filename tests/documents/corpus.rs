@@ -1,6 +1,7 @@
 //! The PDF corpus of tests/documents/pdf/: real documents made by pdfTeX (moderncv CVs and
-//! articles), LibreOffice, latex + dvips + Ghostscript and qpdf (see make.sh there), each
-//! with its expected text beside it. Vivier's words are compared with the expected words.
+//! articles), LuaLaTeX, LibreOffice, latex + dvips + Ghostscript, latex + dvipdmfx,
+//! pango-view + Ghostscript and qpdf (see make.sh there), each with its expected text beside
+//! it, some also without their ToUnicode maps (strip-tounicode.sh). Vivier's words are compared with the expected words.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -10,7 +11,7 @@ use vivier::documents::{DocumentFormat, ExtractError, extract_text};
 
 /// The fixtures with text, and the expected text each is compared with (encrypted variants
 /// share their source's).
-pub const WITH_TEXT: [(&str, &str); 13] = [
+pub const WITH_TEXT: [(&str, &str); 19] = [
     ("cv-moderncv-en.pdf", "cv-moderncv-en.txt"),
     ("cv-moderncv-fr.pdf", "cv-moderncv-fr.txt"),
     ("cv-moderncv-fr-rc4.pdf", "cv-moderncv-fr.txt"),
@@ -24,6 +25,14 @@ pub const WITH_TEXT: [(&str, &str); 13] = [
     ("lo-cv-fr-edit-password.pdf", "lo-cv-fr.txt"),
     ("lo-letter-en.pdf", "lo-letter-en.txt"),
     ("lo-letter-en-aes256.pdf", "lo-letter-en.txt"),
+    // Without ToUnicode maps: text from the fonts' programs (TrueType cmap, CFF built-in
+    // encodings and charsets) and glyph names.
+    ("cv-lualatex-ttf-fr.pdf", "cv-lualatex-fr.txt"),
+    ("cv-lualatex-ttf-fr-no-tounicode.pdf", "cv-lualatex-fr.txt"),
+    ("article-en-dvipdfmx.pdf", "article-en.txt"),
+    ("article-en-dvipdfmx-no-tounicode.pdf", "article-en.txt"),
+    ("gs-letter-fr.pdf", "gs-letter-fr.txt"),
+    ("gs-letter-fr-no-tounicode.pdf", "gs-letter-fr.txt"),
 ];
 
 /// The least word recall accepted on a fixture with text.
@@ -63,7 +72,7 @@ fn recall(expected: &HashMap<String, usize>, got: &HashMap<String, usize>) -> (f
 #[test]
 fn every_fixture_with_text_reads_as_its_expected_words() {
     let mut failures = Vec::new();
-    eprintln!("{:<28} {:>7} {:>9} {:>7}", "fixture", "words", "recall", "ms");
+    eprintln!("{:<38} {:>7} {:>9} {:>7}", "fixture", "words", "recall", "ms");
     for (pdf, expected) in WITH_TEXT {
         let expected = String::from_utf8(fixture(expected)).unwrap();
         let started = Instant::now();
@@ -72,7 +81,7 @@ fn every_fixture_with_text_reads_as_its_expected_words() {
         let expected = words(&expected);
         let (recall, missing) = recall(&expected, &words(&text));
         eprintln!(
-            "{pdf:<28} {:>7} {recall:>9.4} {:>7.1}",
+            "{pdf:<38} {:>7} {recall:>9.4} {:>7.1}",
             expected.values().sum::<usize>(),
             elapsed.as_secs_f64() * 1000.0
         );
@@ -124,6 +133,30 @@ fn the_two_columns_of_an_article_are_read_one_after_the_other() {
 fn a_pdf_that_needs_a_password_is_encrypted() {
     let error = extract_text(DocumentFormat::Pdf, &fixture("lo-cv-fr-open-password.pdf")).unwrap_err();
     assert_eq!(error, ExtractError::Encrypted);
+}
+
+#[test]
+fn letters_outside_latin_1_come_from_the_fonts_programs_without_tounicode() {
+    for (pdf, words) in [
+        ("cv-lualatex-ttf-fr-no-tounicode.pdf", ["Łukasz", "Wiśniewski-Ștefănescu", "Łódź"]),
+        ("gs-letter-fr-no-tounicode.pdf", ["Małgorzata", "Bucureşti", "Ștefan"]),
+        ("article-en-dvipdfmx-no-tounicode.pdf", ["difficulties", "effective", "affordable"]),
+    ] {
+        let text = extract_text(DocumentFormat::Pdf, &fixture(pdf)).unwrap();
+        for word in words {
+            assert!(text.contains(word), "{pdf}: {word} missing");
+        }
+    }
+}
+
+#[test]
+fn fonts_that_do_not_say_what_their_glyphs_are_give_no_text_rather_than_wrong_text() {
+    // A CID-keyed CFF font (no glyph names) and a TrueType subset whose codes number its
+    // glyphs (no Unicode cmap, no glyph names), both without ToUnicode maps.
+    for pdf in ["cv-lualatex-fr-no-tounicode.pdf", "lo-cv-fr-no-tounicode.pdf"] {
+        let text = extract_text(DocumentFormat::Pdf, &fixture(pdf)).unwrap();
+        assert!(text.trim().is_empty(), "{pdf}: {text:?}");
+    }
 }
 
 #[test]

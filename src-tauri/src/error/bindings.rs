@@ -20,7 +20,7 @@ use ts_rs::{Config, TS, TypeVisitor};
 use vivier::error::Code;
 use vivier::pipeline::Stage;
 
-use crate::commands::{hiring, pipeline, store};
+use crate::commands::{backup, hiring, pipeline, store};
 use crate::error::CommandError;
 
 /// The generated file, from this crate's folder.
@@ -107,6 +107,11 @@ fn generated() -> String {
     d.visit::<vivier::retention::StaleOpen>();
     d.visit::<vivier::retention::RetentionSettings>();
     d.visit::<vivier::requests::RequestOutcome>();
+    // Backups.
+    d.visit::<backup::BackupList>();
+    d.visit::<vivier::backup::BackupInfo>();
+    d.visit::<vivier::backup::RestorePlan>();
+    d.visit::<vivier::backup::RestoreReport>();
 
     let mut out = String::from(HEADER);
     for declaration in d.by_name.values() {

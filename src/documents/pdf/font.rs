@@ -1,17 +1,22 @@
 //! Fonts as text extraction sees them: how a shown string splits into codes, how wide each
 //! code's glyph is (to know where the next one starts, and so where the gaps between words
 //! are), and what text each code stands for. The text comes from the font's `ToUnicode`
-//! map first, then from glyph names (a `/Differences` array, or a Type 1 font's own
-//! encoding read from its embedded program), then from the base encoding (WinAnsi,
-//! MacRoman, Standard). Composite (Type 0) fonts split codes by their encoding CMap
-//! (`Identity-H` or an embedded one) and take widths from the descendant font's `W` array.
+//! map first, then from glyph names (a `/Differences` array, or the font's own encoding read
+//! from its embedded program: Type 1, CFF or TrueType), then from the base encoding
+//! (WinAnsi, MacRoman, Standard). Composite (Type 0) fonts split codes by their encoding
+//! CMap (`Identity-H` or an embedded one) and take widths from the descendant font's `W`
+//! array; without a `ToUnicode` map, their text comes from the embedded program: CID to
+//! glyph (`CIDToGIDMap`, or the CFF charset), glyph to character (the program's Unicode
+//! `cmap`, or the glyph's name in its `post` table or CFF charset).
 
 use std::collections::HashMap;
 
 use lopdf::{Dictionary, Document, Object};
 
+use super::cff::{self, Cff};
 use super::cmap::{CMap, Token, Tokens, code_value};
 use super::encodings::BaseEncoding;
+use super::sfnt::Sfnt;
 use super::{get, glyphs, number, resolve, stream_bytes};
 
 /// The most entries read from a `W` array.
@@ -42,6 +47,87 @@ struct Composite {
     widths: HashMap<u32, f32>,
     width_ranges: Vec<(u32, u32, f32)>,
     default_width: f32,
+    /// Without a `ToUnicode` map: the embedded program, and how CIDs find its glyphs.
+    program: Option<(CidGlyphs, Program)>,
+}
+
+/// How a CID finds its glyph in a CIDFont's program.
+#[derive(Debug)]
+enum CidGlyphs {
+    /// The CID is the glyph index.
+    Identity,
+    /// A `CIDToGIDMap` stream: the glyph of each CID.
+    Table(Vec<u16>),
+    /// A CID-keyed CFF program's charset.
+    Charset(HashMap<u32, u16>),
+}
+
+impl CidGlyphs {
+    fn glyph(&self, cid: u32) -> Option<u16> {
+        match self {
+            CidGlyphs::Identity => u16::try_from(cid).ok(),
+            CidGlyphs::Table(table) => table.get(usize::try_from(cid).ok()?).copied(),
+            CidGlyphs::Charset(map) => map.get(&cid).copied(),
+        }
+    }
+}
+
+/// An embedded font program, as far as it tells what its glyphs are.
+#[derive(Debug)]
+enum Program {
+    Cff(Cff),
+    Sfnt(Sfnt),
+}
+
+impl Program {
+    /// Reads the program a font descriptor embeds (`FontFile2` or `FontFile3`).
+    fn load(doc: &Document, font: &Dictionary) -> Option<Program> {
+        let descriptor = get(doc, font, b"FontDescriptor").and_then(|o| o.as_dict().ok())?;
+        if let Some(file) = get(doc, descriptor, b"FontFile2") {
+            return Sfnt::parse(&stream_bytes(doc, file)?).map(Program::Sfnt);
+        }
+        let file = get(doc, descriptor, b"FontFile3")?;
+        let subtype = file.as_stream().ok().and_then(|s| s.dict.get(b"Subtype").ok()).and_then(|o| o.as_name().ok());
+        let data = stream_bytes(doc, file)?;
+        match subtype {
+            Some(b"OpenType") => Sfnt::parse(&data).map(Program::Sfnt),
+            _ => Cff::parse(&data).map(Program::Cff),
+        }
+    }
+
+    /// The CFF part of the program, if any.
+    fn cff(&self) -> Option<&Cff> {
+        match self {
+            Program::Cff(cff) => Some(cff),
+            Program::Sfnt(sfnt) => sfnt.cff.as_ref(),
+        }
+    }
+
+    /// The text of a glyph: the character a Unicode `cmap` gives it, else its name's.
+    fn glyph_text(&self, glyph: u16) -> Option<String> {
+        match self {
+            Program::Cff(cff) => cff.glyph_name(glyph).and_then(glyphs::to_unicode),
+            Program::Sfnt(sfnt) => {
+                sfnt.glyph_char(glyph).map(String::from).or_else(|| sfnt.glyph_name(glyph).and_then(glyphs::to_unicode))
+            }
+        }
+    }
+
+    /// How the CIDs of a CIDFont find their glyphs in this program.
+    fn cid_glyphs(&self, doc: &Document, cid_font: &Dictionary) -> CidGlyphs {
+        if let Some(cff) = self.cff().filter(|cff| cff.is_cid_keyed()) {
+            return CidGlyphs::Charset(cff.cid_glyphs().collect());
+        }
+        match get(doc, cid_font, b"CIDToGIDMap") {
+            Some(object @ Object::Stream(_)) => match stream_bytes(doc, object) {
+                Some(data) => {
+                    CidGlyphs::Table(data.chunks_exact(2).map(|pair| u16::from_be_bytes([pair[0], pair[1]])).collect())
+                }
+                None => CidGlyphs::Identity,
+            },
+            _ => CidGlyphs::Identity,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -99,13 +185,17 @@ impl Font {
         let mut widths = HashMap::new();
         let mut width_ranges = Vec::new();
         let mut default_width = 1000.0;
+        let mut program = None;
         if let Some(descendant) = descendant {
             default_width = get(doc, descendant, b"DW").and_then(number).unwrap_or(1000.0);
             if let Some(array) = get(doc, descendant, b"W").and_then(|o| o.as_array().ok()) {
                 read_w_array(doc, array, &mut widths, &mut width_ranges);
             }
+            if to_unicode.is_none() {
+                program = Program::load(doc, descendant).map(|p| (p.cid_glyphs(doc, descendant), p));
+            }
         }
-        let composite = Composite { encoding, to_unicode, widths, width_ranges, default_width };
+        let composite = Composite { encoding, to_unicode, widths, width_ranges, default_width, program };
         Font { kind: Kind::Composite(Box::new(composite)), width_scale: 0.001 }
     }
 
@@ -159,13 +249,21 @@ impl Font {
                 }
             }
             Kind::Composite(font) => {
-                let Composite { encoding, to_unicode, .. } = &**font;
+                let Composite { encoding, to_unicode, program, .. } = &**font;
                 if let Some(text) = to_unicode.as_ref().and_then(|map| map.text(code)) {
                     out.push_str(&text);
                 } else if matches!(encoding, CidEncoding::Unicode)
                     && let Some(c) = char::from_u32(code)
                 {
                     out.push(c);
+                } else if let Some((cid_glyphs, program)) = program {
+                    let cid = match encoding {
+                        CidEncoding::Embedded(cmap) => cmap.cid(code).unwrap_or(code),
+                        _ => code,
+                    };
+                    if let Some(text) = cid_glyphs.glyph(cid).and_then(|glyph| program.glyph_text(glyph)) {
+                        out.push_str(&text);
+                    }
                 }
             }
         }
@@ -199,8 +297,12 @@ fn simple_text(doc: &Document, dict: &Dictionary, subtype: &[u8], to_unicode: Op
         }
         _ => {}
     }
-    // Without a named base encoding, an embedded Type 1 font's own encoding is the base.
-    let builtin = if base.is_none() { builtin_encoding(doc, dict) } else { None };
+    // Without a named base encoding, the embedded font's own encoding is the base.
+    let builtin = if base.is_none() {
+        builtin_encoding(doc, dict).or_else(|| Program::load(doc, dict).and_then(|p| program_encoding(&p)))
+    } else {
+        None
+    };
     let fallback = match subtype {
         b"Type3" => None,
         b"TrueType" => Some(BaseEncoding::WinAnsi),
@@ -215,8 +317,10 @@ fn simple_text(doc: &Document, dict: &Dictionary, subtype: &[u8], to_unicode: Op
                 return Some(text.clone());
             }
             match &builtin {
+                // A code the program's encoding leaves out draws no glyph.
                 Some(Builtin::Names(names)) => names[code as usize].clone(),
                 Some(Builtin::Standard) => BaseEncoding::Standard.char(code as u8).map(|c| c.to_string().into()),
+                Some(Builtin::Unknown) => None,
                 None => base.or(fallback).and_then(|b| b.char(code as u8)).map(|c| c.to_string().into()),
             }
         })
@@ -268,10 +372,12 @@ fn estimated_width(text: Option<&str>, monospaced: bool) -> f32 {
     }
 }
 
-/// A Type 1 font program's own encoding.
+/// A font program's own encoding.
 enum Builtin {
     Standard,
     Names(Vec<Option<Box<str>>>),
+    /// Codes that stand for glyphs, not characters, and no way to know the characters.
+    Unknown,
 }
 
 /// Reads the encoding in the clear-text part of an embedded Type 1 font (`/Encoding
@@ -313,6 +419,35 @@ fn builtin_encoding(doc: &Document, dict: &Dictionary) -> Option<Builtin> {
     any.then_some(Builtin::Names(names))
 }
 
+/// The own encoding of an embedded CFF or TrueType program, as text: a CFF font's
+/// built-in encoding; a TrueType font's codes through its symbol or Macintosh `cmap`.
+fn program_encoding(program: &Program) -> Option<Builtin> {
+    let mut names: Vec<Option<Box<str>>> = vec![None; 256];
+    match (program, program.cff().and_then(|cff| cff.encoding.as_ref())) {
+        (_, Some(cff::Encoding::Standard)) => return Some(Builtin::Standard),
+        (_, Some(cff::Encoding::Glyphs(glyphs))) => {
+            for (name, glyph) in names.iter_mut().zip(glyphs.iter()) {
+                *name = glyph.and_then(|g| program.glyph_text(g)).map(Into::into);
+            }
+        }
+        (Program::Sfnt(sfnt), None) => {
+            let mut control_codes = 0;
+            for (code, name) in (0..=255u8).zip(names.iter_mut()) {
+                let glyph = sfnt.simple_glyph(code);
+                control_codes += usize::from(glyph.is_some() && (1..0x20).contains(&code));
+                *name = glyph.and_then(|g| program.glyph_text(g)).map(Into::into);
+            }
+            // Glyphs drawn by control codes, none named: the codes number the glyphs of a
+            // subset (as LibreOffice writes them), they are no characters of any encoding.
+            if control_codes >= 8 && names.iter().all(Option::is_none) {
+                return Some(Builtin::Unknown);
+            }
+        }
+        (Program::Cff(_), None) => return None,
+    }
+    names.iter().any(Option::is_some).then_some(Builtin::Names(names))
+}
+
 /// Reads a `W` array: `c [w1 w2 …]` gives widths from CID `c` on, `c1 c2 w` one width for
 /// CIDs `c1` to `c2`.
 fn read_w_array(doc: &Document, array: &[Object], widths: &mut HashMap<u32, f32>, ranges: &mut Vec<(u32, u32, f32)>) {
@@ -340,5 +475,95 @@ fn read_w_array(doc: &Document, array: &[Object], widths: &mut HashMap<u32, f32>
             }
             None => break,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lopdf::{Stream, dictionary};
+
+    use super::*;
+    use crate::documents::pdf::cff::tests::program;
+    use crate::documents::pdf::sfnt::tests::{be16, font};
+
+    /// A font dictionary whose descriptor embeds `program` under `key` (a stream of
+    /// subtype `subtype`, if given), with `entries` added.
+    fn load(key: &str, subtype: Option<&str>, program: Vec<u8>, entries: Dictionary) -> (Document, Dictionary) {
+        let mut doc = Document::with_version("1.7");
+        let mut stream_dict = Dictionary::new();
+        if let Some(subtype) = subtype {
+            stream_dict.set("Subtype", Object::Name(subtype.into()));
+        }
+        let file = doc.add_object(Stream::new(stream_dict, program));
+        let descriptor = doc.add_object(dictionary! { "Type" => "FontDescriptor", key => file });
+        let mut dict = entries;
+        dict.set("FontDescriptor", descriptor);
+        (doc, dict)
+    }
+
+    fn text(font: &Font, bytes: &[u8]) -> String {
+        let mut out = String::new();
+        font.codes(bytes).for_each(|(code, _)| font.push_text(code, &mut out));
+        out
+    }
+
+    #[test]
+    fn a_type1c_font_without_encoding_uses_its_own() {
+        let cff = program(false, &[0, 0, 34, 1, 135, 1, 136, 0, 207], &[0, 4, 0x41, 0x4C, 0x01, 0xE9]);
+        let (doc, dict) = load("FontFile3", Some("Type1C"), cff, dictionary! { "Subtype" => "Type1" });
+        assert_eq!(text(&Font::load(&doc, &dict), b"\x41\x4C\x01\xE9\x42"), "AŁfié");
+    }
+
+    #[test]
+    fn a_composite_opentype_cff_font_without_tounicode_reads_its_cmap() {
+        // CIDs 100–103 are glyphs 1–4 (CFF charset); the Unicode cmap maps Ł ł Ń ń to them.
+        let cff = program(true, &[2, 0, 100, 0, 3], &[]);
+        let cmap = [be16(&[0, 1, 3, 1, 0, 12]), be16(&[6, 0, 0, 0x141, 4, 1, 2, 3, 4])].concat();
+        let otf = font(0x4F54_544F, &[(b"CFF ", cff), (b"cmap", cmap)]);
+        let (mut doc, descendant) =
+            load("FontFile3", Some("OpenType"), otf, dictionary! { "Subtype" => "CIDFontType0" });
+        let descendant = doc.add_object(descendant);
+        let dict = dictionary! {
+            "Subtype" => "Type0",
+            "Encoding" => "Identity-H",
+            "DescendantFonts" => vec![Object::Reference(descendant)],
+        };
+        assert_eq!(text(&Font::load(&doc, &dict), &be16(&[100, 101, 102, 103, 104])), "ŁłŃń");
+    }
+
+    #[test]
+    fn a_composite_truetype_font_maps_cids_through_its_cid_to_gid_map() {
+        // CID 1 is glyph 7, CID 2 glyph 5: "uni00C4" in the post table, 'A' in the cmap.
+        let cmap = [be16(&[0, 1, 3, 1, 0, 12]), be16(&[6, 0, 0, 0x41, 1, 5])].concat();
+        let mut post =
+            [0x0002_0000u32.to_be_bytes().to_vec(), vec![0; 28], be16(&[8, 0, 0, 0, 0, 0, 0, 0, 258])].concat();
+        post.push(7);
+        post.extend_from_slice(b"uni00C4");
+        let ttf = font(0x0001_0000, &[(b"cmap", cmap), (b"post", post)]);
+        let (mut doc, mut descendant) = load("FontFile2", None, ttf, dictionary! { "Subtype" => "CIDFontType2" });
+        let map = doc.add_object(Stream::new(Dictionary::new(), be16(&[0, 7, 5])));
+        descendant.set("CIDToGIDMap", map);
+        let descendant = doc.add_object(descendant);
+        let dict = dictionary! {
+            "Subtype" => "Type0",
+            "Encoding" => "Identity-H",
+            "DescendantFonts" => vec![Object::Reference(descendant)],
+        };
+        assert_eq!(text(&Font::load(&doc, &dict), &be16(&[1, 2, 3])), "ÄA");
+    }
+
+    #[test]
+    fn a_truetype_subset_numbering_its_glyphs_gives_no_text() {
+        // A (1,0) cmap mapping codes 0–30 to glyphs 0–30, no Unicode cmap, no glyph names.
+        let mut format0 = be16(&[0, 262, 0]);
+        format0.extend((0..=255u8).map(|c| if c <= 30 { c } else { 0 }));
+        let cmap = [be16(&[0, 1, 1, 0, 0, 12]), format0].concat();
+        let ttf = font(0x0001_0000, &[(b"cmap", cmap)]);
+        let (doc, dict) = load("FontFile2", None, ttf, dictionary! { "Subtype" => "TrueType" });
+        assert_eq!(text(&Font::load(&doc, &dict), b"\x01\x02\x03A"), "");
+        // The same codes in a font that names its encoding read as that encoding says.
+        let (doc, mut dict) = load("FontFile2", None, font(0x0001_0000, &[]), dictionary! { "Subtype" => "TrueType" });
+        dict.set("Encoding", Object::Name(b"WinAnsiEncoding".to_vec()));
+        assert_eq!(text(&Font::load(&doc, &dict), b"\x01\x02\x03A"), "A");
     }
 }

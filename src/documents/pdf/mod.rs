@@ -1,8 +1,8 @@
 //! PDF text as a reader sees it. A PDF does not hold text: it places glyphs. This module
 //! loads the document (decrypting it when it opens without a password, as readers do:
 //! RC4 and AES), runs each page's content to place every glyph ([`content`]) in the fonts
-//! it uses ([`font`], with [`cmap`], [`encodings`] and [`glyphs`] for what each code
-//! stands for), rebuilds words, lines and reading order from the glyphs' positions
+//! it uses ([`font`], with [`cmap`], [`encodings`], [`glyphs`] and the embedded font
+//! programs read by [`cff`] and [`sfnt`] for what each code stands for), rebuilds words, lines and reading order from the glyphs' positions
 //! ([`layout`]), joins words hyphenated at line ends, and normalises the text (ligatures
 //! decomposed, compatibility forms folded where that keeps the meaning).
 //!
@@ -11,12 +11,14 @@
 //! [`MAX_TEXT_LEN`](super::MAX_TEXT_LEN). A PDF that needs a password is
 //! [`ExtractError::Encrypted`]; one whose pages hold no text gives an empty string.
 
+mod cff;
 mod cmap;
 mod content;
 mod encodings;
 mod font;
 mod glyphs;
 mod layout;
+mod sfnt;
 
 use std::collections::HashMap;
 

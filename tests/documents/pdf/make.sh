@@ -3,7 +3,8 @@
 # tools (the tests need none of them: the PDFs are committed).
 #
 #   apt-get install -y texlive-latex-base texlive-latex-extra texlive-fonts-recommended \
-#       texlive-luatex libreoffice-writer-nogui ghostscript qpdf poppler-utils
+#       texlive-luatex libreoffice-writer-nogui ghostscript qpdf poppler-utils pango1.0-tools \
+#       fonts-dejavu-core fonts-urw-base35
 #   tests/documents/pdf/make.sh            # rebuild the PDFs, keep the expected texts
 #   tests/documents/pdf/make.sh --expected # also rewrite the expected texts (then check them)
 #
@@ -56,6 +57,34 @@ soffice --headless --convert-to \
     'pdf:writer_pdf_Export:{"RestrictPermissions":{"type":"boolean","value":"true"},"PermissionPassword":{"type":"string","value":"modifier-2025"},"Changes":{"type":"long","value":"0"},"EnableCopyingOfContent":{"type":"boolean","value":"false"}}' \
     --outdir "$work/edit" "$here/lo-cv-fr.fodt" >/dev/null
 cp edit/lo-cv-fr.pdf "$here/lo-cv-fr-edit-password.pdf"
+
+# LuaLaTeX with fontspec and a TrueType font (DejaVu Serif): the same CV in composite
+# CIDFontType2 fonts (Identity-H, CIDToGIDMap /Identity) whose embedded programs keep their
+# cmap table.
+lualatex -interaction=nonstopmode -halt-on-error "$here/cv-lualatex-ttf-fr.tex" >/dev/null
+cp cv-lualatex-ttf-fr.pdf "$here/"
+
+# latex and dvipdfmx: the English article with Computer Modern turned into CFF (Type1C
+# fonts using their own built-in encodings: no /Encoding entry), with ToUnicode maps.
+latex -interaction=nonstopmode -halt-on-error "$here/article-en.tex" >/dev/null
+latex -interaction=nonstopmode -halt-on-error "$here/article-en.tex" >/dev/null
+dvipdfmx -q -o "$here/article-en-dvipdfmx.pdf" article-en.dvi
+
+# pango-view (cairo) writes PostScript in an OpenType-CFF font (URW C059), Ghostscript's
+# ps2pdf turns it into Type1C fonts with /Differences: a French letter with Polish and
+# Romanian letters (its expected text is its source).
+pango-view -q --font="C059 11" --output=gs-letter-fr.ps "$here/gs-letter-fr.txt"
+ps2pdf gs-letter-fr.ps "$here/gs-letter-fr.pdf"
+
+# The same PDFs without their ToUnicode maps (strip-tounicode.sh: qpdf --qdf, the entries
+# deleted, fix-qdf, qpdf), so that the text has to come from the fonts themselves: glyph
+# names (/Differences, CFF charsets and built-in encodings), TrueType cmap tables. Those
+# of cv-lualatex-fr (CID-keyed CFF: no glyph names, no cmap) and lo-cv-fr (a TrueType
+# subset numbered 0, 1, 2…, no cmap to Unicode, no glyph names) keep nothing that says
+# what their glyphs are: no text must come out of them rather than wrong text.
+for name in cv-lualatex-ttf-fr article-en-dvipdfmx gs-letter-fr cv-lualatex-fr lo-cv-fr; do
+    "$here/strip-tounicode.sh" "$here/$name.pdf" "$here/$name-no-tounicode.pdf"
+done
 
 # qpdf: encrypted without a user password (opened by any reader): 40-bit RC4 on a pdfTeX CV,
 # AES-128 on the Ghostscript letter, AES-256 on the LibreOffice letter.

@@ -87,6 +87,9 @@ async fn a_union_membership_typed_in_a_note_is_named_highlighted_and_never_store
     let notes = app.text_until("note-list", |t| t.contains("septembre")).await;
     assert!(notes.contains("septembre"), "the warned note was not saved: {notes:?}");
     app.testid("note-warning").await;
+    // The recorded warning says why, in one line, quoting the words that made it.
+    let why = app.testid("note-warning-why").await.text().await.unwrap();
+    assert!(why.contains("enfants"), "the recorded warning does not say why: {why:?}");
 
     let data_dir = app.data_dir.clone();
     let _tmp = app.stop().await;

@@ -10,6 +10,8 @@ import { listen } from '@tauri-apps/api/event';
 import type {
   AddedDocument,
   Application,
+  BackupInfo,
+  BackupList,
   Board,
   Candidate,
   CandidateForm,
@@ -38,6 +40,8 @@ import type {
   PurgeLogEntry,
   PurgeReport,
   RequestOutcome,
+  RestorePlan,
+  RestoreReport,
   RetentionSettings,
   RetentionStatus,
   SearchHit,
@@ -53,6 +57,10 @@ import type {
 export type {
   AddedDocument,
   Application,
+  BackupInfo,
+  BackupList,
+  RestorePlan,
+  RestoreReport,
   Board,
   BoardCard,
   BoardColumn,
@@ -291,6 +299,17 @@ export const withheldPurge = () => call<Withheld | null>('withheld_purge');
 /** People kept only because an application is open, with no stage move for longer than
  * the pool period (oldest first). */
 export const staleApplications = () => call<StaleOpen[]>('stale_applications');
+
+/** The backups (oldest first), their folder and how many months each is kept. */
+export const listBackups = () => call<BackupList>('list_backups');
+/** Takes an encrypted backup now. */
+export const backUpNow = () => call<BackupInfo>('back_up_now');
+/** What restoring `file` would do: how many erased people it purges again, and whether
+ * it needs the risk accepted (`risk`, an error code). Writes nothing. */
+export const restorePlan = (file: string) => call<RestorePlan>('restore_plan', { file });
+/** Restores `file` in place of the database, purging again whoever the ledger lists. */
+export const restoreBackup = (file: string, acceptRisk: boolean) =>
+  call<RestoreReport>('restore_backup', { file, acceptRisk });
 
 /** The event the app emits after a purge it ran (at start, hourly, or `purgeNow`). */
 export const PURGED_EVENT = 'vivier://purged';

@@ -14,6 +14,28 @@ export type Application = { uuid: string, candidate_uuid: string, candidate_name
 contract_end: string | null, };
 
 /**
+ * One backup in the backup folder.
+ */
+export type BackupInfo = { file: string, path: string, reason: Reason, taken_at: string, size: number, 
+/**
+ * When it is destroyed (taken + the retention months).
+ */
+destroy_at: string, };
+
+/**
+ * The backups and where they go.
+ */
+export type BackupList = { folder: string, 
+/**
+ * How many months a backup is kept (12 at most).
+ */
+months: number, 
+/**
+ * Oldest first.
+ */
+backups: Array<BackupInfo>, };
+
+/**
  * A job's board: its columns in the order of [`Stage::ALL`] (or the one column asked
  * for), each with its count and a window of its cards, so that a board of thousands of
  * applications is sent and drawn a page at a time.
@@ -164,7 +186,7 @@ phone: string | null, source_kind: string | null, source_detail: string | null, 
  * A stable error code. Its string ([`Code::as_str`], also its serde form) never changes
  * once released: scripts and the UI depend on it.
  */
-export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "database_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "template_syntax" | "merge_fields" | "letter_failed" | "sensitive_data" | "hired_cannot_be_erased" | "purged" | "purge_withheld" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "store_closed" | "not_pdf" | "internal";
+export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "database_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "template_syntax" | "merge_fields" | "letter_failed" | "sensitive_data" | "hired_cannot_be_erased" | "purged" | "purge_withheld" | "ledger_damaged" | "ledger_missing" | "backup_older_than_ledger" | "backup_damaged" | "backup_missing" | "backup_failed" | "confirmation_required" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "store_closed" | "not_pdf" | "internal";
 
 /**
  * A custom field as the declaration form sends it.
@@ -384,6 +406,11 @@ export type Rating = { criterion: string, score: number, };
 export type RatingForm = { criterion: string, score: number, };
 
 /**
+ * Why a backup was taken.
+ */
+export type Reason = "daily" | "manual" | "before_migration" | "before_restore";
+
+/**
  * What happened to an objection or an erasure confirmation.
  */
 export type RequestOutcome = { candidate_uuid: string, 
@@ -395,6 +422,45 @@ purged: Purged | null,
  * The status after the request, when the candidate is still there.
  */
 status: RetentionStatus | null, };
+
+/**
+ * What a restore would do, read before doing it (the app shows it before confirming).
+ */
+export type RestorePlan = { backup: string, taken_at: string | null, 
+/**
+ * When the ledger's record begins (None: no sound ledger found).
+ */
+ledger_since: string | null, ledger_entries: number, 
+/**
+ * People in the backup whom the ledger says were erased: purged again by the restore.
+ */
+purge_again: number, 
+/**
+ * Ledger files read (beside the database, beside the backups).
+ */
+ledgers: string[], 
+/**
+ * Why the restore is refused unless the risk is accepted (its error code), if it is.
+ */
+risk: ErrorCode | null, };
+
+/**
+ * What a restore did.
+ */
+export type RestoreReport = { backup: string, taken_at: string | null, 
+/**
+ * People erased after the backup was taken, purged again before any use.
+ */
+purged_again: number, ledger_entries: number, 
+/**
+ * The restore went ahead although the ledger was missing, damaged or too young.
+ */
+accepted_risk: boolean, 
+/**
+ * The backup of the database the restore replaced (none when it was gone or did not
+ * open).
+ */
+replaced_backup: string | null, };
 
 /**
  * The policy's settings as stored.
@@ -566,6 +632,13 @@ export const ERROR_CODES: ErrorCode[] = [
   'hired_cannot_be_erased',
   'purged',
   'purge_withheld',
+  'ledger_damaged',
+  'ledger_missing',
+  'backup_older_than_ledger',
+  'backup_damaged',
+  'backup_missing',
+  'backup_failed',
+  'confirmation_required',
   'unsupported_document',
   'document_mismatch',
   'document_too_large',

@@ -48,6 +48,30 @@ const en = {
   settings_language: 'Language',
   settings_language_hint: 'Vivier follows your system language unless you choose one here.',
   settings_loading: 'Reading database information…',
+  bk_title: 'Backups',
+  bk_hint:
+    'Encrypted with the database key, checked after writing, read-only. One a day and one before every update; each is destroyed {months} months after it was taken.',
+  bk_folder: 'Folder',
+  bk_none: 'No backup yet.',
+  bk_now: 'Back up now',
+  bk_taken: 'Taken',
+  bk_age: 'Age',
+  bk_days: '{n} days',
+  bk_size: 'Size',
+  bk_destroyed: 'Destroyed on',
+  bk_restore: 'Restore',
+  bk_done: 'Backup taken.',
+  bk_plan:
+    'Restore the backup of {date}? Everything changed since is lost. {n} people erased since it was taken will be purged again before the database is used.',
+  bk_risk_ledger_missing:
+    'No erasure ledger was found: people erased since this backup could come back. Restore only if you accept that risk.',
+  bk_risk_backup_older_than_ledger:
+    'This backup is older than the erasure ledger’s record: people erased in between could come back. Restore only if you accept that risk.',
+  bk_risk_ledger_damaged:
+    'The erasure ledger was altered or cut short: people erased since this backup could come back. Restore only if you accept that risk.',
+  bk_accept: 'I accept the risk',
+  bk_restore_yes: 'Restore',
+  bk_restored: 'Restored. {n} people erased since the backup were purged again.',
   yes: 'on',
   no: 'off',
 
@@ -501,6 +525,30 @@ const fr: Strings = {
   settings_language: 'Langue',
   settings_language_hint: 'Vivier suit la langue du système, sauf si vous en choisissez une ici.',
   settings_loading: 'Lecture des informations de la base…',
+  bk_title: 'Sauvegardes',
+  bk_hint:
+    'Chiffrées avec la clé de la base, vérifiées après écriture, en lecture seule. Une par jour et une avant chaque mise à jour ; chacune est détruite {months} mois après sa création.',
+  bk_folder: 'Dossier',
+  bk_none: 'Aucune sauvegarde pour l’instant.',
+  bk_now: 'Sauvegarder maintenant',
+  bk_taken: 'Prise le',
+  bk_age: 'Âge',
+  bk_days: '{n} jours',
+  bk_size: 'Taille',
+  bk_destroyed: 'Détruite le',
+  bk_restore: 'Restaurer',
+  bk_done: 'Sauvegarde faite.',
+  bk_plan:
+    'Restaurer la sauvegarde du {date} ? Tout ce qui a changé depuis sera perdu. {n} personnes effacées depuis seront de nouveau purgées avant toute utilisation.',
+  bk_risk_ledger_missing:
+    'Aucun registre des effacements n’a été trouvé : des personnes effacées depuis cette sauvegarde pourraient revenir. Ne restaurez que si vous acceptez ce risque.',
+  bk_risk_backup_older_than_ledger:
+    'Cette sauvegarde est plus ancienne que le début du registre des effacements : des personnes effacées entre-temps pourraient revenir. Ne restaurez que si vous acceptez ce risque.',
+  bk_risk_ledger_damaged:
+    'Le registre des effacements a été modifié ou tronqué : des personnes effacées depuis cette sauvegarde pourraient revenir. Ne restaurez que si vous acceptez ce risque.',
+  bk_accept: 'J’accepte le risque',
+  bk_restore_yes: 'Restaurer',
+  bk_restored: 'Restaurée. {n} personnes effacées depuis la sauvegarde ont de nouveau été purgées.',
   yes: 'activé',
   no: 'désactivé',
 
