@@ -38,6 +38,7 @@ e2e: ui
 
 bench: system-build
 	scripts/with-keyring cargo bench -p vivier --bench store
+	cargo bench -p vivier --bench letters
 
 # Desktop cold start and memory on a seeded data directory (VIVIER_BENCH_DIR, passphrase
 # in VIVIER_PASSPHRASE): its key is moved into this run's throwaway keyring first.

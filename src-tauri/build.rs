@@ -36,6 +36,14 @@ const COMMANDS: &[&str] = &[
     "declare_custom_field",
     "set_custom_value",
     "custom_values",
+    "offer_details",
+    "set_offer",
+    "letter_templates",
+    "preview_offer_letter",
+    "generate_offer_letter",
+    "company_details",
+    "set_company",
+    "save_letter_template",
     "retention_status",
     "upcoming_purges",
     "legal_holds",
@@ -61,6 +69,10 @@ const COMMANDS: &[&str] = &[
     "rights_requests",
     "confirm_request",
     "dismiss_request",
+    "list_backups",
+    "back_up_now",
+    "restore_plan",
+    "restore_backup",
 ];
 
 const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\

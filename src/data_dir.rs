@@ -136,7 +136,7 @@ impl DataDir {
         self.root.join(KEY_FILE)
     }
 
-    fn db_exists(&self) -> bool {
+    pub(crate) fn db_exists(&self) -> bool {
         fs::metadata(self.db_path()).is_ok_and(|m| m.len() > 0 || m.is_dir())
     }
 
@@ -158,8 +158,17 @@ impl DataDir {
         Ok(KeyFile::load(&self.key_path())?)
     }
 
+    /// The database key, from the key file and the keyring or passphrase, without opening
+    /// the database (a restore needs it when the database file is gone).
+    pub(crate) fn key(&self, unlock: Unlock<'_>) -> Result<DbKey, DataDirError> {
+        let Some(kf) = KeyFile::load(&self.key_path())? else {
+            return Err(DataDirError::NotInitialised { root: self.root.clone() });
+        };
+        self.current_key(&kf, unlock)
+    }
+
     /// Creates the directory (private to the user) and proves it can be written.
-    fn ensure_writable(&self) -> Result<(), DataDirError> {
+    pub(crate) fn ensure_writable(&self) -> Result<(), DataDirError> {
         let unwritable = |e: std::io::Error, path: &Path| match e.raw_os_error() {
             Some(libc::ENOSPC) => DataDirError::DiskFull { path: path.to_owned() },
             _ => DataDirError::Unwritable { path: path.to_owned(), source: e },
@@ -375,8 +384,25 @@ impl DataDir {
         };
         kf.next = Some(NextKey { check, wrapped });
         kf.save(&self.key_path())?;
+        // The erasure ledger file's key derives from the database key: read under the old
+        // one, sealed again under the new one (beside the database and in the backup folder).
+        let ledger = store.ledger().cloned();
+        let book = ledger.as_ref().and_then(|l| l.book().ok().flatten());
         store.rekey(&new_key)?;
         drop(store);
+        if let (Some(ledger), Some(book)) = (ledger, book) {
+            let lkey = crate::backup::LedgerKey::derive(&new_key);
+            let sealed = |path: &Path| {
+                lkey.write(path, &book).map_err(|e| DataDirError::Unwritable {
+                    path: path.to_owned(),
+                    source: std::io::Error::other(e.to_string()),
+                })
+            };
+            sealed(ledger.path())?;
+            if let Some(mirror) = &ledger.mirror {
+                sealed(mirror)?;
+            }
+        }
         self.complete_rotation(&mut kf, &new_key, unlock)?;
         Ok(())
     }

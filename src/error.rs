@@ -75,6 +75,12 @@ pub enum Code {
     ReasonRequired,
     JobClosed,
     StageGate,
+    /// A letter template whose markup does not read (line and column in the message).
+    TemplateSyntax,
+    /// Merge fields unknown or without a value, all named in one message.
+    MergeFields,
+    /// The PDF of a letter could not be written.
+    LetterFailed,
     /// Refused by the sensitive-category guard.
     SensitiveData,
     /// Asked for the original of a document with refused passages without asking to reveal
@@ -87,6 +93,22 @@ pub enum Code {
     Purged,
     /// An unattended purge distrusted the clock and waits for HR's confirmation.
     PurgeWithheld,
+
+    // Backups, the erasure ledger file, exports.
+    /// The erasure ledger file does not open with the key, or was altered or cut short.
+    LedgerDamaged,
+    /// A restore found no erasure ledger: refused unless the risk is accepted.
+    LedgerMissing,
+    /// A restore of a backup older than the ledger's record: refused unless accepted.
+    BackupOlderThanLedger,
+    /// A backup or export that is damaged or not Vivier's.
+    BackupDamaged,
+    /// No backup at the path given.
+    BackupMissing,
+    /// The backup before a migration could not be taken: the database was not updated.
+    BackupFailed,
+    /// An unencrypted export was not confirmed.
+    ConfirmationRequired,
 
     // Documents: refused files, and why a text could not be extracted.
     UnsupportedDocument,
@@ -132,7 +154,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order above (the order of the generated lists).
-    pub const ALL: [Code; 67] = [
+    pub const ALL: [Code; 77] = [
         Code::Usage,
         Code::Unhealthy,
         Code::ExtractFailed,
@@ -174,11 +196,21 @@ impl Code {
         Code::ReasonRequired,
         Code::JobClosed,
         Code::StageGate,
+        Code::TemplateSyntax,
+        Code::MergeFields,
+        Code::LetterFailed,
         Code::SensitiveData,
         Code::RevealRequired,
         Code::HiredCannotBeErased,
         Code::Purged,
         Code::PurgeWithheld,
+        Code::LedgerDamaged,
+        Code::LedgerMissing,
+        Code::BackupOlderThanLedger,
+        Code::BackupDamaged,
+        Code::BackupMissing,
+        Code::BackupFailed,
+        Code::ConfirmationRequired,
         Code::UnsupportedDocument,
         Code::DocumentMismatch,
         Code::DocumentTooLarge,
@@ -246,11 +278,21 @@ impl Code {
             Code::ReasonRequired => "reason_required",
             Code::JobClosed => "job_closed",
             Code::StageGate => "stage_gate",
+            Code::TemplateSyntax => "template_syntax",
+            Code::MergeFields => "merge_fields",
+            Code::LetterFailed => "letter_failed",
             Code::SensitiveData => "sensitive_data",
             Code::RevealRequired => "reveal_required",
             Code::HiredCannotBeErased => "hired_cannot_be_erased",
             Code::Purged => "purged",
             Code::PurgeWithheld => "purge_withheld",
+            Code::LedgerDamaged => "ledger_damaged",
+            Code::LedgerMissing => "ledger_missing",
+            Code::BackupOlderThanLedger => "backup_older_than_ledger",
+            Code::BackupDamaged => "backup_damaged",
+            Code::BackupMissing => "backup_missing",
+            Code::BackupFailed => "backup_failed",
+            Code::ConfirmationRequired => "confirmation_required",
             Code::UnsupportedDocument => "unsupported_document",
             Code::DocumentMismatch => "document_mismatch",
             Code::DocumentTooLarge => "document_too_large",
@@ -284,7 +326,7 @@ impl Code {
     /// [`exit_code_table`]). No default arm: a new code must be given its exit code here.
     pub fn exit_code(self) -> u8 {
         match self {
-            Code::Usage | Code::WeakPassphrase | Code::PassphraseMismatch => 2,
+            Code::Usage | Code::WeakPassphrase | Code::PassphraseMismatch | Code::ConfirmationRequired => 2,
             Code::NotInitialised | Code::KeyFileMissing | Code::DatabaseMissing => 10,
             Code::KeyringUnavailable
             | Code::KeyringLocked
@@ -292,7 +334,12 @@ impl Code {
             | Code::KeyringEntryInvalid
             | Code::PassphraseRequired => 11,
             Code::WrongPassphrase | Code::WrongKey | Code::KeyMismatch => 12,
-            Code::NotAVivierDatabase | Code::Damaged | Code::KeyFileDamaged | Code::Unhealthy => 13,
+            Code::NotAVivierDatabase
+            | Code::Damaged
+            | Code::KeyFileDamaged
+            | Code::Unhealthy
+            | Code::LedgerDamaged
+            | Code::BackupDamaged => 13,
             Code::SchemaTooNew => 14,
             Code::DataDirUnwritable | Code::DiskFull | Code::NoDataDir => 15,
             Code::AlreadyInitialised => 16,
@@ -304,7 +351,9 @@ impl Code {
             | Code::JobClosed
             | Code::StageGate
             | Code::NotInTriage
-            | Code::RequestDecided => 22,
+            | Code::RequestDecided
+            | Code::TemplateSyntax
+            | Code::MergeFields => 22,
             Code::UnsupportedDocument
             | Code::DocumentMismatch
             | Code::DocumentTooLarge
@@ -321,6 +370,8 @@ impl Code {
             | Code::MailTimeout
             | Code::MailProtocol
             | Code::MailRejected => 28,
+            Code::LedgerMissing | Code::BackupOlderThanLedger => 29,
+            Code::BackupMissing | Code::BackupFailed => 30,
             Code::ExtractFailed
             | Code::TimerNotInstalled
             | Code::RandomSource
@@ -335,6 +386,7 @@ impl Code {
             | Code::TooDeep
             | Code::StoreClosed
             | Code::NotPdf
+            | Code::LetterFailed
             | Code::Internal => 1,
         }
     }
@@ -361,25 +413,27 @@ impl PartialEq<str> for Code {
 
 /// What each exit code of the command line means, in order. Exit 0 is success; `vivier
 /// guard check` alone also exits 3 (warned) or 4 (refused).
-pub const EXIT_MEANINGS: [(u8, &str); 18] = [
+pub const EXIT_MEANINGS: [(u8, &str); 20] = [
     (1, "unexpected failure"),
-    (2, "usage error or unacceptable new passphrase"),
+    (2, "usage error, unacceptable new passphrase, or an unencrypted export not confirmed"),
     (10, "not initialised, key file missing, or database file missing beside its key"),
     (11, "key unreachable (keyring unavailable, locked or without the entry; passphrase required)"),
     (12, "wrong key or passphrase"),
-    (13, "damaged or not a Vivier database, or a failed integrity check"),
+    (13, "damaged or not a Vivier database, backup, export or erasure ledger, or a failed integrity check"),
     (14, "database written by a newer Vivier"),
     (15, "data directory not writable or disk full"),
     (16, "already initialised"),
     (20, "unknown, ambiguous or purged identifier"),
     (21, "duplicate person or application"),
-    (22, "invalid input or stage move, or a decision already taken (triage, request)"),
+    (22, "invalid input or stage move, a decision already taken (triage, request), a letter template that does not read or a merge field without a value"),
     (23, "unsupported, oversized, empty or misnamed document, or a mail message over the limits"),
     (24, "broken audit chain"),
     (25, "refused by the sensitive-category guard, or its refused passages not revealed"),
     (26, "erasure refused by law (the candidate was hired: restrict instead)"),
     (27, "an unattended purge distrusted the clock and removed nobody (confirm with an attended purge)"),
     (28, "mail not configured, or the mail server unreachable, slow, untrusted or refusing"),
+    (29, "restore refused: the erasure ledger is missing or begins after the backup (accept the risk explicitly)"),
+    (30, "no backup at that path, or the backup before a migration failed (nothing was updated)"),
 ];
 
 /// The exit-code table of README.md, rendered from [`Code::ALL`] and [`EXIT_MEANINGS`]:
@@ -577,6 +631,42 @@ mod tests {
                 .map(|e| e.to_string()),
             );
         }
+        {
+            use crate::letters::LetterError;
+            use crate::letters::merge::{MergeProblems, SyntaxError};
+            messages.extend(
+                [
+                    LetterError::Syntax(SyntaxError { line: 1, column: 2, reason: text() }),
+                    LetterError::Fields(MergeProblems { unknown: vec![text()], missing: vec![text()] }),
+                    LetterError::Offer(vec![text()]),
+                    LetterError::Invalid { field: "logo", reason: text() },
+                    LetterError::NoGlyph { chars: text() },
+                    LetterError::Pdf(text()),
+                ]
+                .iter()
+                .map(|e| e.to_string()),
+            );
+        }
+        use crate::backup::BackupError;
+        messages.extend(
+            [
+                BackupError::LedgerDamaged { path: path() },
+                BackupError::LedgerMissing { folder: path() },
+                BackupError::OlderThanLedger { taken: "2026-01-01".into(), since: "2026-02-01".into() },
+                BackupError::BackupDamaged { path: path(), detail: text() },
+                BackupError::BackupMissing { path: path() },
+                BackupError::BackupWrongKey { path: path() },
+                BackupError::RetentionTooLong { months: 13, max: 12 },
+                BackupError::ExportDamaged { path: path() },
+                BackupError::ConfirmationRequired,
+                BackupError::Exists { path: path() },
+                BackupError::DiskFull { path: path() },
+                BackupError::Io { path: path(), source: io() },
+            ]
+            .iter()
+            .map(|e| e.to_string()),
+        );
+        messages.push(StoreError::BackupFailed { detail: text() }.to_string());
         for message in &messages {
             for syntax in ["`vivier", "vivier init", "vivier doctor", "--", "VIVIER_"] {
                 assert!(!message.contains(syntax), "an engine message carries `{syntax}`: {message}");

@@ -16,15 +16,19 @@
 //! - [`guard`]: the sensitive-category guard, its policy (HR text refused, candidate text
 //!   flagged) and its stored flags.
 //! - [`hiring`]: stage gates, hiring details, custom fields.
+//! - [`letters`]: offer details, letter templates with merge fields, the PDF writer.
 //! - [`retention`]: when each person's data must go, legal holds, the purge.
 //! - [`mail`]: mail intake (bounded parsing, import once, matching, triage, rights read in
 //!   replies).
 //! - [`requests`]: candidates' rights (objection, erasure, renewal, restriction).
 //! - [`mail`]: candidates' email; so far its network transport (IMAP fetch, SMTP outbox).
+//! - [`backup`]: encrypted backups, the erasure ledger file a restore replays, full and
+//!   plain exports.
 //! - [`audit`]: the hash-chained log of every view, edit, export and deletion.
 //! - [`error`]: the one list of error codes every door shows.
 
 pub mod audit;
+pub mod backup;
 pub mod data_dir;
 pub mod db;
 pub mod documents;
@@ -33,6 +37,7 @@ pub mod guard;
 pub mod hiring;
 pub mod keys;
 pub mod mail;
+pub mod letters;
 pub mod person;
 pub mod pipeline;
 pub mod requests;

@@ -72,6 +72,14 @@ fn main() -> ExitCode {
             commands::hiring::declare_custom_field,
             commands::hiring::set_custom_value,
             commands::hiring::custom_values,
+            commands::letters::offer_details,
+            commands::letters::set_offer,
+            commands::letters::letter_templates,
+            commands::letters::preview_offer_letter,
+            commands::letters::generate_offer_letter,
+            commands::letters::company_details,
+            commands::letters::set_company,
+            commands::letters::save_letter_template,
             commands::retention::retention_status,
             commands::retention::upcoming_purges,
             commands::retention::legal_holds,
@@ -97,6 +105,10 @@ fn main() -> ExitCode {
             commands::mail::rights_requests,
             commands::mail::confirm_request,
             commands::mail::dismiss_request,
+            commands::backup::list_backups,
+            commands::backup::back_up_now,
+            commands::backup::restore_plan,
+            commands::backup::restore_backup,
         ])
         .build(tauri::generate_context!())
         .expect("error while running Vivier")

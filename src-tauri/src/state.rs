@@ -95,6 +95,27 @@ impl AppState {
         Some(out)
     }
 
+    /// Hands the writer and the reader to `f`, which closes them and gives back the ones it
+    /// opens (a restore), with its outcome. Both locks are held throughout. When `f` fails
+    /// to give a store back, the slots stay empty: the app shows its unlock flow again.
+    pub fn replace_store<T>(
+        &self,
+        f: impl FnOnce(Store, Reader) -> CommandResult<(Store, Reader, CommandResult<T>)>,
+    ) -> CommandResult<T> {
+        let mut writer = lock(&self.writer)?;
+        let mut reader = lock(&self.reader)?;
+        let mut store = writer.take().ok_or_else(CommandError::store_closed)?;
+        let Some((opened, source)) = reader.take() else {
+            *writer = Some(store);
+            return Err(CommandError::store_closed());
+        };
+        self.flush_quietly(&mut store);
+        let (store, opened, out) = f(store, opened)?;
+        *writer = Some(store);
+        *reader = Some((opened, source));
+        out
+    }
+
     /// Runs the read `f` on the reader: it never waits for the writer.
     pub fn with_reader<T>(&self, f: impl FnOnce(&Store) -> CommandResult<T>) -> CommandResult<T> {
         let out = {

@@ -1,7 +1,9 @@
 //! Argument parsing, secret gathering and output for the `vivier` binary.
 
+mod backup;
 mod hiring;
 mod mail;
+mod letters;
 mod pipeline;
 mod retention;
 
@@ -77,6 +79,18 @@ enum Command {
     /// Custom fields, collected from a declared stage: add, set, list.
     #[command(subcommand)]
     Field(hiring::FieldCommand),
+    /// Offer details of an application (from the offer stage): set, show.
+    #[command(subcommand)]
+    Offer(letters::OfferCommand),
+    /// Offer letters: render (a PDF, stored with the candidate).
+    #[command(subcommand)]
+    Letter(letters::LetterCommand),
+    /// Letter templates: list, show, edit, add.
+    #[command(subcommand)]
+    Template(letters::TemplateCommand),
+    /// The company's details on letters (name, address, registration, signatory, logo).
+    #[command(subcommand)]
+    Company(letters::CompanyCommand),
     /// The audit log: list, verify.
     #[command(subcommand)]
     Audit(pipeline::AuditCommand),
@@ -89,6 +103,11 @@ enum Command {
     /// settings, test connection, fetch, send, the outbox.
     #[command(subcommand)]
     Mail(mail::MailCommand),
+    /// Encrypted backups: now, list, verify, restore (replaying the erasure ledger), auto, settings.
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
+    /// Export the whole store, encrypted, to move it (--full), or every table as plain JSON.
+    Export(backup::ExportArgs),
     /// The sensitive-category guard: check any text (a job ad, interview questions).
     #[command(subcommand)]
     Guard(GuardCommand),
@@ -137,6 +156,10 @@ struct InitArgs {
     /// a keyring). The passphrase comes from VIVIER_PASSPHRASE, stdin or a prompt.
     #[arg(long)]
     passphrase: bool,
+    /// Make the data directory from a full export (`vivier export --full`); its passphrase
+    /// comes from VIVIER_EXPORT_PASSPHRASE or a prompt.
+    #[arg(long, value_name = "FILE")]
+    from: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -199,6 +222,17 @@ fn hint(code: Code) -> Option<&'static str> {
              VIVIER_SMTP_PASSWORD or at the prompt, stores the right one"
         }
         Code::MailCertificateRefused => "`--ca-file PEM` of `vivier mail settings` trusts a company's own authority",
+        Code::MergeFields => {
+            "Fill them in with `vivier offer set APPLICATION --…` and `vivier company set --…`, or change the template \
+             (`vivier template show NAME`, `vivier template edit NAME FILE`)"
+        }
+        Code::TemplateSyntax => "Correct the file and run `vivier template add|edit` again",
+        Code::LedgerMissing | Code::BackupOlderThanLedger => {
+            "`vivier backup restore --dry-run FILE` shows what would happen; `--accept-risk` restores anyway"
+        }
+        Code::LedgerDamaged => "`vivier backup list` shows the backup folder, which holds a copy of the ledger",
+        Code::BackupDamaged => "`vivier backup list` and `vivier backup verify` show the sound backups",
+        Code::ConfirmationRequired => "Type the confirmation at a terminal, or add `--yes-i-understand`",
         _ => return None,
     })
 }
@@ -286,8 +320,26 @@ fn execute(cli: &Cli, secrets: &mut Secrets) -> Result<(), Failure> {
             retention::install_timer(dir.root(), protected, cli.json)
         }
         Command::Purge(args) => retention::purge(&mut open(&dir, secrets)?, args, cli.json),
+        Command::Backup(backup::BackupCommand::Restore { file, dry_run, accept_risk }) => {
+            let keyring = match vivier::keys::KeyFile::load(&dir.key_path()).map_err(Failure::from)? {
+                Some(kf) if matches!(kf.source, KeySource::Keyring) => Some(Keyring::system()?),
+                _ => None,
+            };
+            let passphrase = match vivier::keys::KeyFile::load(&dir.key_path()).map_err(Failure::from)? {
+                Some(kf) if matches!(kf.source, KeySource::Passphrase { .. }) => secrets.current_passphrase()?,
+                _ => None,
+            };
+            let unlock = Unlock { keyring: keyring.as_ref(), passphrase: passphrase.as_ref() };
+            backup::restore(&dir, unlock, file, *dry_run, *accept_risk, cli.json)
+        }
+        Command::Backup(cmd) => backup::backup(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Export(args) => backup::export(&mut open(&dir, secrets)?, args, cli.json),
         Command::Field(cmd) => hiring::field(&mut open(&dir, secrets)?, cmd, cli.json),
         Command::Mail(cmd) => mail::mail(&dir, &mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Offer(cmd) => letters::offer(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Letter(cmd) => letters::letter(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Template(cmd) => letters::template(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Company(cmd) => letters::company(&mut open(&dir, secrets)?, cmd, cli.json),
         Command::Dev(DevCommand::Seed { candidates, jobs, big_board, cv_bytes, seed }) => {
             let mut store = open(&dir, secrets)?;
             let started = std::time::Instant::now();
@@ -360,10 +412,31 @@ fn guard_check(file: Option<&std::path::Path>, json: bool) -> Result<(), Failure
 fn open(dir: &DataDir, secrets: &mut Secrets) -> Result<vivier::db::Store, Failure> {
     let keyring = keyring_if_needed(dir)?;
     let passphrase = secrets.current_if_needed(dir)?;
-    Ok(dir.open(Unlock { keyring: keyring.as_ref(), passphrase: passphrase.as_ref() })?)
+    let store = dir.open(Unlock { keyring: keyring.as_ref(), passphrase: passphrase.as_ref() })?;
+    // At every start: backups past their date go (a failure here stops nothing; the
+    // next run, `backup auto` or the timer reports it).
+    let _ = store.destroy_expired_backups(backup::now());
+    Ok(store)
 }
 
 fn init(dir: &DataDir, args: &InitArgs, secrets: &mut Secrets, json: bool) -> Result<(), Failure> {
+    if let Some(from) = &args.from {
+        let export_passphrase = backup::export_passphrase(false)?;
+        let store = if args.passphrase {
+            let passphrase = secrets.new_passphrase()?;
+            dir.init_from(from, &export_passphrase, Protection::Passphrase(&passphrase))?
+        } else {
+            let keyring = Keyring::system()?;
+            dir.init_from(from, &export_passphrase, Protection::Keyring(&keyring))?
+        };
+        let version = store.schema_version().map_err(DataDirError::from)?;
+        report(
+            json,
+            json!({"data_dir": dir.root(), "database": dir.db_path(), "from": from, "schema_version": version}),
+            &format!("Made the Vivier data directory {} from the export {}.", dir.root().display(), from.display()),
+        );
+        return Ok(());
+    }
     let store = if args.passphrase {
         let passphrase = secrets.new_passphrase()?;
         dir.init(Protection::Passphrase(&passphrase))?
@@ -400,6 +473,9 @@ struct DoctorReport {
     retention: Option<vivier::retention::RetentionHealth>,
     /// Stored dates that do not read, by table and column.
     unreadable_dates: Vec<vivier::db::time::UnreadableDates>,
+    /// The erasure ledger file: "ok", "missing" or "damaged" (purges stop until it is back).
+    erasure_ledger: &'static str,
+    ledger_entries: usize,
     healthy: bool,
 }
 
@@ -417,7 +493,14 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
         Err(_) if !unreadable_dates.is_empty() => None,
         Err(e) => return Err(e.into()),
     };
+    let (erasure_ledger, ledger_entries) = match store.ledger().map(|l| l.book()) {
+        Some(Ok(Some(book))) => ("ok", book.entries.len()),
+        Some(Ok(None)) | None => ("missing", 0),
+        Some(Err(_)) => ("damaged", 0),
+    };
     let report = DoctorReport {
+        erasure_ledger,
+        ledger_entries,
         data_dir: dir.root().to_owned(),
         database: dir.db_path(),
         key_file: dir.key_path(),
@@ -427,7 +510,7 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
             None => "none",
         },
         keyring_vendor: keyring.as_ref().map(Keyring::vendor),
-        healthy: health.is_sound() && unreadable_dates.is_empty(),
+        healthy: health.is_sound() && unreadable_dates.is_empty() && erasure_ledger == "ok",
         cipher,
         integrity: health.integrity,
         cipher_integrity: health.cipher_integrity,
@@ -470,6 +553,16 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
             if c.temp_store_compiled == "3" { "memory" } else { &c.temp_store_compiled }
         );
         let _ = writeln!(out, "integrity        {}", report.integrity.join("; "));
+        let _ = writeln!(
+            out,
+            "erasure ledger   {}{}",
+            report.erasure_ledger,
+            if report.erasure_ledger == "ok" {
+                format!(" ({} entries)", report.ledger_entries)
+            } else {
+                " (no purge runs until it is back: copy the one from the backup folder)".into()
+            }
+        );
         let _ = writeln!(
             out,
             "cipher integrity {}",
@@ -596,6 +689,23 @@ impl Secrets {
         let text = line.trim_end_matches(['\n', '\r']).to_owned();
         zeroize::Zeroize::zeroize(&mut line);
         Ok((!text.is_empty()).then(|| Passphrase::new(text)))
+    }
+
+    /// The current passphrase, asked for without looking at the database (a restore runs
+    /// when it is gone).
+    fn current_passphrase(&mut self) -> Result<Option<Passphrase>, Failure> {
+        if let Ok(text) = std::env::var("VIVIER_PASSPHRASE") {
+            return Ok(Some(Passphrase::new(text)));
+        }
+        if self.stdin {
+            return self.read_line()?.map(Some).ok_or_else(|| KeyError::PassphraseRequired.into());
+        }
+        if std::io::stdin().is_terminal() {
+            let text = rpassword::prompt_password("Passphrase: ")
+                .map_err(|e| Failure { code: Code::Usage, message: format!("cannot read the passphrase: {e}") })?;
+            return Ok(Some(Passphrase::new(text)));
+        }
+        Err(KeyError::PassphraseRequired.into())
     }
 
     /// The current passphrase, when the data directory is protected by one.

@@ -531,7 +531,7 @@ pub fn doc(store: &mut Store, cmd: &DocCommand, json: bool) -> Result<(), Failur
     Ok(())
 }
 
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(super) fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
     f.write_all(bytes)?;

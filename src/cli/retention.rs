@@ -343,7 +343,13 @@ pub fn purge(store: &mut Store, args: &PurgeArgs, json: bool) -> Result<(), Fail
         None => stamp.at,
     };
     if args.unattended {
+        // The timer's run also takes the daily backup and destroys expired ones; a failed
+        // backup does not keep the purge from running (the purge is the law's).
+        let backup = store.backup_if_due(super::backup::now());
         let outcome = store.purge_unattended(&stamp)?;
+        if let Err(e) = backup {
+            eprintln!("vivier: the daily backup failed: {e}");
+        }
         if let Some(w) = &outcome.withheld {
             out(json, json!(outcome), |_| {});
             return Err(Failure { code: Code::PurgeWithheld, message: withheld_message(w) });

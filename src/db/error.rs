@@ -60,6 +60,9 @@ pub enum StoreError {
 
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
+
+    #[error("the backup taken before updating the database failed ({detail}); the database was not updated")]
+    BackupFailed { detail: String },
 }
 
 impl StoreError {
@@ -77,6 +80,7 @@ impl StoreError {
             StoreError::Unsafe(_) => Code::UnsafeBuild,
             StoreError::Io { .. } => Code::Io,
             StoreError::Sqlite(_) => Code::Database,
+            StoreError::BackupFailed { .. } => Code::BackupFailed,
         }
     }
 

@@ -57,7 +57,11 @@ pub struct Store {
     path: PathBuf,
     /// How the pages are authenticated (`PAGE_HMAC` or `LEGACY_PAGE_HMAC`), so that a
     /// reader opens the file the way the writer did.
-    hmac: &'static str,
+    pub(crate) hmac: &'static str,
+    /// The writer's key, to open and check its backups (None on a reader). Zeroed on drop.
+    pub(crate) key: Option<DbKey>,
+    /// The erasure ledger file beside the database (None on a reader).
+    pub(crate) ledger: Option<crate::backup::Ledger>,
 }
 
 /// A read-only connection to an open store, beside its writer: same file, same key, same
@@ -128,6 +132,12 @@ impl Store {
     /// Order: the key, then the pragmas, then the migrations. Refuses a plaintext SQLite
     /// file, a file that is not a database, a wrong key and a schema newer than this binary.
     pub fn open(path: &Path, key: &DbKey) -> Result<Store, StoreError> {
+        Self::open_as(path, key, path.with_extension("ledger"))
+    }
+
+    /// [`Store::open`], with the erasure ledger file at `ledger` (a restore opens the
+    /// restored copy under another name, with the data directory's ledger).
+    pub(crate) fn open_as(path: &Path, key: &DbKey, ledger: PathBuf) -> Result<Store, StoreError> {
         let exists = path.exists();
         if exists {
             inspect_file(path)?;
@@ -140,8 +150,29 @@ impl Store {
         // writes gets "database is locked" at once when another connection is writing,
         // without waiting (and again when its snapshot is stale).
         store.conn.set_transaction_behavior(TransactionBehavior::Immediate);
+        store.key = Some(key.clone());
+        store.attach_ledger(ledger, chrono::Utc::now());
+        let version = store.schema_version()?;
+        if version > 0 && version < LATEST_VERSION {
+            // Before every migration, a backup of the database as it was.
+            store
+                .back_up(chrono::Utc::now(), crate::backup::Reason::BeforeMigration)
+                .map_err(|e| StoreError::BackupFailed { detail: e.to_string() })?;
+        }
         migrations::migrate(&mut store.conn)?;
         Ok(store)
+    }
+
+    /// Sets up the erasure ledger file at `path` (with its copy in the backup folder),
+    /// made from the database's own ledger rows when it does not exist. A ledger file that
+    /// does not open is left as it is: the store opens, and purges refuse until it is back.
+    pub(crate) fn attach_ledger(&mut self, path: PathBuf, now: chrono::DateTime<chrono::Utc>) {
+        let Some(key) = &self.key else { return };
+        let mirror = self.backup_folder().join(crate::backup::LEDGER_FILE);
+        let ledger = crate::backup::Ledger { path, mirror: Some(mirror), key: crate::backup::LedgerKey::derive(key) };
+        let rows = crate::retention::ledger_rows(&self.conn).unwrap_or_default();
+        let _ = ledger.ensure(&rows, now);
+        self.ledger = Some(ledger);
     }
 
     /// Opens a read-only connection to this store's file with `key` (the key that opened
@@ -216,7 +247,7 @@ impl Store {
             Err(e) if error::is_not_a_database(&e) => return Err(StoreError::WrongKey),
             Err(e) => return Err(StoreError::from_open(e, path)),
         }
-        Ok(Store { conn, path: path.to_owned(), hmac })
+        Ok(Store { conn, path: path.to_owned(), hmac, key: None, ledger: None })
     }
 
     fn apply_pragmas(&mut self) -> Result<(), StoreError> {
@@ -441,6 +472,14 @@ pub(crate) fn run(conn: &Connection, sql: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// [`run`], with SQLite's own error.
+pub(crate) fn run_sql(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query([])?;
+    while rows.next()?.is_some() {}
+    Ok(())
+}
+
 /// Looks at a file before SQLite does, to name precisely what it is when it is not a
 /// Vivier database. Never writes.
 fn inspect_file(path: &Path) -> Result<(), StoreError> {
@@ -474,7 +513,7 @@ pub mod bench {
     pub fn open_plain(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open(path).map_err(|e| StoreError::from_open(e, path))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(StoreError::sqlite)?;
-        let mut store = Store { conn, path: path.to_owned(), hmac: PAGE_HMAC };
+        let mut store = Store { conn, path: path.to_owned(), hmac: PAGE_HMAC, key: None, ledger: None };
         store.conn.set_transaction_behavior(TransactionBehavior::Immediate);
         store.apply_pragmas()?;
         migrations::migrate(&mut store.conn)?;

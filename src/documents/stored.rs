@@ -245,7 +245,7 @@ fn text_of(
 pub(crate) fn document_info(conn: &rusqlite::Connection, uuid: &str) -> Result<DocumentInfo> {
     let mut stmt = conn.prepare_cached(
         "SELECT d.uuid, c.uuid, d.kind, d.file_name, d.media_type, d.size, d.sha256, d.text_status, d.added_at,
-                d.text_reason
+                d.text_reason, d.superseded_at
          FROM documents d JOIN candidates c ON c.id = d.candidate_id WHERE d.uuid = ?1",
     )?;
     Ok(stmt.query_row([uuid], |r| {
@@ -260,6 +260,7 @@ pub(crate) fn document_info(conn: &rusqlite::Connection, uuid: &str) -> Result<D
             text_status: r.get(7)?,
             added_at: parse_ts(&r.get::<_, String>(8)?)?,
             text_reason: r.get::<_, Option<String>>(9)?.as_deref().and_then(NoTextReason::parse),
+            superseded_at: r.get::<_, Option<String>>(10)?.as_deref().map(parse_ts).transpose()?,
         })
     })?)
 }

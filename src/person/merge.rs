@@ -125,6 +125,12 @@ fn fold_applications(tx: &rusqlite::Connection, ids: Pair) -> Result<()> {
             params![k, g],
         )?;
         tx.execute(
+            "UPDATE offers SET application_id = ?1 WHERE application_id = ?2
+               AND NOT EXISTS (SELECT 1 FROM offers WHERE application_id = ?1)",
+            params![k, g],
+        )?;
+        tx.execute("UPDATE documents SET application_id = ?1 WHERE application_id = ?2", params![k, g])?;
+        tx.execute(
             "UPDATE custom_values SET application_id = ?1 WHERE application_id = ?2
                AND field_id NOT IN (SELECT field_id FROM custom_values WHERE application_id = ?1)",
             params![k, g],

@@ -144,6 +144,13 @@ pub const TABLES: &[PersonTable] = &[
         &[Count { slot: |c| &mut c.hiring_details, filter: None }],
     ),
     table(
+        "offers",
+        Link::Application,
+        Merge::FollowParent,
+        Export::Rows,
+        &[Count { slot: |c| &mut c.offers, filter: None }],
+    ),
+    table(
         "custom_values",
         Link::Application,
         Merge::FollowParent,

@@ -21,6 +21,7 @@ pub struct PurgeCounts {
     pub stage_events: i64,
     pub hiring_details: i64,
     pub custom_values: i64,
+    pub offers: i64,
     pub documents: i64,
     pub letters: i64,
     pub notes: i64,

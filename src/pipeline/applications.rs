@@ -93,7 +93,10 @@ impl Store {
             // Promise P3: what the new stage may not hold (hiring details before offer, custom
             // values before their stage, anything on a closed application) goes in this same
             // transaction; the audit names the erased fields, never their values.
-            let erased = crate::hiring::erase_out_of_stage(tx, app_id, to)?;
+            let mut erased = crate::hiring::erase_out_of_stage(tx, app_id, to)?;
+            if crate::letters::erase_offer_out_of_stage(tx, app_id, to)? {
+                erased.push("offer".into());
+            }
             let mut detail = format!("{uuid} {from}->{to}");
             if !erased.is_empty() {
                 detail.push_str(&format!("; erased {}", erased.join(",")));

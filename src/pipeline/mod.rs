@@ -97,7 +97,14 @@ pub enum PipelineError {
     Document(#[from] crate::documents::DocumentError),
 
     #[error(transparent)]
+    Letter(crate::letters::LetterError),
+
+    #[error(transparent)]
     Store(#[from] crate::db::StoreError),
+
+    /// The erasure ledger file could not be written: the purge did not happen.
+    #[error(transparent)]
+    Ledger(Box<crate::backup::BackupError>),
 }
 
 impl PipelineError {
@@ -116,6 +123,8 @@ impl PipelineError {
             PipelineError::RevealRequired { .. } => Code::RevealRequired,
             PipelineError::Retention(e) => e.code(),
             PipelineError::Document(e) => e.code(),
+            PipelineError::Letter(e) => e.code(),
+            PipelineError::Ledger(e) => e.code(),
             PipelineError::Store(e) => e.code(),
         }
     }
@@ -423,6 +432,8 @@ pub struct DocumentInfo {
     /// Why the document has no text, when it has none (None for documents stored before
     /// the reason was kept).
     pub text_reason: Option<crate::documents::NoTextReason>,
+    /// For an offer letter: when a later letter for the same application replaced it.
+    pub superseded_at: Option<DateTime<Utc>>,
 }
 
 /// One entry of a candidate's timeline.

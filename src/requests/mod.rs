@@ -63,6 +63,7 @@ impl Store {
         action: &str,
         record: impl FnOnce(&rusqlite::Connection, i64) -> Result<()>,
     ) -> Result<RequestOutcome> {
+        let ledger = self.ledger.clone();
         self.write(|tx| {
             let (cid, uuid) = candidate(tx, id)?;
             record(tx, cid)?;
@@ -70,7 +71,7 @@ impl Store {
             let (_, name, facts) = facts_of(tx, cid)?;
             let decision = decide(&facts, &settings_of(tx)?, stamp.at);
             if decision.purge_now(stamp.at) {
-                let (mut purged, _) = purge_rows(tx, stamp, &[(cid, uuid.clone(), decision)])?;
+                let (mut purged, _) = purge_rows(tx, ledger.as_ref(), stamp, &[(cid, uuid.clone(), decision)])?;
                 return Ok(RequestOutcome { candidate_uuid: uuid, purged: purged.pop(), status: None });
             }
             let status = status_from(tx, cid, uuid.clone(), name, &facts, &decision, stamp.at)?;

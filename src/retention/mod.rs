@@ -14,6 +14,7 @@ pub use crate::person::PurgeCounts;
 pub use facts::{RetentionStatus, StaleOpen, Upcoming};
 pub use holds::HoldInfo;
 pub use policy::{RetentionError, Rule};
+pub(crate) use purge::ledger_rows;
 pub use purge::{Cleanup, PurgeLogEntry, PurgeReport, Purged, RetentionHealth};
 pub use settings::RetentionSettings;
 pub use unattended::{UnattendedOutcome, Withheld, WithheldReason};

@@ -12,6 +12,7 @@ use crate::db::time::{parse_ts, ts};
 use crate::pipeline::{PipelineError, Stamp};
 use crate::retention::policy::{RetentionError, Rule};
 
+use crate::backup::Ledger;
 use crate::db::time::opt_ts;
 use crate::person::PurgeCounts;
 use crate::person::removal::{count_staged, delete_staged, stage_ids};
@@ -107,8 +108,13 @@ fn give_back_memory() {
 /// Removes `due` candidates (row id, UUID, decision) in the caller's transaction, records
 /// what stays (purge log, erasure ledger, a UUID-only audit entry each), and leaves no
 /// residue in the same transaction (`reclaim`).
-pub(crate) fn purge_rows(tx: &rusqlite::Connection, stamp: &Stamp, due: &[Due]) -> Result<(Vec<Purged>, Cleanup)> {
-    let purged = remove_rows(tx, stamp, due)?;
+pub(crate) fn purge_rows(
+    tx: &rusqlite::Connection,
+    ledger: Option<&Ledger>,
+    stamp: &Stamp,
+    due: &[Due],
+) -> Result<(Vec<Purged>, Cleanup)> {
+    let purged = remove_rows(tx, ledger, stamp, due)?;
     // `secure_delete = ON` stays on: `FAST` would leave freed pages unzeroed, and a page
     // reused later in this same transaction (the index merge, a rebalanced leaf) would
     // carry their bytes into its unused space (the bulk residue test caught it).
@@ -116,7 +122,17 @@ pub(crate) fn purge_rows(tx: &rusqlite::Connection, stamp: &Stamp, due: &[Due]) 
     Ok((purged, reclaim(tx, incremental)?))
 }
 
-pub(crate) fn remove_rows(tx: &rusqlite::Connection, stamp: &Stamp, due: &[Due]) -> Result<Vec<Purged>> {
+/// Every person removed is also appended to the ledger file (`ledger`) before the caller
+/// commits: when the file cannot be written the purge fails and rolls back, so nobody is
+/// ever removed without a record that outlives the database (fail toward keeping). When
+/// the commit fails after the append, the file lists someone still here: a restore would
+/// remove them, which is what was due anyway.
+pub(crate) fn remove_rows(
+    tx: &rusqlite::Connection,
+    ledger: Option<&Ledger>,
+    stamp: &Stamp,
+    due: &[Due],
+) -> Result<Vec<Purged>> {
     // FTS5 rewrites a segment as soon as a tenth of its rows are deleted: a bulk purge
     // would rewrite the index several times over. `reclaim` merges it once instead.
     tx.execute("INSERT INTO search_index (search_index, rank) VALUES ('deletemerge', 0)", [])?;
@@ -127,7 +143,7 @@ pub(crate) fn remove_rows(tx: &rusqlite::Connection, stamp: &Stamp, due: &[Due])
     let at = ts(stamp.at);
     let mut log =
         tx.prepare_cached("INSERT INTO purge_log (candidate_uuid, purged_at, rule, counts) VALUES (?1, ?2, ?3, ?4)")?;
-    let mut ledger =
+    let mut ledger_row =
         tx.prepare_cached("INSERT OR IGNORE INTO erasure_ledger (candidate_uuid, erased_at) VALUES (?1, ?2)")?;
     let mut out = Vec::with_capacity(due.len());
     for (id, uuid, decision) in due {
@@ -135,9 +151,13 @@ pub(crate) fn remove_rows(tx: &rusqlite::Connection, stamp: &Stamp, due: &[Due])
         let rule = decision.rule;
         let json = serde_json::to_string(&counts).unwrap_or_else(|_| "{}".into());
         log.execute(params![uuid, at, rule.as_str(), json])?;
-        ledger.execute(params![uuid, at])?;
+        ledger_row.execute(params![uuid, at])?;
         append(tx, stamp, "purge", Some(uuid), Some(&format!("rule {}", rule.as_str())))?;
         out.push(Purged { candidate_uuid: uuid.clone(), rule, due: decision.due.unwrap_or(stamp.at), counts });
+    }
+    if let Some(ledger) = ledger {
+        let entries: Vec<(&str, DateTime<Utc>)> = due.iter().map(|(_, uuid, _)| (uuid.as_str(), stamp.at)).collect();
+        ledger.append(&entries, stamp.at).map_err(|e| PipelineError::Ledger(Box::new(e)))?;
     }
     Ok(out)
 }
@@ -250,7 +270,7 @@ impl Store {
             // decrypted about once. 20,000 people among 100,000: ~14 s down to ~10 s.
             crate::db::run(&tx, &format!("PRAGMA cache_size = -{}", 16 * crate::db::CACHE_KIB))?;
         }
-        let (purged, reclaimed) = purge_rows(&tx, stamp, &due)?;
+        let (purged, reclaimed) = purge_rows(&tx, self.ledger.as_ref(), stamp, &due)?;
         tx.commit()?;
         let cleanup = self.clean_up(reclaimed)?;
         Ok(PurgeReport { as_of, dry_run, purged, held, unreadable, cleanup: Some(cleanup), confirmed: None })
@@ -291,6 +311,7 @@ impl Store {
     }
 
     /// Every UUID ever purged, with its date: what a restore must drop again.
+    /// (The ledger file, `backup::ledger`, holds the same beyond the database's life.)
     pub fn erasure_ledger(&self) -> Result<Vec<(String, DateTime<Utc>)>> {
         let mut stmt =
             self.conn.prepare_cached("SELECT candidate_uuid, erased_at FROM erasure_ledger ORDER BY erased_at")?;
@@ -320,4 +341,11 @@ impl Store {
         done.wal_ms = ms(t);
         Ok(done)
     }
+}
+
+/// The database's ledger rows (none before the table exists).
+pub(crate) fn ledger_rows(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<(String, DateTime<Utc>)>> {
+    let mut stmt = conn.prepare("SELECT candidate_uuid, erased_at FROM erasure_ledger")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, parse_ts(&r.get::<_, String>(1)?)?)))?;
+    rows.collect()
 }

@@ -20,7 +20,7 @@ use ts_rs::{Config, TS, TypeVisitor};
 use vivier::error::Code;
 use vivier::pipeline::Stage;
 
-use crate::commands::{hiring, pipeline, store};
+use crate::commands::{backup, hiring, pipeline, store};
 use crate::error::CommandError;
 
 /// The generated file, from this crate's folder.
@@ -91,6 +91,12 @@ fn generated() -> String {
     d.visit::<vivier::hiring::CustomField>();
     d.visit::<vivier::hiring::CustomValue>();
     d.visit::<hiring::FieldForm>();
+    // Offer letters.
+    d.visit::<vivier::letters::OfferRecord>();
+    d.visit::<vivier::letters::offer::OfferInput>();
+    d.visit::<vivier::letters::TemplateInfo>();
+    d.visit::<vivier::letters::LetterRecord>();
+    d.visit::<vivier::letters::Company>();
     // Retention and requests.
     d.visit::<vivier::retention::RetentionStatus>();
     d.visit::<vivier::retention::Upcoming>();
@@ -107,6 +113,11 @@ fn generated() -> String {
     d.visit::<vivier::mail::intake::Linked>();
     d.visit::<vivier::requests::register::Request>();
     d.visit::<vivier::requests::register::Confirmed>();
+    // Backups.
+    d.visit::<backup::BackupList>();
+    d.visit::<vivier::backup::BackupInfo>();
+    d.visit::<vivier::backup::RestorePlan>();
+    d.visit::<vivier::backup::RestoreReport>();
 
     let mut out = String::from(HEADER);
     for declaration in d.by_name.values() {

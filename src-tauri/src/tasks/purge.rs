@@ -36,6 +36,12 @@ pub fn purge_due(app: &AppHandle, store: &mut Store) -> Result<PurgeReport, Pipe
 /// The scheduled purge (at start, then hourly): the engine's unattended purge by the app's
 /// clock. It tells the open screens when anyone went, or when it waited for HR.
 pub fn purge_unattended(app: &AppHandle, store: &mut Store) -> Result<UnattendedOutcome, PipelineError> {
+    // The daily backup (and the destruction of expired ones) runs with it: at start, then
+    // whenever the last backup is a day old. A failure is reported by its code only and
+    // never keeps the purge from running.
+    if let Err(e) = store.backup_if_due(clock::now()) {
+        eprintln!("vivier: the daily backup failed ({}); it will run again", e.code());
+    }
     let outcome = store.purge_unattended(&stamp())?;
     if let Some(report) = outcome.purged.as_ref().filter(|r| !r.purged.is_empty()) {
         let _ = app.emit(PURGED_EVENT, report.purged.len());

@@ -10,10 +10,13 @@ import { listen } from '@tauri-apps/api/event';
 import type {
   AddedDocument,
   Application,
+  BackupInfo,
+  BackupList,
   Board,
   Candidate,
   CandidateForm,
   CandidatePage,
+  Company,
   CustomField,
   CustomValue,
   DocumentText,
@@ -24,6 +27,11 @@ import type {
   HiringRecord,
   HoldInfo,
   Job,
+  LetterLang,
+  LetterRecord,
+  OfferInput,
+  OfferRecord,
+  TemplateInfo,
   JobStatus,
   NewJob,
   Note,
@@ -32,6 +40,8 @@ import type {
   PurgeLogEntry,
   PurgeReport,
   RequestOutcome,
+  RestorePlan,
+  RestoreReport,
   RetentionSettings,
   RetentionStatus,
   SearchHit,
@@ -52,6 +62,10 @@ import type {
 export type {
   AddedDocument,
   Application,
+  BackupInfo,
+  BackupList,
+  RestorePlan,
+  RestoreReport,
   Board,
   BoardCard,
   BoardColumn,
@@ -62,6 +76,7 @@ export type {
   CipherReport,
   Cleanup,
   CommandError,
+  Company,
   CustomField,
   CustomValue,
   DocumentInfo,
@@ -73,6 +88,12 @@ export type {
   GuardWarning,
   HiringDetails,
   HiringRecord,
+  LetterLang,
+  LetterRecord,
+  Offer,
+  OfferInput,
+  OfferRecord,
+  TemplateInfo,
   HoldInfo,
   Job,
   JobStatus,
@@ -246,6 +267,23 @@ export const setCustomValue = (application: string, field: string, value: string
   call<CustomValue>('set_custom_value', { application, field, value });
 export const customValues = (application: string) => call<CustomValue[]>('custom_values', { application });
 
+// ----- offer letters: offer details, templates, preview and generation -----
+
+export const offerDetails = (application: string) => call<OfferRecord>('offer_details', { application });
+export const setOffer = (application: string, offer: OfferInput) =>
+  call<OfferRecord>('set_offer', { application, offer });
+export const letterTemplates = () => call<TemplateInfo[]>('letter_templates');
+/** The letter's PDF as it would be generated now (nothing stored). */
+export const previewOfferLetter = async (application: string, template: string | null, lang: LetterLang | null) =>
+  new Uint8Array(await call<ArrayBuffer>('preview_offer_letter', { application, template, lang }));
+export const generateOfferLetter = (application: string, template: string | null, lang: LetterLang | null) =>
+  call<LetterRecord>('generate_offer_letter', { application, template, lang });
+export const companyDetails = () => call<Company>('company_details');
+/** A null field keeps its value, an empty one clears it; the logo is hex. */
+export const setCompany = (company: Company) => call<Company>('set_company', { company });
+export const saveLetterTemplate = (name: string, language: LetterLang | null, body: string, add: boolean) =>
+  call<TemplateInfo>('save_letter_template', { name, language, body, add });
+
 // ----- retention (promises P6, P7): due dates, holds, requests, the purge -----
 
 export const retentionStatus = (candidate: string) => call<RetentionStatus>('retention_status', { candidate });
@@ -294,6 +332,16 @@ export const rightsRequests = (all = false) => call<RightsRequest[]>('rights_req
 /** An erasure may fail with `hired_cannot_be_erased`; an already decided one with `request_decided`. */
 export const confirmRequest = (request: string) => call<Confirmed>('confirm_request', { request });
 export const dismissRequest = (request: string) => call<string>('dismiss_request', { request });
+/** The backups (oldest first), their folder and how many months each is kept. */
+export const listBackups = () => call<BackupList>('list_backups');
+/** Takes an encrypted backup now. */
+export const backUpNow = () => call<BackupInfo>('back_up_now');
+/** What restoring `file` would do: how many erased people it purges again, and whether
+ * it needs the risk accepted (`risk`, an error code). Writes nothing. */
+export const restorePlan = (file: string) => call<RestorePlan>('restore_plan', { file });
+/** Restores `file` in place of the database, purging again whoever the ledger lists. */
+export const restoreBackup = (file: string, acceptRisk: boolean) =>
+  call<RestoreReport>('restore_backup', { file, acceptRisk });
 
 /** The event the app emits after a purge it ran (at start, hourly, or `purgeNow`). */
 export const PURGED_EVENT = 'vivier://purged';

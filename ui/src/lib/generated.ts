@@ -14,6 +14,28 @@ export type Application = { uuid: string, candidate_uuid: string, candidate_name
 contract_end: string | null, };
 
 /**
+ * One backup in the backup folder.
+ */
+export type BackupInfo = { file: string, path: string, reason: Reason, taken_at: string, size: number, 
+/**
+ * When it is destroyed (taken + the retention months).
+ */
+destroy_at: string, };
+
+/**
+ * The backups and where they go.
+ */
+export type BackupList = { folder: string, 
+/**
+ * How many months a backup is kept (12 at most).
+ */
+months: number, 
+/**
+ * Oldest first.
+ */
+backups: Array<BackupInfo>, };
+
+/**
  * A job's board: its columns in the order of [`Stage::ALL`] (or the one column asked
  * for), each with its count and a window of its cards, so that a board of thousands of
  * applications is sent and drawn a page at a time.
@@ -100,6 +122,23 @@ export type CommandError = { code: ErrorCode, message: string,
 details?: JsonValue, };
 
 /**
+ * The company's details, as settings (`letters.company`).
+ */
+export type Company = { name: string | null, 
+/**
+ * One or more lines.
+ */
+address: string | null, 
+/**
+ * SIRET, company number, …
+ */
+registration: string | null, signatory: string | null, signatory_title: string | null, 
+/**
+ * PNG or JPEG bytes, hex-encoded in the setting.
+ */
+logo: string | null, };
+
+/**
  * What confirming a request did.
  */
 export type Confirmed = { request: string, kind: string, 
@@ -111,6 +150,11 @@ outcome: RequestOutcome | null,
  * For a withdrawal: the applications closed.
  */
 withdrawn: Array<string>, };
+
+/**
+ * The kinds of contract an offer may be for.
+ */
+export type Contract = "cdi" | "cdd" | "internship" | "freelance";
 
 /**
  * A declared custom field.
@@ -130,7 +174,11 @@ export type DocumentInfo = { uuid: string, candidate_uuid: string, kind: string,
  * Why the document has no text, when it has none (None for documents stored before
  * the reason was kept).
  */
-text_reason: NoTextReason | null, };
+text_reason: NoTextReason | null, 
+/**
+ * For an offer letter: when a later letter for the same application replaced it.
+ */
+superseded_at: string | null, };
 
 export type DocumentText = { document: DocumentInfo, text: string | null, 
 /**
@@ -151,7 +199,7 @@ phone: string | null, source_kind: string | null, source_detail: string | null, 
  * A stable error code. Its string ([`Code::as_str`], also its serde form) never changes
  * once released: scripts and the UI depend on it.
  */
-export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "database_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "sensitive_data" | "reveal_required" | "hired_cannot_be_erased" | "purged" | "purge_withheld" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "mail_not_configured" | "mail_auth_failed" | "mail_certificate_refused" | "mail_unreachable" | "mail_timeout" | "mail_protocol" | "mail_rejected" | "message_rejected" | "not_in_triage" | "request_decided" | "store_closed" | "not_pdf" | "internal";
+export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "database_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "template_syntax" | "merge_fields" | "letter_failed" | "sensitive_data" | "reveal_required" | "hired_cannot_be_erased" | "purged" | "purge_withheld" | "ledger_damaged" | "ledger_missing" | "backup_older_than_ledger" | "backup_damaged" | "backup_missing" | "backup_failed" | "confirmation_required" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "mail_not_configured" | "mail_auth_failed" | "mail_certificate_refused" | "mail_unreachable" | "mail_timeout" | "mail_protocol" | "mail_rejected" | "message_rejected" | "not_in_triage" | "request_decided" | "store_closed" | "not_pdf" | "internal";
 
 /**
  * A custom field as the declaration form sends it.
@@ -308,6 +356,16 @@ export type KeySource = "keyring" | "passphrase";
 export type Language = "fr" | "en";
 
 /**
+ * The language of a letter.
+ */
+export type LetterLang = "fr" | "en";
+
+/**
+ * A generated letter: the document stored, and the earlier letters it superseded.
+ */
+export type LetterRecord = { document: DocumentInfo, pages: number, superseded: Array<string>, };
+
+/**
  * Whether a category stops an operation or only warns.
  */
 export type Level = "refused" | "warned";
@@ -350,6 +408,29 @@ warnings: Array<GuardWarning>, };
 export type NoteForm = { body: string, feedback: boolean, application: string | null, ratings: Array<RatingForm>, };
 
 /**
+ * Checked offer details. The salary is in minor units (cents).
+ */
+export type Offer = { position: string, contract: Contract, end_date: string | null, cdd_reason: string | null, start_date: string, salary_cents: number, currency: string, working_time: string | null, trial_period: string | null, place: string | null, manager: string | null, answer_by: string | null, clauses: Array<string>, };
+
+/**
+ * Offer details as typed: every field optional (a partial update keeps the others).
+ */
+export type OfferInput = { position: string | null, contract: string | null, end_date: string | null, cdd_reason: string | null, start_date: string | null, salary: string | null, currency: string | null, working_time: string | null, trial_period: string | null, place: string | null, manager: string | null, answer_by: string | null, 
+/**
+ * Replaces the extra clauses when given (an empty list clears them).
+ */
+clauses: Array<string> | null, };
+
+/**
+ * An application's offer details, as the form and `vivier offer show` give them.
+ */
+export type OfferRecord = { application_uuid: string, candidate_uuid: string, stage: Stage, 
+/**
+ * Whether offer details may be entered at this stage.
+ */
+collectable: boolean, offer: Offer | null, updated_at: string | null, };
+
+/**
  * Everything the candidate profile shows.
  */
 export type Profile = { candidate: Candidate, applications: Array<Application>, documents: Array<DocumentInfo>, notes: Array<Note>, timeline: Array<TimelineEntry>, };
@@ -357,7 +438,7 @@ export type Profile = { candidate: Candidate, applications: Array<Application>, 
 /**
  * How many rows of each kind went with a person.
  */
-export type PurgeCounts = { emails: number, applications: number, stage_events: number, hiring_details: number, custom_values: number, documents: number, letters: number, notes: number, ratings: number, messages: number, requests: number, flags: number, index_entries: number, holds: number, };
+export type PurgeCounts = { emails: number, applications: number, stage_events: number, hiring_details: number, custom_values: number, offers: number, documents: number, letters: number, notes: number, ratings: number, messages: number, requests: number, flags: number, index_entries: number, holds: number, };
 
 /**
  * A line of the purge log: nothing but the UUID, the date, the rule and the counts.
@@ -391,6 +472,11 @@ export type Rating = { criterion: string, score: number, };
 export type RatingForm = { criterion: string, score: number, };
 
 /**
+ * Why a backup was taken.
+ */
+export type Reason = "daily" | "manual" | "before_migration" | "before_restore";
+
+/**
  * Why a message was not parsed. Nothing of it is stored.
  */
 export type Rejected = { "reason": "too_large", size: number, limit: number, } | { "reason": "header_line_too_long", limit: number, } | { "reason": "too_deep", limit: number, } | { "reason": "too_many_parts", limit: number, } | { "reason": "too_many_attachments", count: number, limit: number, } | { "reason": "attachment_too_large", size: number, limit: number, } | { "reason": "not_a_message" };
@@ -407,6 +493,45 @@ purged: Purged | null,
  * The status after the request, when the candidate is still there.
  */
 status: RetentionStatus | null, };
+
+/**
+ * What a restore would do, read before doing it (the app shows it before confirming).
+ */
+export type RestorePlan = { backup: string, taken_at: string | null, 
+/**
+ * When the ledger's record begins (None: no sound ledger found).
+ */
+ledger_since: string | null, ledger_entries: number, 
+/**
+ * People in the backup whom the ledger says were erased: purged again by the restore.
+ */
+purge_again: number, 
+/**
+ * Ledger files read (beside the database, beside the backups).
+ */
+ledgers: string[], 
+/**
+ * Why the restore is refused unless the risk is accepted (its error code), if it is.
+ */
+risk: ErrorCode | null, };
+
+/**
+ * What a restore did.
+ */
+export type RestoreReport = { backup: string, taken_at: string | null, 
+/**
+ * People erased after the backup was taken, purged again before any use.
+ */
+purged_again: number, ledger_entries: number, 
+/**
+ * The restore went ahead although the ledger was missing, damaged or too young.
+ */
+accepted_risk: boolean, 
+/**
+ * The backup of the database the restore replaced (none when it was gone or did not
+ * open).
+ */
+replaced_backup: string | null, };
 
 /**
  * The policy's settings as stored.
@@ -481,6 +606,19 @@ export type Status = "uninitialised" | "keyring" | "passphrase";
 export type StoreInfo = { data_dir: string, database: string, key_source: KeySource, cipher: CipherReport, };
 
 export type StoreStatus = { status: Status, data_dir: string, open: boolean, };
+
+/**
+ * A template, shipped or stored.
+ */
+export type TemplateInfo = { name: string, language: LetterLang, 
+/**
+ * One of the templates that come with Vivier.
+ */
+shipped: boolean, 
+/**
+ * Stored in the database (added, or a shipped one edited).
+ */
+edited: boolean, body: string, };
 
 /**
  * One entry of a candidate's timeline.
@@ -581,11 +719,21 @@ export const ERROR_CODES: ErrorCode[] = [
   'reason_required',
   'job_closed',
   'stage_gate',
+  'template_syntax',
+  'merge_fields',
+  'letter_failed',
   'sensitive_data',
   'reveal_required',
   'hired_cannot_be_erased',
   'purged',
   'purge_withheld',
+  'ledger_damaged',
+  'ledger_missing',
+  'backup_older_than_ledger',
+  'backup_damaged',
+  'backup_missing',
+  'backup_failed',
+  'confirmation_required',
   'unsupported_document',
   'document_mismatch',
   'document_too_large',
