@@ -157,7 +157,11 @@ impl Store {
 }
 
 /// Reads a document's bytes, and the audit entry their export owes.
-fn content_of(conn: &rusqlite::Connection, stamp: &Stamp, id: &str) -> Result<((DocumentInfo, Vec<u8>), PendingAudit)> {
+pub(super) fn content_of(
+    conn: &rusqlite::Connection,
+    stamp: &Stamp,
+    id: &str,
+) -> Result<((DocumentInfo, Vec<u8>), PendingAudit)> {
     let (doc_id, uuid) = resolve(conn, "documents", "document", id)?;
     let info = document_info(conn, &uuid)?;
     let bytes: Vec<u8> = conn.query_row("SELECT content FROM documents WHERE id = ?1", [doc_id], |r| r.get(0))?;
