@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "add_document",
     "document_text",
     "document_pdf",
+    "save_document_copy",
     "search",
     "guard_check",
     "hiring_details",

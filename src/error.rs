@@ -603,6 +603,7 @@ mod tests {
                 DocumentError::Mismatch { extension: "pdf".into(), found: DocumentFormat::Docx },
                 DocumentError::TooLarge { len: 2, limit: 1 },
                 DocumentError::Empty,
+                DocumentError::CopyFailed { reason: text(), disk_full: false },
             ]
             .iter()
             .map(|e| e.to_string()),

@@ -38,6 +38,8 @@ fn main() -> ExitCode {
         }
     };
     tauri::Builder::default()
+        // The OS's save dialog, for "save a copy" (the capability grants only `dialog:allow-save`).
+        .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::new(root))
         .setup(|app| {
             tasks::purge::spawn(app.handle().clone());
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
             commands::pipeline::add_document,
             commands::pipeline::document_text,
             commands::pipeline::document_pdf,
+            commands::pipeline::save_document_copy,
             commands::pipeline::search,
             commands::hiring::guard_check,
             commands::hiring::hiring_details,

@@ -4,7 +4,8 @@
 //! and plain UTF-8 text, DESIGN.md §3 and issue 3), the size limit, and text extraction.
 //! It never touches SQL (the `store` keeps the bytes and the text) and it never writes a
 //! byte of a document anywhere but into memory and pipes: no temporary file, no log line,
-//! no message on stderr carries document content.
+//! no message on stderr carries document content. The one exception is asked for by the
+//! user: a copy saved where they chose (`copy`, [`Store::save_document_copy`](crate::db::Store::save_document_copy)).
 //!
 //! # Recognising a file
 //! - [`sniff`] looks at the bytes only: `%PDF-` is a PDF; a zip with `word/document.xml`
@@ -71,6 +72,7 @@
 //! ```
 
 mod child;
+mod copy;
 mod extract;
 mod pdf;
 mod sniff;
@@ -141,7 +143,8 @@ impl std::fmt::Display for DocumentFormat {
     }
 }
 
-/// Why a file is refused as a document. Nothing is stored when this happens.
+/// Why a file is refused as a document (nothing is stored), or a copy of one is not written
+/// (nothing is left where it was asked for).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DocumentError {
@@ -169,6 +172,12 @@ pub enum DocumentError {
     /// The file has no content at all.
     #[error("the file is empty; check that it was fully downloaded or saved, and add it again")]
     Empty,
+    /// A copy of a document could not be written where asked; nothing was left there. The
+    /// reason is the system's, never a path or content.
+    #[error(
+        "the copy could not be written ({reason}); check that the folder exists, is writable and has space, then save again"
+    )]
+    CopyFailed { reason: String, disk_full: bool },
 }
 
 impl DocumentError {
@@ -179,6 +188,8 @@ impl DocumentError {
             Self::Mismatch { .. } => Code::DocumentMismatch,
             Self::TooLarge { .. } => Code::DocumentTooLarge,
             Self::Empty => Code::EmptyDocument,
+            Self::CopyFailed { disk_full: true, .. } => Code::DiskFull,
+            Self::CopyFailed { .. } => Code::Io,
         }
     }
 }

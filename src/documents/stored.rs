@@ -192,7 +192,7 @@ pub enum OriginalUse {
 /// Reads a document's bytes, refused when it has refused passages and `reveal` is not asked
 /// for, and the audit entry owed: a reveal when there was something to unmask, else a view
 /// or an export.
-fn original_of(
+pub(super) fn original_of(
     conn: &rusqlite::Connection,
     stamp: &Stamp,
     id: &str,

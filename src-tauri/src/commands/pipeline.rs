@@ -5,6 +5,8 @@
 //! audit log records them), writes through the writer (`with_store`). Arguments are never
 //! logged: they are candidate data.
 
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request, Response};
@@ -265,6 +267,19 @@ pub async fn document_pdf(state: State<'_, AppState>, document: String, reveal: 
         return Err(CommandError::new(Code::NotPdf, "This document is not a PDF; read its text instead."));
     }
     Ok(Response::new(bytes))
+}
+
+/// Saves a copy of a document at `path`, the file the user chose in the save dialog (which
+/// has asked about replacing one). The engine refuses a document with hidden passages
+/// unless `reveal`, writes the file whole or not at all, and audits the export.
+#[tauri::command]
+pub async fn save_document_copy(
+    state: State<'_, AppState>,
+    document: String,
+    path: String,
+    reveal: bool,
+) -> CommandResult<DocumentInfo> {
+    state.with_store(|store| Ok(store.save_document_copy(&stamp(), &document, Path::new(&path), reveal)?))
 }
 
 #[tauri::command]

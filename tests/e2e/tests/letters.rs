@@ -1,7 +1,8 @@
 //! Offer letters in the real app (issue 13): the offer form appears at the offer stage,
 //! a wrong salary is refused inline, the preview draws the letter's pages (rendered by the
 //! engine, nothing stored), and the generated letter is found in the profile, stored with
-//! the candidate, as the CLI confirms. The company's details and a template are edited in
+//! the candidate, as the CLI confirms; opened, it offers "Save a copy…" (the native save
+//! dialog itself is not automated). The company's details and a template are edited in
 //! the settings first.
 
 mod harness;
@@ -83,6 +84,17 @@ async fn an_offer_is_filled_previewed_generated_and_found_in_the_profile() {
     app.testid("offer-generated").await;
     let docs = app.text_until("profile-documents", |t| t.contains(".pdf")).await;
     assert!(docs.contains("offer-letter") || docs.contains("lettre-offre"), "{docs}");
+
+    // The letter opens in the viewer with "Save a copy…". The OS's save dialog it opens is
+    // native (GTK) and WebDriver cannot drive it, so it is not clicked here: the copy's
+    // write (bytes, audit, reveal rule, nothing half written) is tested in
+    // tests/document_copy.rs.
+    app.click_centered("doc-open").await;
+    let viewer = app.text_until("doc-viewer", |t| t.contains(".pdf")).await;
+    assert!(viewer.contains("offer-letter") || viewer.contains("lettre-offre"), "{viewer}");
+    let save = app.testid("doc-save-copy").await;
+    assert_eq!(save.text().await.unwrap(), "Save a copy…");
+    assert!(save.is_enabled().await.unwrap());
 
     let data_dir = app.data_dir.clone();
     let _tmp = app.stop().await;

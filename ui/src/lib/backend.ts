@@ -6,6 +6,7 @@
 // generated from the Rust types into `generated.ts` and re-exported from here; only the
 // UI's own types (forms, filters) are written by hand.
 import { invoke } from '@tauri-apps/api/core';
+import { save } from '@tauri-apps/plugin-dialog';
 import { listen } from '@tauri-apps/api/event';
 import type {
   AddedDocument,
@@ -19,6 +20,7 @@ import type {
   Company,
   CustomField,
   CustomValue,
+  DocumentInfo,
   DocumentText,
   ErrorCode,
   FieldKind,
@@ -238,6 +240,14 @@ export const documentText = (document: string, reveal = false) =>
  * (`reveal_required`) unless `reveal`, which is recorded in the audit log as a reveal. */
 export const documentPdf = async (document: string, reveal = false) =>
   new Uint8Array(await call<ArrayBuffer>('document_pdf', { document, reveal }));
+/** Asks the OS's save dialog where to put a copy, `fileName` proposed; null when cancelled.
+ * The dialog itself asks before replacing a file. */
+export const chooseCopyPath = (fileName: string) => save({ defaultPath: fileName });
+/** Writes a copy of a document to `path` (from `chooseCopyPath`), whole or not at all; a
+ * document with masked passages needs `reveal` (`reveal_required` otherwise). Audited
+ * as an export. */
+export const saveDocumentCopy = (document: string, path: string, reveal: boolean) =>
+  call<DocumentInfo>('save_document_copy', { document, path, reveal });
 export const search = (text: string, filter: SearchFilter = {}) =>
   call<SearchHit[]>('search', { text, job: filter.job ?? null, stage: filter.stage ?? null, source: filter.source ?? null });
 
