@@ -10,8 +10,8 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use vivier::db::Store;
-use vivier::documents::{OriginalUse, Upload};
 use vivier::documents::{Extraction, Extractor};
+use vivier::documents::{OriginalUse, Upload};
 use vivier::error::Code;
 use vivier::pipeline::search::SearchFilter;
 use vivier::pipeline::{
