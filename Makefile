@@ -15,7 +15,7 @@ TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus-x11 gnome-keyring libsecret-t
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run test check unit e2e bench bench-desktop ui system-build system-test tauri-driver
+.PHONY: run test check unit e2e bench bench-desktop package package-smoke ui system-build system-test tauri-driver
 
 run: system-build ui
 	cargo run --release -p vivier-app
@@ -41,13 +41,25 @@ bench: system-build
 	cargo bench -p vivier --bench letters
 
 # Desktop cold start and memory on a seeded data directory (VIVIER_BENCH_DIR, passphrase
-# in VIVIER_PASSPHRASE): its key is moved into this run's throwaway keyring first.
+# in VIVIER_PASSPHRASE): its key is moved into this run's throwaway keyring first. Vivier is
+# measured against the floor (benches/floor: an empty Tauri 2 window, same tauri and
+# WebKitGTK), built and run in the same run (VIVIER_BENCH_ROUNDS rounds, default 3).
 bench-desktop: ui tauri-driver
-	cargo build --release -p vivier -p vivier-app
-	VIVIER_APP=$(CURDIR)/target/release/vivier-app scripts/with-keyring bash -c '\
+	cargo build --release -p vivier -p vivier-app -p vivier-floor
+	VIVIER_APP=$(CURDIR)/target/release/vivier-app VIVIER_FLOOR=$(CURDIR)/target/release/vivier-floor \
+	scripts/with-keyring bash -c '\
 		target/release/vivier --data-dir "$$VIVIER_BENCH_DIR" key passphrase --keyring && \
-		xvfb-run -a cargo test --release -p vivier-e2e --test startup_bench -- --ignored --nocapture; \
+		xvfb-run -a -s "-screen 0 1280x900x24" cargo test --release -p vivier-e2e --test startup_bench -- --ignored --nocapture --test-threads=1; \
 		rc=$$?; VIVIER_NEW_PASSPHRASE="$$VIVIER_PASSPHRASE" target/release/vivier --data-dir "$$VIVIER_BENCH_DIR" key passphrase; exit $$rc'
+
+# Installable packages (.deb and AppImage, target/release/bundle/) with Tauri's bundler;
+# the app and the `vivier` command line. scripts/package.sh says what goes in them.
+package: system-build
+	scripts/package.sh
+
+# Installs the .deb on this machine and checks the installed app and CLI (not in `test`).
+package-smoke: system-test tauri-driver
+	scripts/package-smoke.sh
 
 ui: system-build
 	cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build

@@ -1,7 +1,8 @@
 //! Vivier's desktop app: resolves the data directory, registers the engine commands
 //! (`commands`, by feature) over the app's state (`state`), starts the background tasks
-//! (`tasks`) and opens the one window. The store is opened later, by the UI's first call,
-//! so that a passphrase screen can be shown when the key needs one.
+//! (`tasks`) and opens the one window. A store kept by the keyring is opened at start, on
+//! its own thread while WebKit starts; otherwise by the UI's first call, so that a
+//! passphrase screen can be shown when the key needs one.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
@@ -42,6 +43,8 @@ fn main() -> ExitCode {
         .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::new(root))
         .setup(|app| {
+            let handle = app.handle().clone();
+            std::thread::spawn(move || commands::store::open_at_start(&handle.state::<state::AppState>()));
             tasks::purge::spawn(app.handle().clone());
             Ok(())
         })

@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 use tauri::State;
-use vivier::data_dir::{Protection, Status, Unlock};
-use vivier::db::{CipherReport, Store};
+use vivier::data_dir::{DataDir, Protection, Status, Unlock};
+use vivier::db::{CipherReport, Reader, Store};
 use vivier::keys::{KeyError, Keyring, Passphrase};
 
 use crate::error::CommandResult;
@@ -50,18 +50,28 @@ pub async fn store_status(state: State<'_, AppState>) -> CommandResult<StoreStat
 /// store answers `passphrase_required`.
 #[tauri::command]
 pub async fn open_store(state: State<'_, AppState>) -> CommandResult<StoreInfo> {
-    state.open_with(
-        KeySource::Keyring,
-        |dir| match dir.status()? {
-            Status::Uninitialised => Ok(dir.init_with_reader(Protection::Keyring(&Keyring::system()?))?),
-            Status::Keyring => {
-                let keyring = Keyring::system()?;
-                Ok(dir.open_with_reader(Unlock { keyring: Some(&keyring), passphrase: None })?)
-            }
-            Status::Passphrase => Err(KeyError::PassphraseRequired.into()),
-        },
-        |store, source| info(&state, store, source),
-    )
+    state.open_with(KeySource::Keyring, open_with_keyring, |store, source| info(&state, store, source))
+}
+
+fn open_with_keyring(dir: &DataDir) -> CommandResult<(Store, Reader)> {
+    match dir.status()? {
+        Status::Uninitialised => Ok(dir.init_with_reader(Protection::Keyring(&Keyring::system()?))?),
+        Status::Keyring => {
+            let keyring = Keyring::system()?;
+            Ok(dir.open_with_reader(Unlock { keyring: Some(&keyring), passphrase: None })?)
+        }
+        Status::Passphrase => Err(KeyError::PassphraseRequired.into()),
+    }
+}
+
+/// Opens a keyring store at start, while WebKit starts and loads the page, so that the
+/// page's `open_store` finds it open (it waits for this if it asks sooner). Only a store
+/// that exists and is kept by the keyring: a first run, or a passphrase, is the page's to
+/// ask about. A failure is left for `open_store` to meet again and report.
+pub fn open_at_start(state: &AppState) {
+    if matches!(state.dir().status(), Ok(Status::Keyring)) {
+        let _ = state.open_with(KeySource::Keyring, open_with_keyring, |_, _| Ok(()));
+    }
 }
 
 /// First run without a usable keyring: creates the store, its key wrapped with `passphrase`.

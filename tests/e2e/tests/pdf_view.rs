@@ -62,7 +62,7 @@ async fn drawn_ink(app: &App, pages: u32) -> u64 {
         async move { (frame.attr("data-pages").await.ok()??.parse::<u32>().ok()? == pages).then_some(()) }
     })
     .await;
-    enter(app, &frame).await;
+    enter(&frame).await;
     let ink = eventually("ink on the first page", || {
         let client = app.client.clone();
         async move {
@@ -84,7 +84,7 @@ async fn drawn_ink(app: &App, pages: u32) -> u64 {
     ink
 }
 
-async fn enter(_app: &App, frame: &Element) {
+async fn enter(frame: &Element) {
     frame.clone().enter_frame().await.expect("WebDriver enters the page frame");
 }
 
@@ -190,7 +190,7 @@ async fn code_in_the_page_frame_cannot_reach_the_app() {
     assert_eq!(frame.attr("sandbox").await.unwrap().as_deref(), Some("allow-scripts"));
 
     // The same probe, run inside the page frame.
-    enter(&app, &frame).await;
+    enter(&frame).await;
     let inside = probe(&app).await;
     app.client.enter_parent_frame().await.unwrap();
     eprintln!("probe in the page frame: {inside}");

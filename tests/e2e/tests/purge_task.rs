@@ -47,6 +47,7 @@ async fn the_running_app_purges_at_start_and_at_each_interval_by_its_clock() {
             ("VIVIER_TEST_CLOCK_FILE".into(), clock.display().to_string()),
             ("VIVIER_PURGE_INTERVAL_SECS".into(), "2".into()),
         ],
+        ..Launch::default()
     })
     .await;
     app.testid("app-frame").await;

@@ -56,7 +56,12 @@ fn iso((y, m, d): (i32, u32, u32)) -> String {
 
 /// The app in UTC, so that "local" days are the test's days.
 async fn start(dir: &Path) -> App {
-    let app = App::start(Launch { data_dir: Some(dir.to_owned()), env: vec![("TZ".into(), "UTC".into())] }).await;
+    let app = App::start(Launch {
+        data_dir: Some(dir.to_owned()),
+        env: vec![("TZ".into(), "UTC".into())],
+        ..Launch::default()
+    })
+    .await;
     app.testid("app-frame").await;
     app
 }
@@ -317,6 +322,7 @@ async fn an_automatic_purge_of_too_many_waits_for_hr_and_an_application_left_ope
     let app = App::start(Launch {
         data_dir: Some(dir.clone()),
         env: vec![("TZ".into(), "UTC".into()), ("VIVIER_TEST_CLOCK_FILE".into(), clock.display().to_string())],
+        ..Launch::default()
     })
     .await;
     app.testid("app-frame").await;

@@ -46,11 +46,13 @@ pub struct Launch {
     pub data_dir: Option<PathBuf>,
     /// Extra environment for the app (e.g. a session bus address that leads nowhere).
     pub env: Vec<(String, String)>,
+    /// Another program than the app (the benchmark's floor).
+    pub program: Option<PathBuf>,
 }
 
 impl App {
     pub async fn start(launch: Launch) -> App {
-        let app = app_binary();
+        let app = launch.program.clone().unwrap_or_else(app_binary);
         assert!(app.exists(), "{} is missing: build the app first (tests/e2e/run.sh does)", app.display());
         let (tmp, data_dir) = match launch.data_dir {
             Some(dir) => (None, dir),
