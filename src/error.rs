@@ -425,7 +425,10 @@ pub const EXIT_MEANINGS: [(u8, &str); 20] = [
     (16, "already initialised"),
     (20, "unknown, ambiguous or purged identifier"),
     (21, "duplicate person or application"),
-    (22, "invalid input or stage move, a decision already taken (triage, request), a letter template that does not read or a merge field without a value"),
+    (
+        22,
+        "invalid input or stage move, a decision already taken (triage, request), a letter template that does not read or a merge field without a value",
+    ),
     (23, "unsupported, oversized, empty or misnamed document, or a mail message over the limits"),
     (24, "broken audit chain"),
     (25, "refused by the sensitive-category guard, or its refused passages not revealed"),

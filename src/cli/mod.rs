@@ -2,8 +2,8 @@
 
 mod backup;
 mod hiring;
-mod mail;
 mod letters;
+mod mail;
 mod pipeline;
 mod retention;
 

@@ -5,8 +5,8 @@
 
 pub mod backup;
 pub mod hiring;
-pub mod mail;
 pub mod letters;
+pub mod mail;
 pub mod pipeline;
 pub mod retention;
 pub mod store;

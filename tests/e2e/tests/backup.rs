@@ -30,7 +30,7 @@ async fn settings_backs_up_and_restores_without_bringing_back_the_erased() {
     for (name, email) in [("Ada Erased", "ada@example.org"), ("Bea Kept", "bea@example.org")] {
         json(vivier(&dir, &["--json", "candidate", "add", "--name", name, "--email", email], &[]));
     }
-    let app = App::start(Launch { data_dir: Some(dir.clone()), env: vec![] }).await;
+    let app = App::start(Launch { data_dir: Some(dir.clone()), ..Launch::default() }).await;
     app.testid("app-frame").await;
     // The app takes its daily backup at start, with its first scheduled purge.
     eventually("the backup at start", || {

@@ -49,7 +49,9 @@ async fn an_erasure_asked_by_reply_shows_with_its_due_date_and_hr_confirms_it() 
     assert_eq!(imported[1]["outcome"], "triaged", "{imported}");
     let due = cli(&dir, &["mail", "requests", "list"])[0]["due_on"].as_str().unwrap().to_owned();
 
-    let app = App::start(Launch { data_dir: Some(dir.clone()), env: vec![("TZ".into(), "UTC".into())] }).await;
+    let app =
+        App::start(Launch { data_dir: Some(dir.clone()), env: vec![("TZ".into(), "UTC".into())], ..Launch::default() })
+            .await;
     app.testid("app-frame").await;
 
     // The Inbox: the unknown sender's message waits in triage; HR dismisses it.
