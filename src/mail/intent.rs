@@ -61,51 +61,295 @@ pub struct Detected {
 /// Reads `reply` (the candidate's own words) and, for a bare yes/no, `whole` (the body
 /// with its quoted history, which holds the question answered).
 pub fn classify(reply: &str, whole: &str) -> Detected {
-    let t = format!(" {} ", squash(&fold(reply)));
-    let intent = decide(&t, whole);
+    let text = Text::new(reply);
+    let intent = decide(&text, whole);
     let values = if intent == Intent::Correction { new_values(reply) } else { Vec::new() };
     Detected { intent, values }
 }
 
-fn decide(t: &str, whole: &str) -> Intent {
-    if any(t, WITHDRAWAL) {
+/// The reply folded (lower case, no accents, misspelt key words put right, elisions
+/// restored), as one line and as sentences, each padded with a space at both ends.
+struct Text {
+    all: String,
+    sentences: Vec<String>,
+}
+
+impl Text {
+    fn new(reply: &str) -> Text {
+        let folded = fold(reply);
+        let mut raw: Vec<String> = Vec::new();
+        let mut current = String::new();
+        let lines: Vec<&str> = folded.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let mut chars = line.chars().peekable();
+            while let Some(c) = chars.next() {
+                current.push(c);
+                let next = chars.peek().copied().unwrap_or(' ');
+                if matches!(c, '.' | '!' | '?' | ';') && next.is_whitespace() {
+                    raw.push(std::mem::take(&mut current));
+                }
+            }
+            // A line break ends a sentence unless the line looks hard-wrapped (long, and
+            // the next line is not blank).
+            let next_blank = lines.get(i + 1).is_none_or(|l| l.trim().is_empty());
+            if line.trim().chars().count() < 50 || next_blank {
+                raw.push(std::mem::take(&mut current));
+            } else {
+                current.push(' ');
+            }
+        }
+        raw.push(current);
+        let sentences: Vec<String> = raw
+            .iter()
+            .map(|s| s.split_whitespace().map(mend).collect::<Vec<_>>().join(" "))
+            .filter(|s| !s.is_empty())
+            .map(|s| format!(" {s} "))
+            .collect();
+        let all = format!(" {} ", sentences.iter().map(|s| s.trim()).collect::<Vec<_>>().join(" "));
+        Text { all, sentences }
+    }
+
+    fn any(&self, phrases: &[&str]) -> bool {
+        any(&self.all, phrases)
+    }
+
+    fn sentence(&self, test: impl Fn(&str) -> bool) -> bool {
+        self.sentences.iter().any(|s| test(s))
+    }
+}
+
+/// Key words the rules look for, as their misspellings are put right (one edit away,
+/// not at the word's end, in words of six letters or more).
+const VOCABULARY: &[&str] = &[
+    "donnees",
+    "personnelles",
+    "informations",
+    "coordonnees",
+    "candidature",
+    "supprimer",
+    "supprimez",
+    "supprimiez",
+    "suppression",
+    "effacer",
+    "effacez",
+    "effaciez",
+    "effacement",
+    "conserver",
+    "conservez",
+    "conserviez",
+    "conservation",
+    "contacter",
+    "recontacter",
+    "contactez",
+    "recontactez",
+    "solliciter",
+    "envoyer",
+    "interesse",
+    "interessee",
+    "rectifier",
+    "rectification",
+    "corriger",
+    "telephone",
+    "adresse",
+    "numero",
+    "delete",
+    "remove",
+    "personal",
+    "details",
+    "information",
+    "application",
+    "withdraw",
+    "unsubscribe",
+    "contacting",
+    "contacted",
+    "objection",
+    "consent",
+    "forgotten",
+    "address",
+    "retention",
+    "correct",
+    "update",
+    "profile",
+    "database",
+];
+
+/// Real words one edit away from a key word, left as written.
+const REAL_WORDS: &[&str] =
+    &["contract", "content", "contacts", "updated", "denote", "adresser", "withdrew", "withdrawn"];
+
+/// Verbs that take an elided pronoun ("menvoyer" for "m'envoyer").
+const ELIDED: &[&str] =
+    &["envoyer", "envoyez", "effacer", "appeler", "appelez", "ecrire", "oppose", "acces", "ensemble", "interesse"];
+
+/// One word put right: a misspelt key word, a lost apostrophe.
+fn mend(word: &str) -> String {
+    let start = word.find(|c: char| c.is_alphanumeric()).unwrap_or(word.len());
+    let end = word
+        .rfind(|c: char| c.is_alphanumeric())
+        .map_or(start, |i| i + word[i..].chars().next().map_or(1, char::len_utf8));
+    if start >= end {
+        return word.to_owned();
+    }
+    let core = &word[start..end];
+    let (prefix, stem) = match core.rfind('\'') {
+        Some(i) => core.split_at(i + 1),
+        None => ("", core),
+    };
+    let mut stem = stem.to_owned();
+    if prefix.is_empty() && stem.len() >= 6 && stem.is_ascii() {
+        let (head, rest) = stem.split_at(1);
+        if matches!(head, "m" | "j" | "l" | "d" | "n" | "t" | "s") && ELIDED.contains(&rest) {
+            return format!("{}{head}'{rest}{}", &word[..start], &word[end..]);
+        }
+    }
+    if stem.len() >= 6 && !VOCABULARY.contains(&stem.as_str()) && !REAL_WORDS.contains(&stem.as_str()) {
+        if let Some(v) = VOCABULARY.iter().find(|v| one_edit(&stem, v)) {
+            stem = (*v).to_owned();
+        }
+    }
+    format!("{}{prefix}{stem}{}", &word[..start], &word[end..])
+}
+
+/// `a` is one edit (a letter changed, added, dropped, or two swapped) from `b`, the edit
+/// not at the end (where inflections are: "deleted", "supprime").
+fn one_edit(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a == b || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let first = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.len() == long.len() {
+        let last = short.len() - 1;
+        if first >= last {
+            return false;
+        }
+        let changed = short.get(first + 1..) == long.get(first + 1..);
+        let swapped = short.get(first) == long.get(first + 1)
+            && short.get(first + 1) == long.get(first)
+            && short.get(first + 2..) == long.get(first + 2..)
+            && first + 1 < last;
+        return changed || swapped;
+    }
+    first < short.len() && short.get(first..) == long.get(first + 1..)
+}
+
+fn decide(x: &Text, whole: &str) -> Intent {
+    if withdrawal(x) {
         return Intent::Withdrawal;
     }
-    if any(t, FIELDS) && (any(t, CHANGED) || (any(t, OLD_NEW) && any(t, UPDATE_VERBS))) {
+    let change_refused = x.any(NO_CHANGE);
+    if !change_refused && x.sentence(strong_correction) {
         return Intent::Correction;
     }
-    if erasure(t) {
+    if erasure(x) {
         return Intent::Erasure;
     }
-    if any(t, OBJECTION) || negated_keep(t) {
+    if objection(x) {
         return Intent::Objection;
     }
-    if any(t, ACCESS) {
+    if access(x) {
         return Intent::Access;
     }
-    if any(t, FIELDS) && any(t, UPDATE_VERBS) {
+    if !change_refused && x.sentence(weak_correction) {
         return Intent::Correction;
     }
-    if any(t, RENEWAL) || keep_of_mine(t) {
+    if renewal(x) {
         return Intent::Renewal;
     }
-    if bare_answer(t) {
+    if let Some(yes) = bare_answer(&x.all) {
         let asked = fold(whole);
-        let keep_question = ["keep your", "retain your", "conserv", "gardions", "garder votre"];
+        let keep_question =
+            ["keep your", "retain your", "conserv", "gardions", "garder votre", "talent pool", "vivier"];
         if keep_question.iter().any(|q| asked.contains(q)) {
-            return if t.contains(" no ") || t.contains(" non ") { Intent::Objection } else { Intent::Renewal };
+            return if yes { Intent::Renewal } else { Intent::Objection };
         }
     }
     Intent::None
 }
 
-/// Whitespace runs as one space.
-fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 fn any(t: &str, phrases: &[&str]) -> bool {
     phrases.iter().any(|p| t.contains(p))
+}
+
+/// Words of an appointment or a task rather than of a candidate's data: a verb whose
+/// object is one of these ("remove me from the Thursday slot", "withdraw from the group
+/// exercise", "I object to the 9am start") asks for no right.
+const SCHEDULE: &[&str] = &[
+    "slot",
+    "creneau",
+    "invite",
+    "invitation",
+    "calendar",
+    "agenda",
+    "meeting",
+    " call",
+    "appel",
+    " time ",
+    "heure",
+    " start",
+    "rendez-vous",
+    " rdv",
+    "exercise",
+    "exercice",
+    " test",
+    "session",
+    "reunion",
+    "visio",
+    "typo",
+    "faute",
+    "linkedin",
+    "interview",
+    "entretien",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+];
+
+/// Nouns of a candidate's data, their file and their place in the process.
+const DATA: &[&str] = &[
+    "data",
+    "donnees",
+    " cv",
+    "profil",
+    "information",
+    "details",
+    "coordonnees",
+    "record",
+    " file",
+    "fichier",
+    "dossier",
+    "database",
+    " base",
+    "system",
+    "pool",
+    "vivier",
+    "notes",
+    "personal",
+    "personnel",
+    "application",
+    "candidature",
+    "everything",
+    " tout",
+    " list",
+    "process",
+    " role",
+    "position",
+    " poste",
+    "recruitment",
+    "recrutement",
+];
+
+/// A sentence about an appointment or a task and not about the candidate's data.
+fn only_schedule(s: &str) -> bool {
+    any(s, SCHEDULE) && !any(s, DATA)
 }
 
 const WITHDRAWAL: &[&str] = &[
@@ -121,14 +365,21 @@ const WITHDRAWAL: &[&str] = &[
     "cancel my application",
     "accepted another offer",
     "accepted an offer",
+    "accepted a position",
+    "accepted a job",
     "signed elsewhere",
+    "signed with another",
     "found another job",
     "taken a job elsewhere",
     "job elsewhere",
     "out of the running",
+    "out of the process",
+    "stop the process",
     "not to pursue this",
     "no longer interested in this",
     "no longer interested in the",
+    "no longer consider my application",
+    "stay with my current employer",
     "retirer ma candidature",
     "retire ma candidature",
     "retire donc ma candidature",
@@ -137,15 +388,44 @@ const WITHDRAWAL: &[&str] = &[
     "annuler ma candidature",
     "accepte une autre",
     "signe ailleurs",
+    "signe avec une autre",
     "trouve un autre poste",
     "trouve un emploi",
     "trouve un autre emploi",
     "plus interesse par le poste",
     "plus interessee par le poste",
     "ne donnerai pas suite",
-    "ne pas donner suite",
+    "pas donner suite",
     "pas poursuivre ma candidature",
     "plus disponible pour ce poste",
+    "plus considerer ma candidature",
+    "arreter le processus",
+    "arreter la procedure",
+    "rester chez mon employeur",
+    "plus candidat",
+    "no longer a candidate",
+    "no longer applying",
+    "withdrawal of my application",
+    "bow out",
+    "pull out",
+    "pulling out",
+    "accepted another",
+];
+
+fn withdrawal(x: &Text) -> bool {
+    x.sentence(|s| any(s, WITHDRAWAL) && !only_schedule(s))
+}
+
+/// A correction is refused in so many words ("rien à changer de votre côté").
+const NO_CHANGE: &[&str] = &[
+    "rien a changer",
+    "rien a modifier",
+    "nothing to change",
+    "nothing to update",
+    "no need to change",
+    "no need to update",
+    "pas besoin de changer",
+    "pas besoin de modifier",
 ];
 
 const FIELDS: &[&str] = &[
@@ -174,17 +454,26 @@ const FIELDS: &[&str] = &[
 const CHANGED: &[&str] = &[
     "has changed",
     "have changed",
+    "is changing",
     "a change",
     "ont change",
     "mistake in my",
     "mal orthographi",
+    "misspel",
+    "wrong",
+    "incorrect",
+    "errone",
     "mal ecrit",
     "it's spelled",
     "it is spelled",
+    "s'ecrit",
+    "spelt",
     "should be ",
     "no longer works",
     "i moved",
-    "my new number",
+    "my new ",
+    "ma nouvelle",
+    "mon nouveau",
     "nouveau numero",
     "le nouveau est",
     "new one is",
@@ -193,7 +482,8 @@ const CHANGED: &[&str] = &[
     " not ",
 ];
 
-const OLD_NEW: &[&str] = &["old ", "ancien", "new ", "nouveau", "nouvelle", "instead", "le bon est"];
+const OLD_NEW: &[&str] =
+    &["old ", "ancien", "new ", "nouveau", "nouvelle", "instead", "le bon est", "au lieu", "stop using", "remplacer"];
 
 const UPDATE_VERBS: &[&str] = &[
     "update",
@@ -204,17 +494,64 @@ const UPDATE_VERBS: &[&str] = &[
     "rectif",
     "mettre a jour",
     "corriger",
+    "modifier",
+    "remplacer",
+    "utiliser",
     "remove the old",
     "delete the old",
     "supprimez l'ancien",
     "use ",
 ];
 
+/// A field named with its change ("my number has changed", "the new one is ...").
+fn strong_correction(s: &str) -> bool {
+    if any(s, &["rectif", "article 16", "art. 16"]) && !only_schedule(s) {
+        return true;
+    }
+    any(s, FIELDS) && (any(s, CHANGED) || (any(s, OLD_NEW) && any(s, UPDATE_VERBS)))
+}
+
+/// What the candidate owns, as the object of an update verb.
+const OWN_OBJECT: &[&str] =
+    &[" my ", " mon ", " ma ", " mes ", "cette information", "this information", "l'information", "these details"];
+
+/// A field with an update verb, or an update verb whose object is the candidate's own.
+fn weak_correction(s: &str) -> bool {
+    if only_schedule(s) {
+        return false;
+    }
+    if any(s, FIELDS) && any(s, UPDATE_VERBS) {
+        return true;
+    }
+    true && UPDATE_VERBS.iter().filter(|v| !v.ends_with(' ')).any(|v| {
+        s.match_indices(v).any(|(at, _)| {
+            let after = &s[at..ceil(s, at + v.len() + 30)];
+            let before = &s[floor(s, at.saturating_sub(12))..at];
+            !PAST_MINE.iter().any(|p| before.ends_with(p)) && any(after, OWN_OBJECT)
+        })
+    })
+}
+
+const ERASE_STRONG: &[&str] = &[
+    "droit a l'effacement",
+    "right to erasure",
+    "right to be forgotten",
+    "droit a l'oubli",
+    "be forgotten",
+    "etre oublie",
+    "article 17",
+    "art. 17",
+    "art 17",
+];
+
 const ERASE_VERBS: &[&str] = &[
     "delete",
     "erase",
+    "erasure",
     "remove",
     "wipe",
+    "purge",
+    "destroy",
     "get rid of",
     "deletion",
     "supprim",
@@ -226,7 +563,6 @@ const ERASE_VERBS: &[&str] = &[
     "retirez",
     "enlev",
     "forgotten",
-    "droit a l'oubli",
 ];
 
 const MY_DATA: &[&str] = &[
@@ -239,62 +575,134 @@ const MY_DATA: &[&str] = &[
     "my record",
     "my application",
     "my account",
+    "my profile",
+    "my file",
     "me from",
-    "everything you have",
+    "everything",
+    "every bit",
     "all my",
     "all the personal",
+    "all personal",
+    "all information",
+    "personal data",
     "about me",
+    "concerning me",
     "all data",
     "mes donnees",
+    "donnees personnelles",
+    "caractere personnel",
     "mon cv",
     "mes informations",
     "mes coordonnees",
     "mon dossier",
+    "mon profil",
     "me concernant",
     "toutes mes",
+    "toute trace",
+    "any trace",
+    "tout mes",
+    "tous mes",
     "de mes",
-    "l'ensemble de mes",
-    "mon profil",
+    "l'ensemble de",
     "de toutes",
+    " tout ",
     "from your",
     "de vos fichiers",
     "de votre base",
-    "right to be forgotten",
-    "droit a l'oubli",
-    "droit a l'effacement",
-    "right to erasure",
 ];
 
-const PAST_MINE: &[&str] =
-    &["i ", "i've ", "i have ", "i'll ", "i will ", "j'ai ", "je vais ", "don't ", "do not ", "ne pas ", "pas "];
+/// The first word of an erase verb's object that makes it the candidate or all they
+/// gave ("erase me", "delete every record", "effacez tout").
+const WHOLE_OBJECT: &[&str] =
+    &["me", "my", "all", "every", "everything", "mes", "mon", "ma", "toutes", "toute", "tous", "tout", "l'ensemble"];
 
-fn erasure(t: &str) -> bool {
-    if t.contains("mailing list") || t.contains("unsubscribe") {
+/// Words just before a verb that make it the candidate's own act or a refusal ("I
+/// deleted", "don't delete").
+const PAST_MINE: &[&str] = &[
+    "i ",
+    "i've ",
+    "i have ",
+    "i'll ",
+    "i will ",
+    "j'ai ",
+    "je ",
+    "je vais ",
+    "don't ",
+    "do not ",
+    "ne pas ",
+    "pas ",
+    "no need to ",
+    "not ",
+];
+
+fn erasure(x: &Text) -> bool {
+    if x.any(&["mailing list", "unsubscribe"]) {
         return false;
     }
-    if any(t, &["droit a l'effacement", "right to erasure", "right to be forgotten", "droit a l'oubli"]) {
+    if x.any(ERASE_STRONG) {
         return true;
     }
-    for verb in ERASE_VERBS {
-        for (at, _) in t.match_indices(verb) {
-            let before = &t[floor(t, at.saturating_sub(12))..at];
-            if PAST_MINE.iter().any(|p| before.ends_with(p)) {
-                continue;
-            }
-            let after = &t[at..ceil(t, at + 70)];
-            let earlier = &t[floor(t, at.saturating_sub(45))..at];
-            if MY_DATA.iter().any(|o| after.contains(o) || earlier.contains(o)) {
-                return true;
-            }
-        }
+    let mut data_before = false;
+    x.sentences.iter().any(|s| {
+        let found = erase_request(s, data_before);
+        data_before |= any(s, DATA);
+        found
+    })
+}
+
+/// An erase verb in `s`, asked of HR, whose object is the candidate's data;
+/// `data_before`: an earlier sentence named it (for "delete them").
+fn erase_request(s: &str, data_before: bool) -> bool {
+    if only_schedule(s) {
+        return false;
     }
-    false
+    ERASE_VERBS.iter().any(|verb| {
+        s.match_indices(verb).any(|(at, _)| {
+            let before = &s[floor(s, at.saturating_sub(12))..at];
+            if PAST_MINE.iter().any(|p| before.ends_with(p)) {
+                return false;
+            }
+            let rest = &s[at..];
+            if rest.get(..ceil(rest, verb.len() + 14)).is_some_and(|r| r.contains(" pas ")) {
+                return false;
+            }
+            let after = rest.get(verb.len()..).unwrap_or("");
+            let (word_end, object) = after.split_once(' ').unwrap_or((after, ""));
+            let object = object.split_whitespace().next().unwrap_or("").trim_matches(|c: char| !c.is_alphanumeric());
+            any(s, MY_DATA)
+                || own_data(s)
+                || WHOLE_OBJECT.contains(&object)
+                || word_end.contains("-moi")
+                || (PRONOUN.contains(&object) && data_before)
+        })
+    })
+}
+
+/// Pronouns standing for what an earlier sentence named ("please get rid of them").
+const PRONOUN: &[&str] = &["them", "it", "les", "la", "le", "ca", "those", "these"];
+
+/// Possessives, and the nouns of a candidate's file they may own.
+const POSSESSIVE: &[&str] = &[" my ", " mon ", " ma ", " mes "];
+
+/// A possessive owning a data noun within the next three words ("my CV", "ma
+/// candidature", "my old cover letter").
+fn own_data(s: &str) -> bool {
+    POSSESSIVE.iter().any(|p| {
+        s.match_indices(p).any(|(at, _)| {
+            let rest = &s[at + p.len() - 1..];
+            let near: Vec<&str> = rest.split_whitespace().take(3).collect();
+            any(&format!(" {} ", near.join(" ")), DATA)
+        })
+    })
 }
 
 const OBJECTION: &[&str] = &[
-    "object to",
-    "m'oppose",
     "stop contacting",
+    "stop emailing",
+    "stop e-mailing",
+    "stop calling",
+    "stop sending",
+    "job alerts",
     "do not contact me",
     "don't contact me",
     "not to be contacted",
@@ -304,25 +712,130 @@ const OBJECTION: &[&str] = &[
     "ne me recontactez",
     "ne me contactez plus",
     "plus recevoir vos offres",
-    "stop sending me",
+    "arretez de m'envoyer",
+    "arretez de me",
+    "cessez de m",
     "unsubscribe",
     "mailing list",
     "take me off",
+    "remove me from your list",
     "do not consent",
     "don't consent",
     "ne donne pas mon accord",
     "rather not be kept",
     "rather you didn't",
     "prefer you not",
-    "talent pool",
     "pas faire partie de votre vivier",
     "refuse que",
     "not keep me",
     "don't keep me",
+    "article 21",
+    "art. 21",
+    "droit d'opposition",
+    "right to object",
+    "opt out",
+    "opt-out",
 ];
+
+/// What an objection is about: the data, keeping it, being contacted.
+const OBJECT_TARGET: &[&str] = &[
+    "data",
+    "donnees",
+    " cv",
+    "traitement",
+    "processing",
+    "retention",
+    "conservation",
+    "keep",
+    "kept",
+    "conserv",
+    "gard",
+    "contact",
+    "pool",
+    "vivier",
+    "profil",
+    " file",
+    "fichier",
+    "dossier",
+    "application",
+    "candidature",
+    "information",
+    "details",
+    "rgpd",
+    "gdpr",
+];
+
+/// Being contacted, as the object of a refusal ("didn't contact me again", "ne plus être
+/// sollicité").
+const CONTACT: &[&str] = &[
+    "contact me",
+    "contacted",
+    "contacter",
+    "recontact",
+    "sollicit",
+    "emailing me",
+    "email me",
+    "call me",
+    "m'appeler",
+    "m'ecrire",
+    "reaching out",
+    "reach out",
+    "m'envoyer",
+    "sending me",
+    "send me",
+    "hear from",
+    "messaging me",
+    "message me",
+    "recevoir",
+    "receive",
+];
+
+const REFUSAL: &[&str] =
+    &[" not ", "n't ", " ne ", " no longer", " no more", " plus ", " stop", " arret", " cess", " never", " jamais"];
+
+/// Sentences where a refused contact is not a request ("n'hésitez pas à me contacter",
+/// "I haven't been contacted yet").
+const NOT_A_REFUSAL: &[&str] = &[
+    "hesit",
+    "feel free",
+    " yet",
+    "encore",
+    "haven't",
+    "hasn't",
+    "has not",
+    "have not",
+    "n'a pas ete",
+    "n'ai pas ete",
+    "n'avez pas",
+    "personne ne",
+    "nobody",
+    "no one",
+];
+
+fn objection(x: &Text) -> bool {
+    if x.any(OBJECTION) {
+        return true;
+    }
+    x.sentence(|s| {
+        let words = s.split_whitespace().count();
+        let objects = ["object", "oppose", "opposition"].iter().any(|v| {
+            s.match_indices(v).any(|(at, _)| {
+                let before = &s[floor(s, at.saturating_sub(10))..at];
+                let negated = ["no ", "pas d'", "aucune ", "don't ", "not ", "n'"].iter().any(|n| before.ends_with(n));
+                !negated && (words <= 4 || any(s, OBJECT_TARGET))
+            })
+        });
+        let refused_contact = !any(s, NOT_A_REFUSAL)
+            && CONTACT
+                .iter()
+                .any(|c| s.match_indices(c).any(|(at, _)| any(&s[floor(s, at.saturating_sub(40))..at], REFUSAL)));
+        objects || refused_contact || negated_keep(s)
+    })
+}
 
 const KEEP: &[&str] = &[
     "keep",
+    "kept",
     "retain",
     "hold on to",
     "holding on to",
@@ -335,21 +848,38 @@ const KEEP: &[&str] = &[
     "gardes",
     "on file",
     "on record",
+    "stay in",
+    "remain in",
+    "add me",
+    "m'ajouter",
+    "rester dans",
+    "faire partie",
+    "be part of",
+    "process my",
+    "traiter mes",
+    "use my data",
+    "utiliser mes donnees",
 ];
+
+/// What follows "keep me" when it asks for news, not for a file.
+const KEEP_INFORMED: &[&str] = &["posted", "informed", "updated", "au courant", "in the loop", "waiting"];
 
 const NEGATION: &[&str] =
     &[" don't", " do not", " didn't", " not ", " ne ", " n'", " pas ", " never", " non ", " no,", " no ", "refuse"];
 
 /// A keep verb under a negation close before it ("don't keep", "ne conservez pas",
 /// "pas que mon CV soit conservé").
-fn negated_keep(t: &str) -> bool {
-    KEEP.iter().any(|k| {
-        t.match_indices(k).any(|(at, _)| {
-            let before = &t[floor(t, at.saturating_sub(30))..at];
-            let after = &t[at..ceil(t, at + k.len() + 12)];
-            NEGATION.iter().any(|n| before.contains(n)) || after.contains(" pas ")
+fn negated_keep(s: &str) -> bool {
+    !only_schedule(s)
+        && KEEP.iter().any(|k| {
+            s.match_indices(k).any(|(at, _)| {
+                let before = &s[floor(s, at.saturating_sub(30))..at];
+                let after = &s[at..ceil(s, at + k.len() + 12)];
+                !any(after, KEEP_INFORMED)
+                    && !before.contains("mind")
+                    && (NEGATION.iter().any(|n| before.contains(n)) || after.contains(" pas "))
+            })
         })
-    })
 }
 
 const MINE: &[&str] = &[
@@ -361,6 +891,8 @@ const MINE: &[&str] = &[
     "my profile",
     "me in mind",
     "me on file",
+    "me in the",
+    "me in your",
     "mon cv",
     "mes coordonnees",
     "ma candidature",
@@ -370,8 +902,15 @@ const MINE: &[&str] = &[
     "mes donnees",
 ];
 
-fn keep_of_mine(t: &str) -> bool {
-    KEEP.iter().any(|k| t.match_indices(k).any(|(at, _)| MINE.iter().any(|m| t[at..ceil(t, at + 40)].contains(m))))
+/// A keep verb with the candidate's own file as its object, before or after it.
+fn keep_of_mine(s: &str) -> bool {
+    KEEP.iter().any(|k| {
+        s.match_indices(k).any(|(at, _)| {
+            let around = &s[floor(s, at.saturating_sub(25))..ceil(s, at + 40)];
+            let after = &s[at..ceil(s, at + k.len() + 12)];
+            !any(after, KEEP_INFORMED) && MINE.iter().any(|m| around.contains(m))
+        })
+    })
 }
 
 const RENEWAL: &[&str] = &[
@@ -383,7 +922,19 @@ const RENEWAL: &[&str] = &[
     "conservez mon",
     "conserver mes",
     "pour conserver",
+    "be considered for future",
+    "considered for other",
+    "considered for future",
+    "stay in your",
+    "remain in your",
+    "rester dans votre",
+    "reste dans votre",
+    "faire partie de votre",
 ];
+
+fn renewal(x: &Text) -> bool {
+    x.any(RENEWAL) || x.sentence(keep_of_mine)
+}
 
 const ACCESS: &[&str] = &[
     "copy of my",
@@ -399,11 +950,16 @@ const ACCESS: &[&str] = &[
     "what information",
     "what personal information",
     "what info",
+    "what's on my file",
+    "what is on my file",
     "quelles donnees",
     "quelles informations",
     "acceder a mes",
+    "acces a mes",
+    "l'acces a",
     "access to my",
     "article 15",
+    "art. 15",
     "subject access",
     "droit d'acces",
     "information you hold",
@@ -411,6 +967,7 @@ const ACCESS: &[&str] = &[
     "detenez",
     "communication de l'ensemble",
     "communiquer les donnees",
+    "communiquer l'ensemble",
     "export my data",
     "send me my data",
     "let me see",
@@ -419,14 +976,92 @@ const ACCESS: &[&str] = &[
     "have on file about me",
 ];
 
-/// A reply that is only yes or no (with a please or a thanks).
-fn bare_answer(t: &str) -> bool {
-    let words: Vec<&str> = t
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|w| !w.is_empty())
-        .filter(|w| !["please", "thanks", "thank", "you", "merci", "bien", "sur", "bonjour", "hello", "hi"].contains(w))
-        .collect();
-    matches!(words.as_slice(), ["yes"] | ["oui"] | ["no"] | ["non"] | ["sure"])
+/// Holding verbs and the candidate as their subject matter ("what you have kept on me").
+const HOLD: &[&str] = &[" have", " hold", " kept", " store", " avez", "detenez", "garde", "conserve", "stocke"];
+const ABOUT_ME: &[&str] = &[" about me", " on me", " sur moi", "a mon sujet", "me concernant", "concerning me"];
+
+/// Verbs asking to see or be sent what is held.
+const SHOW: &[&str] = &[
+    "copy",
+    "copie",
+    "consult",
+    " see ",
+    " voir",
+    "access",
+    "acces",
+    "obtain",
+    "obtenir",
+    "transmettre",
+    "send me",
+    "envoyer",
+];
+
+/// A sentence where the candidate gives rather than asks ("I'll send you a copy of my
+/// diploma").
+const GIVING: &[&str] =
+    &["i'll send", "i will send", "send you", "vous envoie", "vous enverrai", "je joins", "attached", "ci-joint"];
+
+/// Question words, and verbs of what HR does with data, for "which of my data do you
+/// process?".
+const WHICH: &[&str] = &["what", "which", "quel", "quoi", "ce que", "how long", "combien de temps"];
+const PROCESS: &[&str] =
+    &[" process", "trait", " use", " utilis", " hold", " have", " store", " keep", " avez", "detenez"];
+
+fn access(x: &Text) -> bool {
+    x.sentence(|s| any(s, ACCESS) && !any(s, GIVING))
+        || x.sentence(|s| s.contains('?') && any(s, WHICH) && any(s, PROCESS) && (own_data(s) || any(s, ABOUT_ME)))
+        || x.sentence(|s| {
+            SHOW.iter().any(|v| {
+                s.match_indices(v).any(|(at, _)| {
+                    let before = &s[floor(s, at.saturating_sub(12))..at];
+                    !PAST_MINE.iter().any(|p| before.ends_with(p))
+                        && !any(s, GIVING)
+                        && (own_data(&s[at..]) || any(&s[at..], ABOUT_ME))
+                })
+            })
+        })
+        || x.sentence(|s| {
+            HOLD.iter().any(|h| s.match_indices(h).any(|(at, _)| any(&s[at..ceil(s, at + 40)], ABOUT_ME)))
+                && (s.contains('?') || any(s, &["send", "envo", "communiqu", "voir", "see ", "copy", "copie"]))
+        })
+}
+
+/// A reply that is only yes or no (with a please, a thanks, an emoji): Some(true) for a
+/// yes, Some(false) for a no.
+fn bare_answer(t: &str) -> Option<bool> {
+    const YES: &[&str] = &[
+        "yes",
+        "oui",
+        "ok",
+        "okay",
+        "sure",
+        "fine",
+        "d'accord",
+        "daccord",
+        "absolutely",
+        "course",
+        "go",
+        "ahead",
+        "yep",
+    ];
+    const NO: &[&str] = &["no", "non", "nope"];
+    const FILLER: &[&str] = &[
+        "please", "thanks", "thank", "you", "merci", "bien", "sur", "bonjour", "hello", "hi", "that's", "that", "is",
+        "it", "pour", "moi", "for", "me", "of", "c'est", "tout", "a", "fait", "totally", "bien", "avec", "plaisir",
+        "by", "all", "means",
+    ];
+    let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).collect();
+    let thumbs = t.contains('\u{1f44d}') || t.contains('\u{2705}') || t.contains('\u{1f44c}');
+    if words.len() > 8 || !words.iter().all(|w| YES.contains(w) || NO.contains(w) || FILLER.contains(w)) {
+        return None;
+    }
+    if words.iter().any(|w| NO.contains(w)) {
+        Some(false)
+    } else if thumbs || words.iter().any(|w| YES.contains(w)) {
+        Some(true)
+    } else {
+        None
+    }
 }
 
 /// New values a correction names: email addresses and phone numbers.
@@ -507,6 +1142,55 @@ mod tests {
         let whole = "Yes.\n\nOn Tue, HR wrote:\n> Would you like us to keep your CV?";
         assert_eq!(classify("Yes.", whole).intent, Intent::Renewal);
         assert_eq!(classify("Yes.", "Yes.").intent, Intent::None);
+    }
+
+    #[test]
+    fn misspelt_and_curt_requests_are_read() {
+        assert_eq!(of("je veux que vous éffaciez tout mes donnés svp"), Intent::Erasure);
+        assert_eq!(of("svp arretez de menvoyer des offres"), Intent::Objection);
+        assert_eq!(of("please erase me"), Intent::Erasure);
+        assert_eq!(of("I'd like to be forgotten by your system."), Intent::Erasure);
+        assert_eq!(of("Bonjour,\n\nSupprimez-moi de votre base."), Intent::Erasure);
+        assert_eq!(of("I no longer want you to have my details. Please get rid of them."), Intent::Erasure);
+    }
+
+    #[test]
+    fn the_object_of_the_verb_decides() {
+        assert_eq!(of("Can you remove me from the Thursday slot?"), Intent::None);
+        assert_eq!(of("Could you correct the time in the calendar invite?"), Intent::None);
+        assert_eq!(of("Can I withdraw from the group exercise?"), Intent::None);
+        assert_eq!(of("I object to the 9am start, could we do 10?"), Intent::None);
+        assert_eq!(of("Je m'oppose un peu à l'idée d'un test de 8 heures."), Intent::None);
+        assert_eq!(of("I object, under Article 21 GDPR, to the retention of my application."), Intent::Objection);
+    }
+
+    #[test]
+    fn negations_and_offers_are_not_requests() {
+        assert_eq!(of("No objection to a second interview."), Intent::None);
+        assert_eq!(of("N'hésitez pas à me contacter pour toute question."), Intent::None);
+        assert_eq!(of("I haven't been contacted yet about the next step."), Intent::None);
+        assert_eq!(of("Keep me posted!"), Intent::None);
+        assert_eq!(of("I'll send you a copy of my diploma tomorrow."), Intent::None);
+        assert_eq!(of("I'd appreciate it if you didn't contact me again."), Intent::Objection);
+    }
+
+    #[test]
+    fn an_emoji_answers_the_keep_question() {
+        let whole = "ok pour moi 👍\n\nLe 1 déc. 2026, RH a écrit :\n> Pouvons-nous conserver votre CV ?";
+        assert_eq!(classify("ok pour moi 👍", whole).intent, Intent::Renewal);
+        assert_eq!(classify("non merci", whole).intent, Intent::Objection);
+    }
+
+    #[test]
+    fn one_edit_is_not_an_inflection() {
+        assert!(one_edit("donnes", "donnees"));
+        assert!(one_edit("suprimer", "supprimer"));
+        assert!(one_edit("delte", "delete"));
+        assert!(!one_edit("deleted", "delete"));
+        assert!(!one_edit("supprime", "supprimer"));
+        assert_eq!(mend("menvoyer"), "m'envoyer");
+        assert_eq!(mend("(donnés)"), "(donnés)");
+        assert_eq!(mend("(donnes)"), "(donnees)");
     }
 
     #[test]
