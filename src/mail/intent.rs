@@ -61,11 +61,18 @@ pub struct Detected {
 /// Reads `reply` (the candidate's own words) and, for a bare yes/no, `whole` (the body
 /// with its quoted history, which holds the question answered).
 pub fn classify(reply: &str, whole: &str) -> Detected {
+    // A request is made at the top of a reply; the rest of a very long one is not read,
+    // which bounds the time a message takes.
+    let reply = &reply[..floor(reply, READ.min(reply.len()))];
+    let whole = &whole[..floor(whole, (4 * READ).min(whole.len()))];
     let text = Text::new(reply);
     let intent = decide(&text, whole);
     let values = if intent == Intent::Correction { new_values(reply) } else { Vec::new() };
     Detected { intent, values }
 }
+
+/// How much of a reply is read, in bytes.
+const READ: usize = 16 * 1024;
 
 /// The reply folded (lower case, no accents, misspelt key words put right, elisions
 /// restored), as one line and as sentences, each padded with a space at both ends.
@@ -154,6 +161,7 @@ const VOCABULARY: &[&str] = &[
     "numero",
     "delete",
     "remove",
+    "erase",
     "personal",
     "details",
     "information",
@@ -178,8 +186,20 @@ const REAL_WORDS: &[&str] =
     &["contract", "content", "contacts", "updated", "denote", "adresser", "withdrew", "withdrawn"];
 
 /// Verbs that take an elided pronoun ("menvoyer" for "m'envoyer").
-const ELIDED: &[&str] =
-    &["envoyer", "envoyez", "effacer", "appeler", "appelez", "ecrire", "oppose", "acces", "ensemble", "interesse"];
+const ELIDED: &[&str] = &[
+    "envoyer",
+    "envoyez",
+    "effacer",
+    "appeler",
+    "appelez",
+    "ecrire",
+    "oppose",
+    "acces",
+    "ensemble",
+    "interesse",
+    "abandonne",
+    "accepte",
+];
 
 /// One word put right: a misspelt key word, a lost apostrophe.
 fn mend(word: &str) -> String {
@@ -235,15 +255,16 @@ fn one_edit(a: &str, b: &str) -> bool {
 }
 
 fn decide(x: &Text, whole: &str) -> Intent {
-    if withdrawal(x) {
-        return Intent::Withdrawal;
-    }
     let change_refused = x.any(NO_CHANGE);
     if !change_refused && x.sentence(strong_correction) {
         return Intent::Correction;
     }
+    // An erasure asked with a withdrawal is the erasure (it ends the application too).
     if erasure(x) {
         return Intent::Erasure;
+    }
+    if withdrawal(x) {
+        return Intent::Withdrawal;
     }
     if objection(x) {
         return Intent::Objection;
@@ -257,15 +278,38 @@ fn decide(x: &Text, whole: &str) -> Intent {
     if renewal(x) {
         return Intent::Renewal;
     }
-    if let Some(yes) = bare_answer(&x.all) {
-        let asked = fold(whole);
-        let keep_question =
-            ["keep your", "retain your", "conserv", "gardions", "garder votre", "talent pool", "vivier"];
-        if keep_question.iter().any(|q| asked.contains(q)) {
-            return if yes { Intent::Renewal } else { Intent::Objection };
+    if stop_alone(&x.all) {
+        return Intent::Objection;
+    }
+    if asked_to_keep(&x.all, whole) {
+        // An answer to "may we keep your CV?": a bare yes or no, or a keep verb not
+        // refused ("yes, you can keep it").
+        match bare_answer(&x.all) {
+            Some(true) => return Intent::Renewal,
+            Some(false) => return Intent::Objection,
+            None if x.any(KEEP) => return Intent::Renewal,
+            None => {}
         }
     }
     Intent::None
+}
+
+/// A reply that says only stop ("STOP", "stop please", "arrêtez svp").
+fn stop_alone(t: &str) -> bool {
+    let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.iter().any(|w| matches!(*w, "stop" | "arretez" | "unsubscribe"))
+        && words
+            .iter()
+            .all(|w| matches!(*w, "stop" | "arretez" | "unsubscribe" | "please" | "svp" | "merci" | "thanks" | "now"))
+}
+
+/// The quoted history (what `whole` holds beyond the reply) asks whether HR may keep the
+/// candidate's file.
+fn asked_to_keep(reply: &str, whole: &str) -> bool {
+    const QUESTION: &[&str] =
+        &["keep your", "retain your", "store your", "conserv", "gardions", "garder votre", "talent pool", "vivier"];
+    let asked = fold(whole);
+    QUESTION.iter().any(|q| asked.matches(q).count() > reply.matches(q).count())
 }
 
 fn any(t: &str, phrases: &[&str]) -> bool {
@@ -299,6 +343,8 @@ const SCHEDULE: &[&str] = &[
     "typo",
     "faute",
     "linkedin",
+    "appointment",
+    "rendez",
     "interview",
     "entretien",
     "monday",
@@ -338,6 +384,8 @@ const DATA: &[&str] = &[
     "candidature",
     "everything",
     " tout",
+    " info",
+    "stuff",
     " list",
     "process",
     " role",
@@ -410,10 +458,41 @@ const WITHDRAWAL: &[&str] = &[
     "pull out",
     "pulling out",
     "accepted another",
+    "renonce a ma candidature",
+    "renonce au poste",
+    "je renonce",
+    "close my application",
+    "found a job",
+    "found a new job",
+    "found a position",
+    "found another",
+    "abandonne ma candidature",
+    "abandonner ma candidature",
+    "abandon my application",
+    "laisse tomber",
+    "withdraw my",
+    "from consideration",
+    "plus poursuivre",
+    "step back from",
+    "stay at my current",
+    "stay in my current",
+    "rester a mon poste",
+    "not to continue",
+    "not continue with my",
+    "not to proceed",
+    "not to pursue",
+    "ne pas poursuivre",
+    "ne pas continuer",
+    "ne plus poursuivre",
+    "stop my application",
+    "no longer looking for a job",
+    "ai trouve un poste",
+    "ai trouve un emploi",
 ];
 
 fn withdrawal(x: &Text) -> bool {
-    x.sentence(|s| any(s, WITHDRAWAL) && !only_schedule(s))
+    // "I withdraw my consent" withdraws the consent, not the application.
+    x.sentence(|s| any(s, WITHDRAWAL) && !only_schedule(s) && !s.contains("consent"))
 }
 
 /// A correction is refused in so many words ("rien à changer de votre côté").
@@ -429,6 +508,9 @@ const NO_CHANGE: &[&str] = &[
 ];
 
 const FIELDS: &[&str] = &[
+    " tel ",
+    " tel:",
+    "portable",
     "phone",
     "number",
     "mobile",
@@ -467,6 +549,20 @@ const CHANGED: &[&str] = &[
     "it's spelled",
     "it is spelled",
     "s'ecrit",
+    " et non ",
+    "and not ",
+    "erreur dans",
+    "error in",
+    "mistake in",
+    "out of date",
+    "outdated",
+    "i now live",
+    "j'habite maintenant",
+    "plus a jour",
+    "i have a new",
+    "i've got a new",
+    "j'ai un nouveau",
+    "j'ai une nouvelle",
     "spelt",
     "should be ",
     "no longer works",
@@ -505,11 +601,33 @@ const UPDATE_VERBS: &[&str] = &[
 
 /// A field named with its change ("my number has changed", "the new one is ...").
 fn strong_correction(s: &str) -> bool {
+    if any(s, POSSESSIVE) && any(s, WRONG) && !only_schedule(s) {
+        return true;
+    }
     if any(s, &["rectif", "article 16", "art. 16"]) && !only_schedule(s) {
         return true;
     }
     any(s, FIELDS) && (any(s, CHANGED) || (any(s, OLD_NEW) && any(s, UPDATE_VERBS)))
 }
+
+/// Something of the candidate's said to be wrong ("the year of my degree is wrong").
+const WRONG: &[&str] = &[
+    "is wrong",
+    "are wrong",
+    "is incorrect",
+    "are incorrect",
+    "isn't right",
+    "is not right",
+    "wrong in your",
+    "est errone",
+    "sont errone",
+    "est incorrect",
+    "est fausse",
+    "est faux",
+    "n'est pas correct",
+    "n'est pas la bonne",
+    "n'est pas le bon",
+];
 
 /// What the candidate owns, as the object of an update verb.
 const OWN_OBJECT: &[&str] =
@@ -523,11 +641,15 @@ fn weak_correction(s: &str) -> bool {
     if any(s, FIELDS) && any(s, UPDATE_VERBS) {
         return true;
     }
-    true && UPDATE_VERBS.iter().filter(|v| !v.ends_with(' ')).any(|v| {
+    UPDATE_VERBS.iter().filter(|v| !v.ends_with(' ')).any(|v| {
         s.match_indices(v).any(|(at, _)| {
             let after = &s[at..ceil(s, at + v.len() + 30)];
             let before = &s[floor(s, at.saturating_sub(12))..at];
-            !PAST_MINE.iter().any(|p| before.ends_with(p)) && any(after, OWN_OBJECT)
+            // "update me on the status of my application" asks for news.
+            let news = after.split_whitespace().nth(1).is_some_and(|w| matches!(w, "me" | "us" | "moi"));
+            // "any update on my application" is the noun.
+            let noun = ["any ", "an ", "the ", "no ", "for "].iter().any(|d| before.ends_with(d));
+            !news && !noun && !PAST_MINE.iter().any(|p| before.ends_with(p)) && any(after, OWN_OBJECT)
         })
     })
 }
@@ -545,13 +667,17 @@ const ERASE_STRONG: &[&str] = &[
 ];
 
 const ERASE_VERBS: &[&str] = &[
-    "delete",
+    "delet",
     "erase",
     "erasure",
     "remove",
     "wipe",
     "purge",
     "destroy",
+    "destruction",
+    "scrub",
+    "anonymis",
+    "anonymiz",
     "get rid of",
     "deletion",
     "supprim",
@@ -563,6 +689,10 @@ const ERASE_VERBS: &[&str] = &[
     "retirez",
     "enlev",
     "forgotten",
+    " off your system",
+    " off your database",
+    " off your files",
+    " off your records",
 ];
 
 const MY_DATA: &[&str] = &[
@@ -614,7 +744,7 @@ const MY_DATA: &[&str] = &[
 /// The first word of an erase verb's object that makes it the candidate or all they
 /// gave ("erase me", "delete every record", "effacez tout").
 const WHOLE_OBJECT: &[&str] =
-    &["me", "my", "all", "every", "everything", "mes", "mon", "ma", "toutes", "toute", "tous", "tout", "l'ensemble"];
+    &["me", "moi", "all", "every", "everything", "toutes", "toute", "tous", "tout", "l'ensemble"];
 
 /// Words just before a verb that make it the candidate's own act or a refusal ("I
 /// deleted", "don't delete").
@@ -644,8 +774,13 @@ fn erasure(x: &Text) -> bool {
     }
     let mut data_before = false;
     x.sentences.iter().any(|s| {
-        let found = erase_request(s, data_before);
-        data_before |= any(s, DATA);
+        // "retirer ma candidature" withdraws; it erases nothing.
+        let mut s = s.clone();
+        for w in WITHDRAWAL {
+            s = s.replace(w, " ");
+        }
+        let found = erase_request(&s, data_before);
+        data_before |= any(&s, DATA);
         found
     })
 }
@@ -662,18 +797,27 @@ fn erase_request(s: &str, data_before: bool) -> bool {
             if PAST_MINE.iter().any(|p| before.ends_with(p)) {
                 return false;
             }
+            // "thanks for asking rather than just deleting it": the alternative not taken.
+            let clause = &s[floor(s, at.saturating_sub(25))..at];
+            if any(clause, &["rather than", "instead of", "plutot que", "au lieu de"]) {
+                return false;
+            }
             let rest = &s[at..];
             if rest.get(..ceil(rest, verb.len() + 14)).is_some_and(|r| r.contains(" pas ")) {
                 return false;
             }
             let after = rest.get(verb.len()..).unwrap_or("");
+            // A pronoun just before: "I want them deleted", "merci de les supprimer", "I
+            // would like it to be deleted".
+            let pronoun_before =
+                s[..at].split_whitespace().rev().take(4).any(|w| PRONOUN.contains(&w.strip_prefix("d'").unwrap_or(w)));
             let (word_end, object) = after.split_once(' ').unwrap_or((after, ""));
             let object = object.split_whitespace().next().unwrap_or("").trim_matches(|c: char| !c.is_alphanumeric());
             any(s, MY_DATA)
                 || own_data(s)
                 || WHOLE_OBJECT.contains(&object)
                 || word_end.contains("-moi")
-                || (PRONOUN.contains(&object) && data_before)
+                || ((PRONOUN.contains(&object) || pronoun_before) && data_before)
         })
     })
 }
@@ -687,14 +831,40 @@ const POSSESSIVE: &[&str] = &[" my ", " mon ", " ma ", " mes "];
 /// A possessive owning a data noun within the next three words ("my CV", "ma
 /// candidature", "my old cover letter").
 fn own_data(s: &str) -> bool {
+    owns(s, DATA)
+}
+
+/// A possessive owning one of `nouns` within the next three words.
+fn owns(s: &str, nouns: &[&str]) -> bool {
     POSSESSIVE.iter().any(|p| {
         s.match_indices(p).any(|(at, _)| {
             let rest = &s[at + p.len() - 1..];
             let near: Vec<&str> = rest.split_whitespace().take(3).collect();
-            any(&format!(" {} ", near.join(" ")), DATA)
+            any(&format!(" {} ", near.join(" ")), nouns)
         })
     })
 }
+
+/// What an access request asks to see: the personal data itself, not a login or a
+/// document the candidate lost ("send me my login details").
+const PERSONAL: &[&str] = &[
+    "data",
+    "donnees",
+    "information",
+    " info",
+    "personal",
+    "personnel",
+    " file",
+    "dossier",
+    "fichier",
+    "record",
+    "notes",
+    "profil",
+    "evaluation",
+    "assessment",
+    "everything",
+    " tout",
+];
 
 const OBJECTION: &[&str] = &[
     "stop contacting",
@@ -733,12 +903,40 @@ const OBJECTION: &[&str] = &[
     "art. 21",
     "droit d'opposition",
     "right to object",
+    "withdraw my consent",
+    "withdraw consent",
+    "revoke my consent",
+    "retire mon consentement",
+    "retirer mon consentement",
+    "revoque mon consentement",
+    "restrict the processing",
+    "restriction of processing",
+    "restrict processing",
+    "limitation du traitement",
+    "limiter le traitement",
+    "article 18",
     "opt out",
     "opt-out",
+    "no more emails",
+    "no more messages",
+    "no more calls",
+    "plus de mails",
+    "plus d'emails",
+    "plus d'e-mails",
+    "plus de messages",
+    "plus d'appels",
 ];
 
 /// What an objection is about: the data, keeping it, being contacted.
 const OBJECT_TARGET: &[&str] = &[
+    "email",
+    " mail",
+    "receiv",
+    "recevoir",
+    "message",
+    "offre",
+    "offer",
+    "marketing",
     "data",
     "donnees",
     " cv",
@@ -770,7 +968,8 @@ const OBJECT_TARGET: &[&str] = &[
 const CONTACT: &[&str] = &[
     "contact me",
     "contacted",
-    "contacter",
+    "contacting",
+    "contacte",
     "recontact",
     "sollicit",
     "emailing me",
@@ -790,8 +989,22 @@ const CONTACT: &[&str] = &[
     "receive",
 ];
 
-const REFUSAL: &[&str] =
-    &[" not ", "n't ", " ne ", " no longer", " no more", " plus ", " stop", " arret", " cess", " never", " jamais"];
+const REFUSAL: &[&str] = &[
+    " not ",
+    "n't ",
+    " ne ",
+    " no longer",
+    " no more",
+    " plus ",
+    " stop",
+    " arret",
+    " cess",
+    " never",
+    " jamais",
+    "refrain",
+    "absten",
+    " dont ",
+];
 
 /// Sentences where a refused contact is not a request ("n'hésitez pas à me contacter",
 /// "I haven't been contacted yet").
@@ -858,11 +1071,20 @@ const KEEP: &[&str] = &[
     "process my",
     "traiter mes",
     "use my data",
-    "utiliser mes donnees",
+    "utilise",
+    " used",
 ];
 
 /// What follows "keep me" when it asks for news, not for a file.
 const KEEP_INFORMED: &[&str] = &["posted", "informed", "updated", "au courant", "in the loop", "waiting"];
+
+/// A negation that says yes ("I don't mind", "pas de souci pour").
+const NO_OBSTACLE: &[&str] =
+    &["mind", "souci", "probleme", "problem", "inconvenient", "objection", "worry", "inquiet", "contre", "against"];
+
+/// A subject before a keep verb that makes the keeping the candidate's own ("I'll keep
+/// the appointment").
+const SELF: &[&str] = &["i'll ", "i will ", "i'd ", "i ", "je ", "we'll "];
 
 const NEGATION: &[&str] =
     &[" don't", " do not", " didn't", " not ", " ne ", " n'", " pas ", " never", " non ", " no,", " no ", "refuse"];
@@ -871,16 +1093,21 @@ const NEGATION: &[&str] =
 /// "pas que mon CV soit conservé").
 fn negated_keep(s: &str) -> bool {
     !only_schedule(s)
-        && KEEP.iter().any(|k| {
+        && KEEP.iter().chain(PASS_ON).any(|k| {
             s.match_indices(k).any(|(at, _)| {
                 let before = &s[floor(s, at.saturating_sub(30))..at];
                 let after = &s[at..ceil(s, at + k.len() + 12)];
                 !any(after, KEEP_INFORMED)
-                    && !before.contains("mind")
+                    && !any(before, NO_OBSTACLE)
+                    && !SELF.iter().any(|p| before.ends_with(p))
                     && (NEGATION.iter().any(|n| before.contains(n)) || after.contains(" pas "))
             })
         })
 }
+
+/// Passing the data on: refused, it is an objection; asked, it is no right ("share my CV
+/// with the hiring manager").
+const PASS_ON: &[&str] = &["shared", "share my", "passed on", "transmi", "partag"];
 
 const MINE: &[&str] = &[
     "my cv",
@@ -891,6 +1118,8 @@ const MINE: &[&str] = &[
     "my profile",
     "me in mind",
     "me on file",
+    "me on your",
+    "me on the",
     "me in the",
     "me in your",
     "mon cv",
@@ -946,10 +1175,16 @@ const ACCESS: &[&str] = &[
     "copie des",
     "copie de l'ensemble",
     "what personal data",
-    "what data",
-    "what information",
+    "what data do",
+    "what data you",
+    "what data have",
+    "what data are",
+    "what information do",
+    "what information you",
+    "what information have",
     "what personal information",
-    "what info",
+    "what info do",
+    "what info you",
     "what's on my file",
     "what is on my file",
     "quelles donnees",
@@ -959,6 +1194,10 @@ const ACCESS: &[&str] = &[
     "l'acces a",
     "access to my",
     "article 15",
+    "right of access",
+    "article 20",
+    "portability",
+    "portabilite",
     "art. 15",
     "subject access",
     "droit d'acces",
@@ -977,14 +1216,28 @@ const ACCESS: &[&str] = &[
 ];
 
 /// Holding verbs and the candidate as their subject matter ("what you have kept on me").
-const HOLD: &[&str] = &[" have", " hold", " kept", " store", " avez", "detenez", "garde", "conserve", "stocke"];
-const ABOUT_ME: &[&str] = &[" about me", " on me", " sur moi", "a mon sujet", "me concernant", "concerning me"];
+const HOLD: &[&str] =
+    &[" have", "'ve got", " got", " hold", " kept", " store", " avez", "detenez", "garde", "conserve", "stocke"];
+const ABOUT_ME: &[&str] = &[
+    " about me",
+    " on me",
+    " sur moi",
+    "a mon sujet",
+    "me concernant",
+    "concerning me",
+    "you've collected",
+    "you have collected",
+    "vous avez collecte",
+    "vous avez recueilli",
+];
 
 /// Verbs asking to see or be sent what is held.
 const SHOW: &[&str] = &[
     "copy",
     "copie",
     "consult",
+    "share",
+    "partager",
     " see ",
     " voir",
     "access",
@@ -1016,7 +1269,7 @@ fn access(x: &Text) -> bool {
                     let before = &s[floor(s, at.saturating_sub(12))..at];
                     !PAST_MINE.iter().any(|p| before.ends_with(p))
                         && !any(s, GIVING)
-                        && (own_data(&s[at..]) || any(&s[at..], ABOUT_ME))
+                        && (owns(&s[at..], PERSONAL) || any(&s[at..], ABOUT_ME))
                 })
             })
         })
@@ -1179,6 +1432,34 @@ mod tests {
         let whole = "ok pour moi 👍\n\nLe 1 déc. 2026, RH a écrit :\n> Pouvons-nous conserver votre CV ?";
         assert_eq!(classify("ok pour moi 👍", whole).intent, Intent::Renewal);
         assert_eq!(classify("non merci", whole).intent, Intent::Objection);
+    }
+
+    #[test]
+    fn consent_restriction_and_a_bare_stop_are_objections() {
+        assert_eq!(of("I withdraw my consent to the processing of my data."), Intent::Objection);
+        assert_eq!(of("Je retire mon consentement au traitement de mes données."), Intent::Objection);
+        assert_eq!(of("Please restrict the processing of my data."), Intent::Objection);
+        assert_eq!(of("STOP"), Intent::Objection);
+        assert_eq!(of("I don't want my data shared with your partners."), Intent::Objection);
+        assert_eq!(of("Could you share my CV with the hiring manager?"), Intent::None);
+    }
+
+    #[test]
+    fn an_erasure_outranks_a_withdrawal_and_names_what_it_erases() {
+        let both = "J'ai trouvé un poste ailleurs. Détruisez l'intégralité de mon dossier.";
+        assert_eq!(of(both), Intent::Erasure);
+        assert_eq!(of("Je souhaite retirer ma candidature."), Intent::Withdrawal);
+        assert_eq!(of("You still have my file. I would like it to be permanently deleted."), Intent::Erasure);
+        assert_eq!(of("Could you remove my colleague from the cc list?"), Intent::None);
+        assert_eq!(of("Thanks for asking rather than just deleting it."), Intent::None);
+    }
+
+    #[test]
+    fn a_very_long_reply_is_read_in_bounded_time() {
+        let long = "Please delete my data. ".to_owned() + &"blah ".repeat(200_000);
+        let started = std::time::Instant::now();
+        assert_eq!(of(&long), Intent::Erasure);
+        assert!(started.elapsed().as_millis() < 2_000);
     }
 
     #[test]
