@@ -222,10 +222,12 @@ fn mend(word: &str) -> String {
             return format!("{}{head}'{rest}{}", &word[..start], &word[end..]);
         }
     }
-    if stem.len() >= 6 && !VOCABULARY.contains(&stem.as_str()) && !REAL_WORDS.contains(&stem.as_str()) {
-        if let Some(v) = VOCABULARY.iter().find(|v| one_edit(&stem, v)) {
-            stem = (*v).to_owned();
-        }
+    if stem.len() >= 6
+        && !VOCABULARY.contains(&stem.as_str())
+        && !REAL_WORDS.contains(&stem.as_str())
+        && let Some(v) = VOCABULARY.iter().find(|v| one_edit(&stem, v))
+    {
+        stem = (*v).to_owned();
     }
     format!("{}{prefix}{stem}{}", &word[..start], &word[end..])
 }
