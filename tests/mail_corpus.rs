@@ -98,7 +98,7 @@ fn held_out_replies_are_measured() {
 #[test]
 fn blind_held_out_replies_are_measured() {
     let replies = corpus("heldout-blind.txt");
-    assert!(replies.len() >= 90);
+    assert!(replies.len() >= 150);
     let f = measure("heldout-blind.txt");
     let met = |ok: bool| if ok { "met" } else { "NOT MET" };
     println!(
@@ -107,9 +107,10 @@ fn blind_held_out_replies_are_measured() {
         met(f.recall[&Intent::Erasure] >= 0.95),
         met(f.recall[&Intent::Objection] >= 0.95),
     );
-    // The floor: this file's one measurement (see tests/mail/heldout-blind.txt), rounded down.
+    // The floor: this file's one measurement (see tests/mail/heldout-blind.txt).
     assert!(f.accuracy >= BLIND_FLOOR, "blind held-out accuracy {} < {BLIND_FLOOR}", f.accuracy);
 }
 
-/// The blind set's one measurement before any change made after seeing it.
-const BLIND_FLOOR: f64 = 0.71;
+/// The blind set's one measurement before any change made after seeing it (set 2: 136 of
+/// 160, 2026-12-02).
+const BLIND_FLOOR: f64 = 0.85;
