@@ -83,7 +83,7 @@ struct Text {
 
 impl Text {
     fn new(reply: &str) -> Text {
-        let folded = fold(reply);
+        let folded = mend_split_elisions(&fold(reply));
         let mut raw: Vec<String> = Vec::new();
         let mut current = String::new();
         let lines: Vec<&str> = folded.lines().collect();
@@ -123,6 +123,26 @@ impl Text {
     fn sentence(&self, test: impl Fn(&str) -> bool) -> bool {
         self.sentences.iter().any(|s| test(s))
     }
+}
+
+/// A French elision typed with a space ("arretez de m envoyer"), joined again.
+fn mend_split_elisions(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    for line in t.lines() {
+        let words: Vec<&str> = line.split(' ').collect();
+        for (i, w) in words.iter().enumerate() {
+            out.push_str(w);
+            let next_vowel = words.get(i + 1).and_then(|n| n.chars().next()).is_some_and(|c| "aeiouyh".contains(c));
+            let elided = matches!(*w, "m" | "j" | "n" | "l" | "d" | "t");
+            match (i + 1 < words.len(), elided && next_vowel) {
+                (true, true) => out.push('\''),
+                (true, false) => out.push(' '),
+                _ => {}
+            }
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Key words the rules look for, as their misspellings are put right (one edit away,
@@ -258,11 +278,21 @@ fn one_edit(a: &str, b: &str) -> bool {
 
 fn decide(x: &Text, whole: &str) -> Intent {
     let change_refused = x.any(NO_CHANGE);
+    // "I do not want any more calls ... stop using my details": the "not" and the
+    // details are not a correction.
+    if x.any(STOP_USING) {
+        return Intent::Objection;
+    }
     if !change_refused && x.sentence(strong_correction) {
         return Intent::Correction;
     }
     // An erasure asked with a withdrawal is the erasure (it ends the application too).
     if erasure(x) {
+        // "Take my CV out of your pool, but you may keep my application for this job":
+        // an objection to being kept for later, not an erasure.
+        if x.any(KEEP_THIS_APPLICATION) && x.any(&["vivier", "pool"]) {
+            return Intent::Objection;
+        }
         return Intent::Erasure;
     }
     if withdrawal(x) {
@@ -275,6 +305,11 @@ fn decide(x: &Text, whole: &str) -> Intent {
         return Intent::Access;
     }
     if !change_refused && x.sentence(weak_correction) {
+        return Intent::Correction;
+    }
+    // "New number: 07911 123 456. Please update.": the field in one sentence, the bare
+    // request in another.
+    if !change_refused && x.sentence(bare_update) && x.sentence(|s| any(s, FIELDS) && !only_schedule(s)) {
         return Intent::Correction;
     }
     if renewal(x) {
@@ -296,6 +331,57 @@ fn decide(x: &Text, whole: &str) -> Intent {
     Intent::None
 }
 
+/// A refusal of being contacted or of the data being used, which outranks the fields and
+/// negations it names.
+const STOP_USING: &[&str] = &[
+    "stop using my",
+    "do not want any more",
+    "don't want any more",
+    "dont want any more",
+    "ne plus me contacter",
+    "ne plus utiliser mes",
+    "cessez d'utiliser",
+    "arretez d'utiliser",
+];
+
+/// Keeping the application under way while leaving the pool.
+const KEEP_THIS_APPLICATION: &[&str] =
+    &["garder ma candidature", "conserver ma candidature", "keep my application", "keep my current application"];
+
+/// An update asked in so many words, with its object left to the sentence before
+/// ("Please update.", "merci de la modifier", "Can you correct that please?").
+fn bare_update(s: &str) -> bool {
+    const ASKED: &[&str] = &[
+        "please update",
+        "please correct",
+        "please fix",
+        "please amend",
+        "please change",
+        "you correct",
+        "you fix",
+        "you update",
+        "you amend",
+        "you change",
+        "merci de corriger",
+        "merci de modifier",
+        "merci de la modif",
+        "merci de le modif",
+        "merci de les modif",
+        "merci de la corriger",
+        "merci de le corriger",
+        "merci de mettre a jour",
+        "vous corriger",
+        "vous modifier",
+        "vous mettre a jour",
+        "-vous corriger",
+        "-vous modifier",
+        "-vous mettre a jour",
+        "svp corriger",
+        "svp modifier",
+    ];
+    any(s, ASKED) && !only_schedule(s)
+}
+
 /// A reply that says only stop ("STOP", "stop please", "arrêtez svp").
 fn stop_alone(t: &str) -> bool {
     let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
@@ -308,8 +394,17 @@ fn stop_alone(t: &str) -> bool {
 /// The quoted history (what `whole` holds beyond the reply) asks whether HR may keep the
 /// candidate's file.
 fn asked_to_keep(reply: &str, whole: &str) -> bool {
-    const QUESTION: &[&str] =
-        &["keep your", "retain your", "store your", "conserv", "gardions", "garder votre", "talent pool", "vivier"];
+    const QUESTION: &[&str] = &[
+        "keep your",
+        "us to keep",
+        "retain your",
+        "store your",
+        "conserv",
+        "gardions",
+        "garder votre",
+        "talent pool",
+        "vivier",
+    ];
     let asked = fold(whole);
     QUESTION.iter().any(|q| asked.matches(q).count() > reply.matches(q).count())
 }
@@ -403,6 +498,9 @@ fn only_schedule(s: &str) -> bool {
 }
 
 const WITHDRAWAL: &[&str] = &[
+    // Longer forms first: an erasure reads the sentence with these taken out.
+    "remove me from consideration",
+    "take me out of consideration",
     "withdraw my application",
     "withdraw my candidacy",
     "withdraw from the",
@@ -490,6 +588,16 @@ const WITHDRAWAL: &[&str] = &[
     "no longer looking for a job",
     "ai trouve un poste",
     "ai trouve un emploi",
+    "withdrawing my",
+    "candidature comme retiree",
+    "consider my application withdrawn",
+    "dont want the job",
+    "don't want the job",
+    "do not want the job",
+    "no longer want the job",
+    "ne veux plus le poste",
+    "arreter la le process",
+    "arreter le process",
 ];
 
 fn withdrawal(x: &Text) -> bool {
@@ -533,6 +641,13 @@ const FIELDS: &[&str] = &[
     "prenom",
     "coordonnees",
     "contact details",
+    "m'appelle",
+    "my name is",
+    " num ",
+    "degree",
+    "diplome",
+    "birth",
+    "naissance",
 ];
 
 const CHANGED: &[&str] = &[
@@ -577,6 +692,11 @@ const CHANGED: &[&str] = &[
     "new one is",
     "nouveau telephone",
     "not anne",
+    "faute",
+    "a la place de",
+    "listed as",
+    "recorded my",
+    "changer de ",
     " not ",
 ];
 
@@ -609,7 +729,10 @@ fn strong_correction(s: &str) -> bool {
     if any(s, &["rectif", "article 16", "art. 16"]) && !only_schedule(s) {
         return true;
     }
-    any(s, FIELDS) && (any(s, CHANGED) || (any(s, OLD_NEW) && any(s, UPDATE_VERBS)))
+    any(s, FIELDS)
+        && (any(s, CHANGED) || (any(s, OLD_NEW) && any(s, UPDATE_VERBS)))
+        // "the address in the invitation looks wrong": the venue's, not the candidate's.
+        && !(any(s, &["convocation", "invitation", " invite"]) && !owns(s, FIELDS))
 }
 
 /// Something of the candidate's said to be wrong ("the year of my degree is wrong").
@@ -690,6 +813,8 @@ const ERASE_VERBS: &[&str] = &[
     "retirer",
     "retirez",
     "enlev",
+    "virer",
+    "virez",
     "forgotten",
     " off your system",
     " off your database",
@@ -809,6 +934,15 @@ fn erase_request(s: &str, data_before: bool) -> bool {
                 return false;
             }
             let after = rest.get(verb.len()..).unwrap_or("");
+            // "remove the notice-period question from my list": an object named with an
+            // article and no data noun is something else of theirs.
+            let mut next = after.split_whitespace();
+            if next.next().is_some_and(|w| matches!(w, "the" | "this" | "that"))
+                && !any(&format!(" {} ", next.take(3).collect::<Vec<_>>().join(" ")), DATA)
+                && !any(s, MY_DATA)
+            {
+                return false;
+            }
             // A pronoun just before: "I want them deleted", "merci de les supprimer", "I
             // would like it to be deleted".
             let pronoun_before =
@@ -1040,7 +1174,9 @@ fn objection(x: &Text) -> bool {
                 !negated && (words <= 4 || any(s, OBJECT_TARGET))
             })
         });
+        // "I hope this isn't awkward, could you send me a copy of my data": asked, not refused.
         let refused_contact = !any(s, NOT_A_REFUSAL)
+            && !any(s, ACCESS)
             && CONTACT
                 .iter()
                 .any(|c| s.match_indices(c).any(|(at, _)| any(&s[floor(s, at.saturating_sub(40))..at], REFUSAL)));
@@ -1161,6 +1297,11 @@ const RENEWAL: &[&str] = &[
     "rester dans votre",
     "reste dans votre",
     "faire partie de votre",
+    "hang on to my",
+    "hold on to my",
+    "accepte que mon dossier",
+    "accepte que mes donnees",
+    "accepte que mon cv",
 ];
 
 fn renewal(x: &Text) -> bool {
@@ -1215,6 +1356,12 @@ const ACCESS: &[&str] = &[
     "provide all",
     "avez a mon sujet",
     "have on file about me",
+    "you have on file for me",
+    "data you have on file",
+    "whether you are processing",
+    "whether you process",
+    "si vous traitez",
+    "copie de toutes",
 ];
 
 /// Holding verbs and the candidate as their subject matter ("what you have kept on me").
