@@ -112,6 +112,6 @@ fn blind_held_out_replies_are_measured() {
     assert!(f.accuracy >= BLIND_FLOOR, "blind held-out accuracy {} < {BLIND_FLOOR}", f.accuracy);
 }
 
-/// The blind set's one measurement before any change made after seeing it (set 2: 136 of
-/// 160, 2026-12-02).
-const BLIND_FLOOR: f64 = 0.85;
+/// The blind set's one measurement before any change made after seeing it (set 3: 129 of
+/// 150 = 0.860, 2026-12-02), less a rounding margin.
+const BLIND_FLOOR: f64 = 0.855;
