@@ -37,6 +37,7 @@ pub mod fetch;
 pub mod file;
 pub mod intake;
 pub mod intent;
+pub mod links;
 pub mod parse;
 pub mod reply;
 pub mod transport;

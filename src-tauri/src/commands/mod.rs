@@ -7,6 +7,7 @@ pub mod backup;
 pub mod hiring;
 pub mod letters;
 pub mod mail;
+pub mod mail_settings;
 pub mod pipeline;
 pub mod retention;
 pub mod store;
