@@ -3,8 +3,9 @@
 //! the Settings screen and tests the connection: without the company's CA file the
 //! certificate is refused, a wrong password is named as such, then the right settings
 //! work. A candidate's reply asking erasure arrives in the mailbox; "check mail now" on
-//! the Inbox fetches it; the Requests screen shows the erasure with its due date; HR
-//! confirms and the candidate is gone. The password never comes back to the screen.
+//! the Inbox fetches it; the Requests screen shows the erasure with its due date; her
+//! timeline shows the message as plain text, its https link opened outside the app and its
+//! javascript: one inert; HR confirms and the candidate is gone. The password never comes back to the screen.
 
 mod harness;
 #[path = "../../mail-servers/harness.rs"]
@@ -83,6 +84,14 @@ async fn test_imap(app: &App, before: Option<&str>) -> (String, String) {
     .await
 }
 
+/// A screenshot for a person to look at, when VIVIER_E2E_SHOTS names a folder.
+async fn shot(app: &App, name: &str) {
+    if let Some(dir) = std::env::var_os("VIVIER_E2E_SHOTS") {
+        let png = app.client.screenshot().await.unwrap();
+        std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reply_fetched_over_imap_opens_an_erasure_that_hr_confirms() {
     let dovecot = Dovecot::start();
@@ -122,6 +131,7 @@ async fn a_reply_fetched_over_imap_opens_an_erasure_that_hr_confirms() {
     assert_eq!(field.prop("value").await.unwrap().as_deref(), Some(""), "the password is never shown again");
     let state = app.testid("mail-imap-password-state").await;
     assert_eq!(state.attr("data-saved").await.unwrap().as_deref(), Some("yes"));
+    shot(&app, "mail-settings").await;
     let shown = cli(&dir, &["mail", "settings", "show"]);
     assert_eq!(shown["imap"]["port"], dovecot.imaps_port, "{shown}");
     assert!(!shown.to_string().contains(PASSWORD), "the password is not in the settings");
@@ -130,7 +140,8 @@ async fn a_reply_fetched_over_imap_opens_an_erasure_that_hr_confirms() {
     let reply = "From: =?utf-8?q?L=C3=A9a?= <lea.fontaine@example.org>\r\nTo: jobs@vivier.test\r\n\
                  Subject: Re: votre candidature\r\nMessage-ID: <imap-reply-1@example.org>\r\n\
                  Date: Wed, 2 Dec 2026 10:00:00 +0100\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
-                 Bonjour,\r\nMerci de supprimer mes données.\r\n\r\nLéa";
+                 Bonjour,\r\nMerci de supprimer mes données.\r\nMon ancien portfolio : https://lea.example/portfolio.\r\n\
+                 (javascript:alert(1) reste du texte)\r\n\r\nLéa";
     let appended = append(&dovecot, reply);
     assert!(appended.starts_with("a2 OK"), "{appended}");
 
@@ -157,6 +168,25 @@ async fn a_reply_fetched_over_imap_opens_an_erasure_that_hr_confirms() {
     assert!(row.text().await.unwrap().contains("Léa Fontaine"));
     let shown_due = app.testid("request-due").await.attr("data-due").await.unwrap();
     assert_eq!(shown_due.as_deref(), Some(due.as_str()));
+
+    // Her profile's timeline shows the message as plain text: the https link is live, the
+    // javascript: one inert; a click opens it outside the app, the window stays where it is.
+    let name = app.wait_css("[data-testid=\"request-row\"] button.link").await;
+    name.click().await.unwrap();
+    let text = app.testid("message-text").await;
+    assert!(text.text().await.unwrap().contains("javascript:alert(1) reste du texte"));
+    let link = app.testid("message-link").await;
+    assert_eq!(link.attr("data-href").await.unwrap().as_deref(), Some("https://lea.example/portfolio"));
+    assert_eq!(app.client.find_all(fantoccini::Locator::Css("[data-testid=\"message-link\"]")).await.unwrap().len(), 1);
+    let url = app.client.current_url().await.unwrap();
+    app.click_centered("message-link").await;
+    shot(&app, "timeline-links").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(app.client.current_url().await.unwrap(), url, "the app's window navigated");
+    app.testid("page-profile").await;
+    app.click("nav-requests").await;
+    app.wait_css("[data-testid=\"request-row\"][data-kind=\"erasure\"]").await;
+
     app.click_centered("request-confirm").await;
     app.testid("confirm-box").await;
     app.click_centered("confirm-yes").await;
