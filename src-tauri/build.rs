@@ -74,6 +74,14 @@ const COMMANDS: &[&str] = &[
     "back_up_now",
     "restore_plan",
     "restore_backup",
+    "mail_settings",
+    "save_imap_settings",
+    "save_smtp_settings",
+    "test_imap",
+    "test_smtp",
+    "check_mail_now",
+    "mail_check_status",
+    "link_segments",
 ];
 
 const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\

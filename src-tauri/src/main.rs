@@ -42,10 +42,15 @@ fn main() -> ExitCode {
         // The OS's save dialog, for "save a copy" (the capability grants only `dialog:allow-save`).
         .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::new(root))
+        // Links in candidates' messages open outside the app (the capability allows only
+        // http, https and mailto); the app's mail check and its status.
+        .plugin(tauri_plugin_opener::init())
+        .manage(tasks::mail_poll::MailPoll::default())
         .setup(|app| {
             let handle = app.handle().clone();
             std::thread::spawn(move || commands::store::open_at_start(&handle.state::<state::AppState>()));
             tasks::purge::spawn(app.handle().clone());
+            tasks::mail_poll::spawn(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -115,6 +120,14 @@ fn main() -> ExitCode {
             commands::backup::back_up_now,
             commands::backup::restore_plan,
             commands::backup::restore_backup,
+            commands::mail_settings::mail_settings,
+            commands::mail_settings::save_imap_settings,
+            commands::mail_settings::save_smtp_settings,
+            commands::mail_settings::test_imap,
+            commands::mail_settings::test_smtp,
+            commands::mail_settings::check_mail_now,
+            commands::mail_settings::mail_check_status,
+            commands::mail_settings::link_segments,
         ])
         .build(tauri::generate_context!())
         .expect("error while running Vivier")

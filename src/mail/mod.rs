@@ -1,6 +1,7 @@
 //! Mail: candidates' email, in and out (issue 12). The network is [`transport`] (IMAP
 //! fetch, SMTP sending, the outbox, mail settings and their passwords); [`fetch`] hands
-//! what IMAP brings to the intake, one message at a time, outside any transaction.
+//! what IMAP brings to the intake, one message at a time, outside any transaction;
+//! [`links`] says which links of a message's text a door may open (http, https, mailto).
 //!
 //! The intake: messages brought by a file (.eml, .mbox) or by the IMAP transport, parsed
 //! within bounds, stored raw in the encrypted store, imported once, tied to a candidate
@@ -37,6 +38,7 @@ pub mod fetch;
 pub mod file;
 pub mod intake;
 pub mod intent;
+pub mod links;
 pub mod parse;
 pub mod reply;
 pub mod transport;

@@ -20,7 +20,7 @@ use ts_rs::{Config, TS, TypeVisitor};
 use vivier::error::Code;
 use vivier::pipeline::Stage;
 
-use crate::commands::{backup, hiring, pipeline, store};
+use crate::commands::{backup, hiring, mail_settings, pipeline, store};
 use crate::error::CommandError;
 
 /// The generated file, from this crate's folder.
@@ -118,6 +118,13 @@ fn generated() -> String {
     d.visit::<vivier::backup::BackupInfo>();
     d.visit::<vivier::backup::RestorePlan>();
     d.visit::<vivier::backup::RestoreReport>();
+    // Mail settings, the app's mail check, links in messages.
+    d.visit::<mail_settings::MailSettings>();
+    d.visit::<mail_settings::ImapForm>();
+    d.visit::<mail_settings::SmtpForm>();
+    d.visit::<mail_settings::ImapTested>();
+    d.visit::<crate::tasks::mail_poll::MailCheck>();
+    d.visit::<vivier::mail::links::TextSegment>();
 
     let mut out = String::from(HEADER);
     for declaration in d.by_name.values() {

@@ -387,3 +387,46 @@ function subscribe<T>(event: string, cb: (payload: T) => void): () => void {
     unlisten?.();
   };
 }
+
+// ----- mail settings, the app's mail check, links in messages -----
+
+export type {
+  ImapForm,
+  ImapTested,
+  MailCheck,
+  MailSettings,
+  ServerForm,
+  SmtpForm,
+  Taken,
+  TextSegment,
+} from './generated';
+import type { ImapForm, ImapTested, MailCheck, MailSettings, SmtpForm, TextSegment } from './generated';
+import { openUrl } from '@tauri-apps/plugin-opener';
+
+/** The saved IMAP and SMTP settings; passwords never come back, only whether one is kept. */
+export const mailSettings = () => call<MailSettings>('mail_settings');
+/** `password`: null or empty keeps the one in the keyring. */
+export const saveImapSettings = (settings: ImapForm, password: string | null) =>
+  call<MailSettings>('save_imap_settings', { settings, password });
+export const saveSmtpSettings = (settings: SmtpForm, password: string | null) =>
+  call<MailSettings>('save_smtp_settings', { settings, password });
+/** Tests the saved settings; fails with `mail_auth_failed`, `mail_certificate_refused`,
+ *  `mail_unreachable`, `mail_timeout`, `mail_not_configured`, `mail_protocol`… */
+export const testImap = () => call<ImapTested>('test_imap');
+export const testSmtp = () => call<string>('test_smtp');
+/** Checks the mailbox now (after a check in progress, never beside it). */
+export const checkMailNow = () => call<MailCheck>('check_mail_now');
+export const mailCheckStatus = () => call<MailCheck>('mail_check_status');
+/** Texts cut into plain and link segments; only http(s) and mailto links have an `href`. */
+export const linkSegments = (texts: string[]) => call<TextSegment[][]>('link_segments', { texts });
+/** Opens a link outside the app (system browser or mail client); the capability allows
+ *  only http, https and mailto. */
+export const openOutside = (href: string) => openUrl(href);
+
+/** The event the app emits after each mail check, with its status. */
+export const MAIL_CHECKED_EVENT = 'vivier://mail-checked';
+
+/** Calls `cb` with the status after each mail check; returns the unsubscriber. */
+export function onMailChecked(cb: (status: MailCheck) => void): () => void {
+  return subscribe<MailCheck>(MAIL_CHECKED_EVENT, cb);
+}

@@ -290,6 +290,28 @@ updated_at: string | null, };
 export type HoldInfo = { uuid: string, candidate_uuid: string, full_name: string, reason: string, placed_by: string, placed_at: string, until: string | null, released_by: string | null, released_at: string | null, in_force: boolean, };
 
 /**
+ * The IMAP mailbox the app checks.
+ */
+export type ImapForm = { server: ServerForm, 
+/**
+ * The folder read, e.g. `INBOX`.
+ */
+mailbox: string, 
+/**
+ * A folder taken-in messages are moved to; none: they are flagged and left in place.
+ */
+move_to: string | null, 
+/**
+ * How often the app checks, in minutes.
+ */
+every_minutes: number, };
+
+/**
+ * What a successful IMAP test saw.
+ */
+export type ImapTested = { mailbox: string, messages: number, };
+
+/**
  * One message of a file, as taken in.
  */
 export type Imported = { 
@@ -374,6 +396,36 @@ export type Level = "refused" | "warned";
  * What a triage decision did.
  */
 export type Linked = { message: string, candidate: string, intent: Intent, request: string | null, };
+
+/**
+ * Where the app's mail check stands.
+ */
+export type MailCheck = { 
+/**
+ * An IMAP mailbox is configured.
+ */
+configured: boolean, 
+/**
+ * How often the app checks, in minutes (when configured).
+ */
+every_minutes: number | null, 
+/**
+ * When the last check ended, successful or not.
+ */
+last_check: string | null, 
+/**
+ * The last check's failure, if it failed.
+ */
+last_error: CommandError | null, 
+/**
+ * What the last successful check took in.
+ */
+taken: Taken, };
+
+/**
+ * The saved mail settings, without the passwords: only whether one is kept.
+ */
+export type MailSettings = { imap: ImapForm | null, smtp: SmtpForm | null, imap_password_saved: boolean, smtp_password_saved: boolean, };
 
 /**
  * How a message was tied to its candidate.
@@ -587,6 +639,28 @@ field: string,
 snippet: string, rank: number, };
 
 /**
+ * A server's address and login, as the settings screen edits it.
+ */
+export type ServerForm = { host: string, port: number, 
+/**
+ * `tls`, `starttls`, or `plain` (to this computer only).
+ */
+security: string, user: string, 
+/**
+ * A PEM file of certificate authorities to trust beside the built-in ones.
+ */
+ca_file: string | null, };
+
+/**
+ * The SMTP server and the sender.
+ */
+export type SmtpForm = { server: ServerForm, 
+/**
+ * The From address, e.g. `Jobs <jobs@example.org>`.
+ */
+from: string, };
+
+/**
  * Where a candidate came from.
  */
 export type Source = { "kind": "direct" } | { "kind": "agency", "detail": string } | { "kind": "referral", "detail": string } | { "kind": "email" } | { "kind": "job_board", "detail": string | null };
@@ -608,6 +682,11 @@ export type StoreInfo = { data_dir: string, database: string, key_source: KeySou
 export type StoreStatus = { status: Status, data_dir: string, open: boolean, };
 
 /**
+ * How many fetched messages ended each way.
+ */
+export type Taken = { matched: number, triaged: number, duplicate: number, rejected: number, };
+
+/**
  * A template, shipped or stored.
  */
 export type TemplateInfo = { name: string, language: LetterLang, 
@@ -619,6 +698,19 @@ shipped: boolean,
  * Stored in the database (added, or a shipped one edited).
  */
 edited: boolean, body: string, };
+
+/**
+ * A run of a message's text: plain, or a link the app may open outside itself.
+ */
+export type TextSegment = { 
+/**
+ * The text as written.
+ */
+text: string, 
+/**
+ * The address to open (its scheme in lower case), for a live link only.
+ */
+href: string | null, };
 
 /**
  * One entry of a candidate's timeline.
