@@ -74,6 +74,7 @@ const COMMANDS: &[&str] = &[
     "back_up_now",
     "restore_plan",
     "restore_backup",
+    "export_access",
 ];
 
 const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\

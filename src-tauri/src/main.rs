@@ -115,6 +115,7 @@ fn main() -> ExitCode {
             commands::backup::back_up_now,
             commands::backup::restore_plan,
             commands::backup::restore_backup,
+            commands::access::export_access,
         ])
         .build(tauri::generate_context!())
         .expect("error while running Vivier")

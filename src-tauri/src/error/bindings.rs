@@ -118,6 +118,8 @@ fn generated() -> String {
     d.visit::<vivier::backup::BackupInfo>();
     d.visit::<vivier::backup::RestorePlan>();
     d.visit::<vivier::backup::RestoreReport>();
+    // The access export.
+    d.visit::<vivier::access::AccessArchive>();
 
     let mut out = String::from(HEADER);
     for declaration in d.by_name.values() {

@@ -59,6 +59,7 @@ import type {
   Linked,
   RightsRequest,
   TriageItem,
+  AccessArchive,
 } from './generated';
 
 export type {
@@ -134,6 +135,7 @@ export type {
   Linked,
   RightsRequest,
   TriageItem,
+  AccessArchive,
 } from './generated';
 import { STAGE_PROGRESS } from './generated';
 export { ERROR_CODES, HIRING_FROM, STAGES } from './generated';
@@ -387,3 +389,14 @@ function subscribe<T>(event: string, cb: (payload: T) => void): () => void {
     unlisten?.();
   };
 }
+
+// ----- the candidate's right of access (promise P5) -----
+
+/** Asks the OS's save dialog where to put a candidate's access archive; null when cancelled. */
+export const chooseAccessArchivePath = (fileName: string) =>
+  save({ defaultPath: fileName, filters: [{ name: 'ZIP', extensions: ['zip'] }] });
+/** Writes the access archive of a candidate (everything held on them, their documents and
+ * messages, a summary PDF in their language) to `path`, whole or not at all; audited as an
+ * access export. `merge_fields` when the company's name is not set. */
+export const exportAccess = (candidate: string, path: string, lang: LetterLang | null = null) =>
+  call<AccessArchive>('export_access', { candidate, path, lang });

@@ -506,6 +506,13 @@ const en = {
   prof_purged_title: 'This candidate’s data was purged',
   prof_purged_body: 'Nothing of them is left but one line in the purge log: their identifier, the date and the rule.',
   prof_purged_rule: 'Purged because {rule}.',
+  access_export: 'Export their data (access request)',
+  access_export_hint:
+    'An archive of everything held on this person: their data (JSON, with its schema), original documents, messages and a summary PDF in their language. Recorded in the audit log.',
+  access_exported: 'Archive saved as {name}: {documents} documents, {messages} messages.',
+  access_no_company: 'Set the company’s name first (Settings → Company): the summary names the employer.',
+  access_disk_full: 'The disk is full: the archive was not written.',
+  doc_outdated: 'outdated: regenerate',
 };
 
 export type Strings = typeof en;
@@ -1017,6 +1024,13 @@ const fr: Strings = {
   prof_purged_body:
     'Il n’en reste qu’une ligne dans le journal des purges : son identifiant, la date et la règle.',
   prof_purged_rule: 'Purgé ; motif : {rule}.',
+  access_export: 'Exporter ses données (demande d’accès)',
+  access_export_hint:
+    'Une archive de tout ce qui est détenu sur cette personne : ses données (JSON, avec son schéma), documents d’origine, messages et un résumé PDF dans sa langue. Inscrit au journal d’audit.',
+  access_exported: 'Archive enregistrée sous {name} : {documents} documents, {messages} messages.',
+  access_no_company: 'Indiquez d’abord le nom de l’entreprise (Réglages → Entreprise) : le résumé nomme l’employeur.',
+  access_disk_full: 'Le disque est plein : l’archive n’a pas été écrite.',
+  doc_outdated: 'périmée : à régénérer',
 };
 
 const dictionaries: Record<Lang, Strings> = { en, fr };
