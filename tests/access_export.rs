@@ -332,7 +332,7 @@ fn rows_in_db(s: &mut Store, table: &str, link: Link, uuid: &str) -> Vec<BTreeMa
     };
     let conn = s.connection();
     let mut stmt = conn.prepare(&format!("SELECT * FROM {table} WHERE {filter}")).unwrap();
-    let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+    let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
     let mut rows = stmt.query([uuid]).unwrap();
     let mut out = Vec::new();
     while let Some(row) = rows.next().unwrap() {

@@ -108,7 +108,7 @@ fn select(
     arg: &dyn rusqlite::ToSql,
 ) -> Result<Vec<Vec<(String, SqlValue)>>, PipelineError> {
     let mut stmt = conn.prepare(sql)?;
-    let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+    let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
     let mut rows = stmt.query([arg])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
