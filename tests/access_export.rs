@@ -373,7 +373,15 @@ fn a_richly_filled_candidate_is_exported_whole_and_nobody_else() {
     let zq = other(&mut s);
     let out_dir = tempfile::tempdir().unwrap();
     let dest = out_dir.path().join("access.zip");
+    let started = std::time::Instant::now();
     let report = s.export_access(&hr(t(2026, 12, 1)), &uuid, &dest, None).unwrap();
+    eprintln!(
+        "access export: {} rows, {} entries, {} bytes in {:?}",
+        report.rows,
+        report.entries,
+        report.bytes,
+        started.elapsed()
+    );
     assert_eq!(report.language, Lang::En, "the candidate's language");
     assert_eq!(report.documents, 3, "CV, letter, offer letter: {report:?}");
     assert!(report.messages >= 1, "{report:?}");

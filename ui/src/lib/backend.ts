@@ -60,6 +60,7 @@ import type {
   RightsRequest,
   TriageItem,
   AccessArchive,
+  EditForm,
 } from './generated';
 
 export type {
@@ -400,3 +401,11 @@ export const chooseAccessArchivePath = (fileName: string) =>
  * access export. `merge_fields` when the company's name is not set. */
 export const exportAccess = (candidate: string, path: string, lang: LetterLang | null = null) =>
   call<AccessArchive>('export_access', { candidate, path, lang });
+/** Corrects a candidate's name, addresses or phone (absent fields stay); the engine makes
+ * the search index forget the old values and marks letters that print the old name
+ * outdated. `duplicate_candidate` when a new value is someone else's. */
+export const editCandidate = (candidate: string, edit: Partial<EditForm>) =>
+  call<Candidate>('edit_candidate', {
+    candidate,
+    edit: { full_name: null, add_emails: [], remove_emails: [], phone: null, ...edit },
+  });

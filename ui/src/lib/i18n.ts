@@ -513,6 +513,15 @@ const en = {
   access_no_company: 'Set the company’s name first (Settings → Company): the summary names the employer.',
   access_disk_full: 'The disk is full: the archive was not written.',
   doc_outdated: 'outdated: regenerate',
+  correct_open: 'Correct name or contact…',
+  correct_title: 'Correct their details',
+  correct_hint: 'The old values are no longer found by search; letters that print the old name are marked outdated.',
+  correct_name: 'Name',
+  correct_email: 'E-mail',
+  correct_phone: 'Phone',
+  correct_submit: 'Save the correction',
+  correct_cancel: 'Cancel',
+  correct_saved: 'Corrected.',
 };
 
 export type Strings = typeof en;
@@ -1031,6 +1040,16 @@ const fr: Strings = {
   access_no_company: 'Indiquez d’abord le nom de l’entreprise (Réglages → Entreprise) : le résumé nomme l’employeur.',
   access_disk_full: 'Le disque est plein : l’archive n’a pas été écrite.',
   doc_outdated: 'périmée : à régénérer',
+  correct_open: 'Rectifier nom ou coordonnées…',
+  correct_title: 'Rectifier ses informations',
+  correct_hint:
+    'Les anciennes valeurs ne sont plus trouvées par la recherche ; les lettres qui portent l’ancien nom sont marquées périmées.',
+  correct_name: 'Nom',
+  correct_email: 'E-mail',
+  correct_phone: 'Téléphone',
+  correct_submit: 'Enregistrer la rectification',
+  correct_cancel: 'Annuler',
+  correct_saved: 'Rectifié.',
 };
 
 const dictionaries: Record<Lang, Strings> = { en, fr };
