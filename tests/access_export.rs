@@ -501,8 +501,8 @@ fn a_failed_export_leaves_nothing_and_says_what_to_do() {
     // A folder that does not exist.
     let e = s.export_access(&hr(t(2026, 12, 1)), &c, &out_dir.path().join("missing/a.zip"), None).unwrap_err();
     assert_eq!(e.code(), Code::Io, "{e}");
-    // A relative path.
-    let e = s.export_access(&hr(t(2026, 12, 1)), &c, Path::new("a.zip"), None).unwrap_err();
+    // A folder, not a file.
+    let e = s.export_access(&hr(t(2026, 12, 1)), &c, Path::new("/"), None).unwrap_err();
     assert_eq!(e.code(), Code::InvalidInput, "{e}");
     assert_eq!(std::fs::read_dir(out_dir.path()).unwrap().count(), 0, "nothing half-written");
     assert!(!s.audit_entries(Some(&c), 100).unwrap().iter().any(|e| e.action == "access_export"));

@@ -106,8 +106,8 @@ pub struct AccessArchive {
 }
 
 impl Store {
-    /// Writes the access archive of `candidate` (UUID, prefix or email) to `dest`, the full
-    /// path of a file (replaced if there). `lang` overrides the candidate's language for the
+    /// Writes the access archive of `candidate` (UUID, prefix or email) to `dest`, the path
+    /// of a file (replaced if there; a relative path is the current folder's). `lang` overrides the candidate's language for the
     /// summary. The audit entries (the export, and each original document given) are
     /// committed before the archive takes its name, so that it never exists unaudited.
     pub fn export_access(
@@ -117,12 +117,14 @@ impl Store {
         dest: &Path,
         lang: Option<Lang>,
     ) -> Result<AccessArchive, AccessError> {
-        let folder = match (dest.is_absolute(), dest.parent(), dest.file_name()) {
-            (true, Some(folder), Some(_)) => folder,
+        // A relative path (the command line's `-o archive.zip`) is the current folder's.
+        let dest = std::path::absolute(dest).map_err(write_failed)?;
+        let folder = match (dest.parent(), dest.file_name()) {
+            (Some(folder), Some(_)) => folder,
             _ => {
                 return Err(AccessError::Invalid {
                     field: "path",
-                    reason: "must be the full path of the archive to write (e.g. /home/me/access.zip)".into(),
+                    reason: "must name the archive's file (e.g. /home/me/access.zip), not a folder".into(),
                 });
             }
         };
@@ -144,7 +146,7 @@ impl Store {
             let part = PartFile::write(folder, &archive).map_err(write_failed)?;
             Ok((report, part))
         })?;
-        part.rename_to(dest).map_err(write_failed)?;
+        part.rename_to(&dest).map_err(write_failed)?;
         Ok(report)
     }
 }
