@@ -82,6 +82,7 @@ const COMMANDS: &[&str] = &[
     "check_mail_now",
     "mail_check_status",
     "link_segments",
+    "export_access",
 ];
 
 const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\

@@ -25,8 +25,11 @@
 //! - [`backup`]: encrypted backups, the erasure ledger file a restore replays, full and
 //!   plain exports.
 //! - [`audit`]: the hash-chained log of every view, edit, export and deletion.
+//! - [`access`]: the candidate's right of access (the export archive) and correction
+//!   (what follows a corrected name, email or phone).
 //! - [`error`]: the one list of error codes every door shows.
 
+pub mod access;
 pub mod audit;
 pub mod backup;
 pub mod data_dir;

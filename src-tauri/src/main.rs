@@ -128,6 +128,7 @@ fn main() -> ExitCode {
             commands::mail_settings::check_mail_now,
             commands::mail_settings::mail_check_status,
             commands::mail_settings::link_segments,
+            commands::access::export_access,
         ])
         .build(tauri::generate_context!())
         .expect("error while running Vivier")

@@ -63,15 +63,15 @@ fn copy_failed(e: std::io::Error) -> PipelineError {
     DocumentError::CopyFailed { reason: e.to_string(), disk_full }.into()
 }
 
-/// A copy being written under a temporary name, removed when dropped before it is renamed.
-struct PartFile {
+/// A file being written under a temporary name (a document's copy, an access archive), removed when dropped before it is renamed.
+pub(crate) struct PartFile {
     path: Option<PathBuf>,
 }
 
 impl PartFile {
     /// Creates `.vivier-<uuid>.part` in `folder` (never an existing file), writes `bytes`
     /// and syncs them to disk.
-    fn write(folder: &Path, bytes: &[u8]) -> std::io::Result<Self> {
+    pub(crate) fn write(folder: &Path, bytes: &[u8]) -> std::io::Result<Self> {
         let path = folder.join(format!(".vivier-{}.part", new_uuid()));
         let mut file = OpenOptions::new().write(true).create_new(true).open(&path)?;
         let part = PartFile { path: Some(path) };
@@ -82,7 +82,7 @@ impl PartFile {
 
     /// Gives the copy its name, replacing a file there, and syncs the folder (best effort:
     /// not every file system syncs a folder).
-    fn rename_to(mut self, dest: &Path) -> std::io::Result<()> {
+    pub(crate) fn rename_to(mut self, dest: &Path) -> std::io::Result<()> {
         let Some(path) = self.path.take() else {
             return Ok(());
         };

@@ -82,10 +82,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Code;
 pub use child::{CHILD_ARG, Extraction, Extractor, NoTextReason, run_child};
+pub(crate) use copy::PartFile;
 pub use extract::{MAX_ENTRY_SIZE, MAX_TEXT_LEN, MAX_XML_DEPTH, extract_text};
 pub use sniff::{DEFAULT_SIZE_LIMIT, check_name, check_size, sniff};
-pub(crate) use stored::document_info;
 pub use stored::{DOCUMENT_KINDS, MASK, OriginalUse, SIZE_LIMIT_SETTING, Upload};
+pub(crate) use stored::{document_info, original_of};
 
 /// What a document is, as recognised from its content.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

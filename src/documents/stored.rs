@@ -192,7 +192,7 @@ pub enum OriginalUse {
 /// Reads a document's bytes, refused when it has refused passages and `reveal` is not asked
 /// for, and the audit entry owed: a reveal when there was something to unmask, else a view
 /// or an export.
-pub(super) fn original_of(
+pub(crate) fn original_of(
     conn: &rusqlite::Connection,
     stamp: &Stamp,
     id: &str,
@@ -243,11 +243,12 @@ fn text_of(
 }
 
 pub(crate) fn document_info(conn: &rusqlite::Connection, uuid: &str) -> Result<DocumentInfo> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT d.uuid, c.uuid, d.kind, d.file_name, d.media_type, d.size, d.sha256, d.text_status, d.added_at,
-                d.text_reason, d.superseded_at
+                d.text_reason, d.superseded_at, {} AS outdated
          FROM documents d JOIN candidates c ON c.id = d.candidate_id WHERE d.uuid = ?1",
-    )?;
+        crate::access::correction::OUTDATED
+    ))?;
     Ok(stmt.query_row([uuid], |r| {
         Ok(DocumentInfo {
             uuid: r.get(0)?,
@@ -261,6 +262,7 @@ pub(crate) fn document_info(conn: &rusqlite::Connection, uuid: &str) -> Result<D
             added_at: parse_ts(&r.get::<_, String>(8)?)?,
             text_reason: r.get::<_, Option<String>>(9)?.as_deref().and_then(NoTextReason::parse),
             superseded_at: r.get::<_, Option<String>>(10)?.as_deref().map(parse_ts).transpose()?,
+            outdated: r.get(11)?,
         })
     })?)
 }

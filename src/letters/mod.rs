@@ -16,8 +16,8 @@ pub mod offer;
 pub mod pdf;
 mod records;
 
-pub(crate) use records::erase_offer_out_of_stage;
 pub use records::{COMPANY_SETTING, LetterRecord, OfferRecord, TemplateInfo};
+pub(crate) use records::{company_of, erase_offer_out_of_stage};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

@@ -112,7 +112,7 @@ pub(crate) fn erase_offer_out_of_stage(tx: &rusqlite::Connection, app_id: i64, t
     Ok(tx.execute("DELETE FROM offers WHERE application_id = ?1", [app_id])? > 0)
 }
 
-fn company_of(conn: &rusqlite::Connection) -> Result<Company> {
+pub(crate) fn company_of(conn: &rusqlite::Connection) -> Result<Company> {
     let raw: Option<String> =
         conn.query_row("SELECT value FROM settings WHERE key = ?1", [COMPANY_SETTING], |r| r.get(0)).optional()?;
     Ok(raw.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default())

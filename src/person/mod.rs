@@ -7,7 +7,7 @@
 mod merge;
 pub mod registry;
 pub(crate) mod removal;
-mod walk;
+pub(crate) mod walk;
 
 pub use removal::PurgeCounts;
 pub use walk::HeldRows;

@@ -99,6 +99,7 @@ impl Store {
     pub fn edit_candidate(&mut self, stamp: &Stamp, id: &str, edit: CandidateEdit) -> Result<Candidate> {
         self.write(|tx| {
             let (cid, uuid) = resolve_candidate(tx, id)?;
+            let before = candidate_by_id(tx, cid)?;
             let mut changed = Vec::new();
             if let Some(name) = &edit.full_name {
                 let name = name.trim();
@@ -156,9 +157,17 @@ impl Store {
                 changed.push("language");
             }
             changed.dedup();
+            // A correction reaches everything derived from the old values (search index,
+            // letters): the access feature's rule, here so that every door goes through it.
+            let after = candidate_by_id(tx, cid)?;
+            let done = crate::access::correction::propagate(tx, cid, &before, &after)?;
             index_profile(tx, cid)?;
-            append(tx, stamp, "edit", Some(&uuid), Some(&changed.join(",")))?;
-            candidate_by_id(tx, cid)
+            let mut detail = changed.join(",");
+            if done.passages > 0 || done.letters_outdated > 0 {
+                detail.push_str(&format!("; {} passages reindexed, {} letters outdated", done.passages, done.letters_outdated));
+            }
+            append(tx, stamp, "edit", Some(&uuid), Some(&detail))?;
+            Ok(after)
         })
     }
 

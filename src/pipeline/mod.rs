@@ -434,6 +434,9 @@ pub struct DocumentInfo {
     pub text_reason: Option<crate::documents::NoTextReason>,
     /// For an offer letter: when a later letter for the same application replaced it.
     pub superseded_at: Option<DateTime<Utc>>,
+    /// For a current offer letter: it no longer prints the candidate's name as corrected
+    /// since (regenerate it).
+    pub outdated: bool,
 }
 
 /// One entry of a candidate's timeline.

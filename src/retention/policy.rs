@@ -206,7 +206,8 @@ impl Settings {
         self.pool_months
     }
 
-    fn years_for(&self, country: &str) -> u32 {
+    /// Years a former employee's file is kept after the contract ends in a country.
+    pub fn years_for(&self, country: &str) -> u32 {
         self.hired_years
             .iter()
             .find(|(c, _)| c.eq_ignore_ascii_case(country))

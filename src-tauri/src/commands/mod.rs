@@ -3,6 +3,7 @@
 //! adapter: the app state in, one engine call, the engine's error mapped to `{code, message}`. No rule lives here. Command names
 //! and their JSON are what the UI (`ui/src/lib/backend.ts`) calls: they do not change.
 
+pub mod access;
 pub mod backup;
 pub mod hiring;
 pub mod letters;

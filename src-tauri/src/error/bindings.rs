@@ -125,6 +125,8 @@ fn generated() -> String {
     d.visit::<mail_settings::ImapTested>();
     d.visit::<crate::tasks::mail_poll::MailCheck>();
     d.visit::<vivier::mail::links::TextSegment>();
+    // The access export.
+    d.visit::<vivier::access::AccessArchive>();
 
     let mut out = String::from(HEADER);
     for declaration in d.by_name.values() {

@@ -3,7 +3,8 @@
 //! engine, nothing stored), and the generated letter is found in the profile, stored with
 //! the candidate, as the CLI confirms; opened, it offers "Save a copy…" (the native save
 //! dialog itself is not automated). The company's details and a template are edited in
-//! the settings first.
+//! the settings first. The profile offers the access export; a corrected name marks the
+//! letter "outdated: regenerate".
 
 mod harness;
 
@@ -95,6 +96,22 @@ async fn an_offer_is_filled_previewed_generated_and_found_in_the_profile() {
     let save = app.testid("doc-save-copy").await;
     assert_eq!(save.text().await.unwrap(), "Save a copy…");
     assert!(save.is_enabled().await.unwrap());
+    app.click_centered("doc-close").await;
+
+    // The access export's button is on the profile (its save dialog is native too: the
+    // archive itself is tested in tests/access_export.rs).
+    let export = app.testid("profile-export-access").await;
+    assert_eq!(export.text().await.unwrap(), "Export their data (access request)");
+    assert!(export.is_enabled().await.unwrap());
+    assert!(!app.present("[data-testid=\"doc-outdated\"]").await, "a fresh letter is current");
+    // A corrected name: the letter printed the old one, so it shows as outdated.
+    app.click_centered("profile-correct").await;
+    app.type_into("correct-name", "Zoë O'Brien").await;
+    app.click_centered("correct-submit").await;
+    app.testid("profile-corrected").await;
+    app.text_until("profile-name", |t| t == "Zoë O'Brien").await;
+    let outdated = app.testid("doc-outdated").await;
+    assert_eq!(outdated.text().await.unwrap(), "(outdated: regenerate)");
 
     let data_dir = app.data_dir.clone();
     let _tmp = app.stop().await;

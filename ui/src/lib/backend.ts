@@ -59,6 +59,8 @@ import type {
   Linked,
   RightsRequest,
   TriageItem,
+  AccessArchive,
+  EditForm,
 } from './generated';
 
 export type {
@@ -134,6 +136,7 @@ export type {
   Linked,
   RightsRequest,
   TriageItem,
+  AccessArchive,
 } from './generated';
 import { STAGE_PROGRESS } from './generated';
 export { ERROR_CODES, HIRING_FROM, STAGES } from './generated';
@@ -430,3 +433,21 @@ export const MAIL_CHECKED_EVENT = 'vivier://mail-checked';
 export function onMailChecked(cb: (status: MailCheck) => void): () => void {
   return subscribe<MailCheck>(MAIL_CHECKED_EVENT, cb);
 }
+// ----- the candidate's right of access (promise P5) -----
+
+/** Asks the OS's save dialog where to put a candidate's access archive; null when cancelled. */
+export const chooseAccessArchivePath = (fileName: string) =>
+  save({ defaultPath: fileName, filters: [{ name: 'ZIP', extensions: ['zip'] }] });
+/** Writes the access archive of a candidate (everything held on them, their documents and
+ * messages, a summary PDF in their language) to `path`, whole or not at all; audited as an
+ * access export. `merge_fields` when the company's name is not set. */
+export const exportAccess = (candidate: string, path: string, lang: LetterLang | null = null) =>
+  call<AccessArchive>('export_access', { candidate, path, lang });
+/** Corrects a candidate's name, addresses or phone (absent fields stay); the engine makes
+ * the search index forget the old values and marks letters that print the old name
+ * outdated. `duplicate_candidate` when a new value is someone else's. */
+export const editCandidate = (candidate: string, edit: Partial<EditForm>) =>
+  call<Candidate>('edit_candidate', {
+    candidate,
+    edit: { full_name: null, add_emails: [], remove_emails: [], phone: null, ...edit },
+  });

@@ -1,6 +1,27 @@
 // Generated from the Rust types by src-tauri/src/error/bindings.rs: do not edit by hand.
 // Change the Rust types, then: VIVIER_WRITE_BINDINGS=1 cargo test -p vivier-app bindings
 
+/**
+ * What an access export wrote (identifiers and counts only).
+ */
+export type AccessArchive = { candidate_uuid: string, 
+/**
+ * The summary's language.
+ */
+language: LetterLang, 
+/**
+ * Rows given in data.json, all tables together.
+ */
+rows: number, documents: number, messages: number, 
+/**
+ * Entries of the zip archive.
+ */
+entries: number, 
+/**
+ * Size of the archive in bytes.
+ */
+bytes: number, };
+
 export type AddedDocument = { document: DocumentInfo, 
 /**
  * Why no text could be read, when none could (the document is stored all the same).
@@ -178,7 +199,12 @@ text_reason: NoTextReason | null,
 /**
  * For an offer letter: when a later letter for the same application replaced it.
  */
-superseded_at: string | null, };
+superseded_at: string | null, 
+/**
+ * For a current offer letter: it no longer prints the candidate's name as corrected
+ * since (regenerate it).
+ */
+outdated: boolean, };
 
 export type DocumentText = { document: DocumentInfo, text: string | null, 
 /**

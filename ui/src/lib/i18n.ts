@@ -545,6 +545,22 @@ const en = {
   mail_not_set: 'No mailbox is set up: Settings › Mail.',
   mail_every_note: 'Checked every {n} min while Vivier is open.',
   mail_link_title: 'Opens outside Vivier: {href}',
+  access_export: 'Export their data (access request)',
+  access_export_hint:
+    'An archive of everything held on this person: their data (JSON, with its schema), original documents, messages and a summary PDF in their language. Recorded in the audit log.',
+  access_exported: 'Archive saved as {name}: {documents} documents, {messages} messages.',
+  access_no_company: 'Set the company’s name first (Settings → Company): the summary names the employer.',
+  access_disk_full: 'The disk is full: the archive was not written.',
+  doc_outdated: 'outdated: regenerate',
+  correct_open: 'Correct name or contact…',
+  correct_title: 'Correct their details',
+  correct_hint: 'The old values are no longer found by search; letters that print the old name are marked outdated.',
+  correct_name: 'Name',
+  correct_email: 'E-mail',
+  correct_phone: 'Phone',
+  correct_submit: 'Save the correction',
+  correct_cancel: 'Cancel',
+  correct_saved: 'Corrected.',
 };
 
 export type Strings = typeof en;
@@ -1095,6 +1111,23 @@ const fr: Strings = {
   mail_not_set: 'Aucune boîte n’est configurée : Réglages › Messagerie.',
   mail_every_note: 'Relevé toutes les {n} min tant que Vivier est ouvert.',
   mail_link_title: 'S’ouvre hors de Vivier : {href}',
+  access_export: 'Exporter ses données (demande d’accès)',
+  access_export_hint:
+    'Une archive de tout ce qui est détenu sur cette personne : ses données (JSON, avec son schéma), documents d’origine, messages et un résumé PDF dans sa langue. Inscrit au journal d’audit.',
+  access_exported: 'Archive enregistrée sous {name} : {documents} documents, {messages} messages.',
+  access_no_company: 'Indiquez d’abord le nom de l’entreprise (Réglages → Entreprise) : le résumé nomme l’employeur.',
+  access_disk_full: 'Le disque est plein : l’archive n’a pas été écrite.',
+  doc_outdated: 'périmée : à régénérer',
+  correct_open: 'Rectifier nom ou coordonnées…',
+  correct_title: 'Rectifier ses informations',
+  correct_hint:
+    'Les anciennes valeurs ne sont plus trouvées par la recherche ; les lettres qui portent l’ancien nom sont marquées périmées.',
+  correct_name: 'Nom',
+  correct_email: 'E-mail',
+  correct_phone: 'Téléphone',
+  correct_submit: 'Enregistrer la rectification',
+  correct_cancel: 'Annuler',
+  correct_saved: 'Rectifié.',
 };
 
 const dictionaries: Record<Lang, Strings> = { en, fr };
