@@ -32,6 +32,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod compose;
 mod error;
 pub mod fetch;
 pub mod file;
