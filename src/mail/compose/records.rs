@@ -89,7 +89,7 @@ pub struct Queued {
 }
 
 /// Why a candidate of the Retention list was not sent a renewal request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
     /// No email address on file.
