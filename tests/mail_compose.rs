@@ -16,9 +16,9 @@ use common::*;
 use servers::{PASSWORD, SmtpServer, USER};
 use vivier::db::Store;
 use vivier::error::Code;
+use vivier::letters::Company;
 use vivier::letters::format::Lang;
 use vivier::letters::offer::OfferInput;
-use vivier::letters::Company;
 use vivier::mail::compose::{ComposeRequest, Kind, SkipReason, footer};
 use vivier::mail::transport::outbox;
 use vivier::mail::transport::settings::{self, SmtpSettings};
@@ -46,11 +46,7 @@ fn password() -> MailPassword {
 }
 
 fn company() -> Company {
-    Company {
-        name: Some("Atelier Vivier SAS".into()),
-        signatory: Some("Claire Martin".into()),
-        ..Company::default()
-    }
+    Company { name: Some("Atelier Vivier SAS".into()), signatory: Some("Claire Martin".into()), ..Company::default() }
 }
 
 /// Python's email package (an independent MIME reader): the text part, decoded, and the
@@ -83,7 +79,13 @@ fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// A candidate's email arriving (a file import: the same intake as IMAP).
-fn arrives(s: &mut Store, at: chrono::DateTime<chrono::Utc>, id: &str, in_reply_to: Option<&str>, body: &str) -> Intake {
+fn arrives(
+    s: &mut Store,
+    at: chrono::DateTime<chrono::Utc>,
+    id: &str,
+    in_reply_to: Option<&str>,
+    body: &str,
+) -> Intake {
     let raw = format!(
         "From: Ana Lima <ana@example.org>\r\nTo: jobs@vivier.test\r\nSubject: Re: votre candidature\r\n\
          Message-ID: <{id}@example.org>\r\n{}Date: Wed, 16 Dec 2026 09:00:00 +0000\r\n\
@@ -298,7 +300,8 @@ fn a_template_the_guard_refuses_is_not_saved_and_an_edit_is_used_until_reset() {
     assert_eq!(stored, 0, "nothing saved");
     assert!(!s.mail_template(Kind::Rejection, Lang::Fr).unwrap().edited);
 
-    let edited = "Votre candidature — {{job.title}}\n\nBonjour {{candidate.full_name}},\n\nNous avons choisi un autre profil.\n";
+    let edited =
+        "Votre candidature — {{job.title}}\n\nBonjour {{candidate.full_name}},\n\nNous avons choisi un autre profil.\n";
     assert!(s.save_mail_template(&stamp, Kind::Rejection, Lang::Fr, edited).unwrap().edited);
     let p = s.preview_mail(&stamp, &request(&ana, Kind::Rejection)).unwrap();
     assert_eq!(p.subject, "Votre candidature — Data engineer");
@@ -349,7 +352,11 @@ fn renewal_requests_go_to_the_right_candidates_only_and_a_bare_yes_renews() {
     let mut expected = vec![(held.clone(), SkipReason::Held), (mute.clone(), SkipReason::NoEmail)];
     expected.sort();
     assert_eq!(skipped, expected);
-    assert!(report.queued[0].preview.body.contains("il sera effacé le 10 janvier 2027"), "{}", report.queued[0].preview.body);
+    assert!(
+        report.queued[0].preview.body.contains("il sera effacé le 10 janvier 2027"),
+        "{}",
+        report.queued[0].preview.body
+    );
 
     // Asked once within the window: not again.
     let again = s.request_renewals(&hr(now), 30, None).unwrap();
@@ -371,4 +378,90 @@ fn renewal_requests_go_to_the_right_candidates_only_and_a_bare_yes_renews() {
         panic!("no request opened")
     };
     assert_eq!(intent, Intent::Renewal);
+}
+
+#[test]
+fn the_command_line_lists_edits_previews_queues_and_asks_for_renewals() {
+    let server = SmtpServer::start();
+    let dir = CliDir::new();
+    let (ana, bob) = {
+        let mut s = dir.data.open().unwrap();
+        smtp(&mut s, &server);
+        s.set_company(&hr(t(2024, 11, 2)), company()).unwrap();
+        // Ana's data goes in about 30 days from today (the CLI's clock is the real one).
+        let long_ago = chrono::Utc::now() - chrono::Duration::days(700);
+        let ana = person(&mut s, long_ago, "Ana Lima", "ana@example.org");
+        let bob = s
+            .add_candidate(
+                &hr(long_ago),
+                vivier::pipeline::NewCandidate {
+                    full_name: "Bob Martin".into(),
+                    emails: vec![],
+                    phone: Some("+33 6 12 34 56 78".into()),
+                    source: vivier::pipeline::Source::Direct,
+                    language: vivier::pipeline::Language::En,
+                },
+            )
+            .unwrap()
+            .uuid;
+        (ana, bob)
+    };
+
+    let list = dir.ok(&["mail", "template", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 12);
+    let shown = dir.ok(&["mail", "template", "show", "interview", "--lang", "en"]);
+    assert!(shown["body"].as_str().unwrap().contains("{{interview.place}}"));
+    assert_eq!(shown["extra_fields"][0], "interview.date");
+
+    let file = dir.root.join("renewal.txt");
+    std::fs::write(&file, "Votre CV\n\nBonjour {{candidate.full_name}}, êtes-vous enceinte ?\n").unwrap();
+    dir.fails(&["mail", "template", "edit", "renewal", "--from", file.to_str().unwrap()], 25, "sensitive_data");
+    std::fs::write(&file, "Votre CV chez {{company.name}}\n\nBonjour {{candidate.full_name}},\n\nSouhaitez-vous que nous gardions votre CV ? Répondez « oui ».\n").unwrap();
+    let saved = dir.ok(&["mail", "template", "edit", "renewal", "--from", file.to_str().unwrap()]);
+    assert_eq!(saved["edited"], true);
+
+    let p = dir.ok(&["mail", "compose", &ana, "--template", "renewal", "--preview"]);
+    assert_eq!(p["subject"], "Votre CV chez Atelier Vivier SAS");
+    assert!(p["body"].as_str().unwrap().contains(footer::OPENING_FR));
+    let human = dir.run(false, &["mail", "compose", &ana, "--template", "renewal", "--lang", "en", "--preview"]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("To: ana@example.org\nSubject: Shall we keep your CV?"), "{text}");
+    assert!(text.contains(footer::OPENING_EN), "{text}");
+    let v = dir.fails(
+        &["mail", "compose", &ana, "--template", "interview", "--field", "interview.time=10:00"],
+        22,
+        "merge_fields",
+    );
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(message.contains("job.title, interview.date, interview.place"), "{v}");
+    dir.fails(&["mail", "compose", &bob, "--template", "renewal"], 33, "no_recipient");
+    dir.fails(&["mail", "compose", &ana, "--template", "nope"], 2, "usage");
+    assert_eq!(dir.ok(&["mail", "outbox", "list"]).as_array().unwrap().len(), 0, "previews and refusals queue nothing");
+
+    let r = dir.ok(&["retention", "renew-request", "--within", "60"]);
+    assert_eq!(r["queued"].as_array().unwrap().len(), 1);
+    assert_eq!(r["queued"][0]["preview"]["candidate_uuid"], ana.as_str());
+    assert_eq!(r["skipped"][0]["reason"], "no_email");
+    let again = dir.ok(&["retention", "renew-request", "--within", "60", "--candidate", &ana]);
+    assert_eq!(again["skipped"][0]["reason"], "already_asked");
+    assert_eq!(dir.run(true, &["retention", "renew-request", "--within", "45"]).status.code(), Some(2));
+
+    dir.ok(&["mail", "template", "reset", "renewal"]);
+    // Without an application the job is a field without a value: named.
+    let v = dir.fails(&["mail", "compose", &ana, "--template", "acknowledgement"], 22, "merge_fields");
+    assert!(v["error"]["message"].as_str().unwrap().contains("job.title"), "{v}");
+    let q = dir.ok(&["mail", "compose", "ana@example.org", "--template", "renewal", "--lang", "en"]);
+    assert!(q["message_id"].as_str().unwrap().ends_with("@vivier.test>"));
+    assert!(q["preview"]["subject"].as_str().unwrap().starts_with("Shall we keep your CV?"), "{q}");
+    let mut send = cli();
+    let out = send
+        .arg("--data-dir")
+        .arg(&dir.root)
+        .args(["--json", "mail", "send-due"])
+        .env("VIVIER_PASSPHRASE", PASS)
+        .env("VIVIER_SMTP_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(server.messages().len(), 2);
 }

@@ -133,9 +133,7 @@ pub enum ComposeError {
     #[error("{0}")]
     Refused(Refusal),
 
-    #[error(
-        "{name} ({candidate}) has no email address to write to; add one to their file first"
-    )]
+    #[error("{name} ({candidate}) has no email address to write to; add one to their file first")]
     NoRecipient { candidate: String, name: String },
 
     #[error(transparent)]
@@ -223,7 +221,11 @@ fn read_lines(template: &str) -> Result<Vec<Line>, SyntaxError> {
         }
     }
     if depth > 0 {
-        return Err(SyntaxError { line: opened_at, column: 1, reason: "\"{{#if …}}\" is not closed by \"{{/if}}\"".into() });
+        return Err(SyntaxError {
+            line: opened_at,
+            column: 1,
+            reason: "\"{{#if …}}\" is not closed by \"{{/if}}\"".into(),
+        });
     }
     Ok(out)
 }
@@ -249,7 +251,10 @@ pub fn check_template(template: &str) -> Result<(), ComposeError> {
         });
     }
     if lines.all(|l| l.trim().is_empty()) {
-        return Err(ComposeError::Invalid { field: "template", reason: "the message under the subject is empty".into() });
+        return Err(ComposeError::Invalid {
+            field: "template",
+            reason: "the message under the subject is empty".into(),
+        });
     }
     let read = read_lines(template).map_err(ComposeError::Syntax)?;
     let mut unknown = Vec::new();

@@ -181,11 +181,10 @@ fn gather(
     req: &ComposeRequest,
     kind: Kind,
 ) -> Result<(FieldMap, Lang, Envelope)> {
-    let (uuid, name, cand_lang): (String, String, String) = conn.query_row(
-        "SELECT uuid, full_name, language FROM candidates WHERE id = ?1",
-        [cid],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let (uuid, name, cand_lang): (String, String, String) =
+        conn.query_row("SELECT uuid, full_name, language FROM candidates WHERE id = ?1", [cid], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
     let lang = req.language.unwrap_or(Lang::parse(&cand_lang).unwrap_or(Lang::Fr));
     let mut f = FieldMap::default();
     for n in FIELD_NAMES {
@@ -209,7 +208,8 @@ fn gather(
     let app: Option<(i64, String)> = match &req.application {
         Some(id) => {
             let (app_id, app_uuid) = resolve(conn, "applications", "application", id)?;
-            let owner: i64 = conn.query_row("SELECT candidate_id FROM applications WHERE id = ?1", [app_id], |r| r.get(0))?;
+            let owner: i64 =
+                conn.query_row("SELECT candidate_id FROM applications WHERE id = ?1", [app_id], |r| r.get(0))?;
             if owner != cid {
                 return Err(ComposeError::Invalid {
                     field: "application",
@@ -278,7 +278,8 @@ fn gather(
         let row: Option<(i64, String, String, String, Option<String>)> = match &req.request {
             Some(id) => {
                 let (rid, ruuid) = resolve(conn, "requests", "request", id)?;
-                let owner: i64 = conn.query_row("SELECT candidate_id FROM requests WHERE id = ?1", [rid], |r| r.get(0))?;
+                let owner: i64 =
+                    conn.query_row("SELECT candidate_id FROM requests WHERE id = ?1", [rid], |r| r.get(0))?;
                 if owner != cid {
                     return Err(ComposeError::Invalid {
                         field: "request",
@@ -391,12 +392,7 @@ fn compose(
     Ok((preview, envelope, rendered))
 }
 
-fn queue_in(
-    tx: &rusqlite::Connection,
-    stamp: &Stamp,
-    from: &str,
-    req: &ComposeRequest,
-) -> Result<Queued> {
+fn queue_in(tx: &rusqlite::Connection, stamp: &Stamp, from: &str, req: &ComposeRequest) -> Result<Queued> {
     let (preview, envelope, rendered) = compose(tx, stamp.at, req)?;
     let Some(to) = envelope.to.clone() else {
         let name: String =
@@ -442,7 +438,13 @@ impl Store {
     /// Stores HR's text of a template. Its shape, syntax and field names are checked, and
     /// it passes the guard as HR text (a refused category refuses the save with the
     /// guard's explanation); nothing is stored otherwise.
-    pub fn save_mail_template(&mut self, stamp: &Stamp, kind: Kind, lang: Lang, body: &str) -> Result<MailTemplateInfo> {
+    pub fn save_mail_template(
+        &mut self,
+        stamp: &Stamp,
+        kind: Kind,
+        lang: Lang,
+        body: &str,
+    ) -> Result<MailTemplateInfo> {
         check_template(body)?;
         HrText::new("template", body).check().map_err(ComposeError::Refused)?;
         self.write(|tx| {
