@@ -74,6 +74,12 @@ const COMMANDS: &[&str] = &[
     "back_up_now",
     "restore_plan",
     "restore_backup",
+    "mail_templates",
+    "save_mail_template",
+    "reset_mail_template",
+    "preview_mail",
+    "queue_mail",
+    "request_renewals",
 ];
 
 const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\

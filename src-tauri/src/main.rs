@@ -115,6 +115,12 @@ fn main() -> ExitCode {
             commands::backup::back_up_now,
             commands::backup::restore_plan,
             commands::backup::restore_backup,
+            commands::compose::mail_templates,
+            commands::compose::save_mail_template,
+            commands::compose::reset_mail_template,
+            commands::compose::preview_mail,
+            commands::compose::queue_mail,
+            commands::compose::request_renewals,
         ])
         .build(tauri::generate_context!())
         .expect("error while running Vivier")

@@ -4,6 +4,7 @@
 //! and their JSON are what the UI (`ui/src/lib/backend.ts`) calls: they do not change.
 
 pub mod backup;
+pub mod compose;
 pub mod hiring;
 pub mod letters;
 pub mod mail;

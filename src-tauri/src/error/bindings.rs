@@ -118,6 +118,11 @@ fn generated() -> String {
     d.visit::<vivier::backup::BackupInfo>();
     d.visit::<vivier::backup::RestorePlan>();
     d.visit::<vivier::backup::RestoreReport>();
+    d.visit::<vivier::mail::compose::MailTemplateInfo>();
+    d.visit::<vivier::mail::compose::ComposeRequest>();
+    d.visit::<vivier::mail::compose::Preview>();
+    d.visit::<vivier::mail::compose::Queued>();
+    d.visit::<vivier::mail::compose::RenewalReport>();
 
     let mut out = String::from(HEADER);
     for declaration in d.by_name.values() {

@@ -392,6 +392,13 @@ fn compose(
     Ok((preview, envelope, rendered))
 }
 
+fn audited_preview(conn: &rusqlite::Connection, stamp: &Stamp, req: &ComposeRequest) -> Result<(Preview, PendingAudit)> {
+    let (preview, _, _) = compose(conn, stamp.at, req)?;
+    let owed =
+        PendingAudit::new(stamp, "view", Some(&preview.candidate_uuid), format!("mail preview {}", preview.kind.as_str()));
+    Ok((preview, owed))
+}
+
 fn queue_in(tx: &rusqlite::Connection, stamp: &Stamp, from: &str, req: &ComposeRequest) -> Result<Queued> {
     let (preview, envelope, rendered) = compose(tx, stamp.at, req)?;
     let Some(to) = envelope.to.clone() else {
@@ -475,18 +482,17 @@ impl Store {
     /// The message `req` would send, rendered without sending; audited as a view of the
     /// candidate's file.
     pub fn preview_mail(&mut self, stamp: &Stamp, req: &ComposeRequest) -> Result<Preview> {
-        let preview = self.write(|tx| {
-            let (preview, _, _) = compose(tx, stamp.at, req)?;
-            let owed = PendingAudit::new(
-                stamp,
-                "view",
-                Some(&preview.candidate_uuid),
-                format!("mail preview {}", preview.kind.as_str()),
-            );
+        self.write(|tx| {
+            let (preview, owed) = audited_preview(tx, stamp, req)?;
             owed.append_in(tx)?;
             Ok::<_, ComposeError>(preview)
-        })?;
-        Ok(preview)
+        })
+    }
+
+    /// [`Store::preview_mail`] on a `Reader` (the app's live preview): the message, and the
+    /// view's audit entry owed to the log.
+    pub fn read_mail_preview(&self, stamp: &Stamp, req: &ComposeRequest) -> Result<(Preview, PendingAudit)> {
+        self.read(|tx| audited_preview(tx, stamp, req))
     }
 
     /// Renders the message for `req` and queues it in the outbox (with its attachments and
