@@ -67,6 +67,7 @@ pub struct Attached {
 
 /// A message as it would be sent.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "MailPreview")]
 pub struct Preview {
     pub candidate_uuid: String,
     pub kind: Kind,

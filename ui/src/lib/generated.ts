@@ -406,6 +406,19 @@ export type Level = "refused" | "warned";
 export type Linked = { message: string, candidate: string, intent: Intent, request: string | null, };
 
 /**
+ * A message as it would be sent.
+ */
+export type MailPreview = { candidate_uuid: string, kind: MailTemplateKind, language: LetterLang, 
+/**
+ * None: the candidate has no email address (queueing is refused).
+ */
+to: string | null, subject: string, body: string, attachments: Array<Attached>, 
+/**
+ * The Message-ID this one answers (a request acknowledgement answers the reply).
+ */
+in_reply_to: string | null, };
+
+/**
  * A mail template as HR sees it.
  */
 export type MailTemplateInfo = { kind: MailTemplateKind, language: LetterLang, 
@@ -479,19 +492,6 @@ export type OfferRecord = { application_uuid: string, candidate_uuid: string, st
 collectable: boolean, offer: Offer | null, updated_at: string | null, };
 
 /**
- * A message as it would be sent.
- */
-export type Preview = { candidate_uuid: string, kind: MailTemplateKind, language: LetterLang, 
-/**
- * None: the candidate has no email address (queueing is refused).
- */
-to: string | null, subject: string, body: string, attachments: Array<Attached>, 
-/**
- * The Message-ID this one answers (a request acknowledgement answers the reply).
- */
-in_reply_to: string | null, };
-
-/**
  * Everything the candidate profile shows.
  */
 export type Profile = { candidate: Candidate, applications: Array<Application>, documents: Array<DocumentInfo>, notes: Array<Note>, timeline: Array<TimelineEntry>, };
@@ -531,7 +531,7 @@ export type Purged = { candidate_uuid: string, rule: Rule, due: string, counts: 
 /**
  * A composed message in the outbox.
  */
-export type Queued = { outbox_uuid: string, message_id: string, preview: Preview, };
+export type Queued = { outbox_uuid: string, message_id: string, preview: MailPreview, };
 
 export type Rating = { criterion: string, score: number, };
 
