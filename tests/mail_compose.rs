@@ -339,7 +339,7 @@ fn renewal_requests_go_to_the_right_candidates_only_and_a_bare_yes_renews() {
 
     let now = t(2026, 12, 20);
     // Only the recent one, named: not due within the window, skipped.
-    let only = s.request_renewals(&hr(now), 30, Some(&[recent.clone()])).unwrap();
+    let only = s.request_renewals(&hr(now), 30, Some(std::slice::from_ref(&recent))).unwrap();
     assert!(only.queued.is_empty());
     assert_eq!(only.skipped[0].reason, SkipReason::NotDue);
 

@@ -42,7 +42,7 @@ pub fn text(lang: Lang) -> &'static str {
 
 /// The pool period as the footer says it: "2 ans" / "2 years", "18 mois" / "18 months".
 pub fn period(lang: Lang, months: u32) -> String {
-    match (lang, months % 12 == 0 && months > 0, months / 12) {
+    match (lang, months.is_multiple_of(12) && months > 0, months / 12) {
         (Lang::Fr, true, 1) => "1 an".into(),
         (Lang::Fr, true, y) => format!("{y} ans"),
         (Lang::En, true, 1) => "1 year".into(),

@@ -393,10 +393,18 @@ fn compose(
     Ok((preview, envelope, rendered))
 }
 
-fn audited_preview(conn: &rusqlite::Connection, stamp: &Stamp, req: &ComposeRequest) -> Result<(Preview, PendingAudit)> {
+fn audited_preview(
+    conn: &rusqlite::Connection,
+    stamp: &Stamp,
+    req: &ComposeRequest,
+) -> Result<(Preview, PendingAudit)> {
     let (preview, _, _) = compose(conn, stamp.at, req)?;
-    let owed =
-        PendingAudit::new(stamp, "view", Some(&preview.candidate_uuid), format!("mail preview {}", preview.kind.as_str()));
+    let owed = PendingAudit::new(
+        stamp,
+        "view",
+        Some(&preview.candidate_uuid),
+        format!("mail preview {}", preview.kind.as_str()),
+    );
     Ok((preview, owed))
 }
 

@@ -27,8 +27,21 @@ async fn compose_from_the_profile_previews_and_queues() {
     cli(&dir, &["company", "set", "--name", "Atelier Vivier", "--signatory", "Claire Martin"], &[]);
     cli(
         &dir,
-        &["mail", "settings", "smtp", "--host", "localhost", "--port", "2525", "--security", "plain", "--user", "rh",
-          "--from", "Recrutement <rh@acme.example>"],
+        &[
+            "mail",
+            "settings",
+            "smtp",
+            "--host",
+            "localhost",
+            "--port",
+            "2525",
+            "--security",
+            "plain",
+            "--user",
+            "rh",
+            "--from",
+            "Recrutement <rh@acme.example>",
+        ],
         &[("VIVIER_SMTP_PASSWORD", "not used here")],
     );
     cli(&dir, &["candidate", "add", "--name", "Léa Fontaine", "--email", "lea.fontaine@example.org"], &[]);
