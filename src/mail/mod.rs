@@ -1,6 +1,7 @@
 //! Mail: candidates' email, in and out (issue 12). The network is [`transport`] (IMAP
 //! fetch, SMTP sending, the outbox, mail settings and their passwords); [`fetch`] hands
-//! what IMAP brings to the intake, one message at a time, outside any transaction.
+//! what IMAP brings to the intake, one message at a time, outside any transaction;
+//! [`compose`] writes HR's messages from templates, with the privacy footer, into the outbox.
 //!
 //! The intake: messages brought by a file (.eml, .mbox) or by the IMAP transport, parsed
 //! within bounds, stored raw in the encrypted store, imported once, tied to a candidate
