@@ -83,6 +83,12 @@ const COMMANDS: &[&str] = &[
     "mail_check_status",
     "link_segments",
     "export_access",
+    "mail_templates",
+    "save_mail_template",
+    "reset_mail_template",
+    "preview_mail",
+    "queue_mail",
+    "request_renewals",
 ];
 
 const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\

@@ -82,4 +82,13 @@ impl From<vivier::mail::MailError> for CommandError {
     }
 }
 
+impl From<vivier::mail::compose::ComposeError> for CommandError {
+    fn from(e: vivier::mail::compose::ComposeError) -> CommandError {
+        match e {
+            vivier::mail::compose::ComposeError::Pipeline(e) => e.into(),
+            e => CommandError::new(e.code(), e.to_string()),
+        }
+    }
+}
+
 pub type CommandResult<T> = Result<T, CommandError>;

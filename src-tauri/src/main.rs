@@ -129,6 +129,12 @@ fn main() -> ExitCode {
             commands::mail_settings::mail_check_status,
             commands::mail_settings::link_segments,
             commands::access::export_access,
+            commands::compose::mail_templates,
+            commands::compose::save_mail_template,
+            commands::compose::reset_mail_template,
+            commands::compose::preview_mail,
+            commands::compose::queue_mail,
+            commands::compose::request_renewals,
         ])
         .build(tauri::generate_context!())
         .expect("error while running Vivier")

@@ -73,6 +73,11 @@ pub enum MailCommand {
     /// The outbox: list, retry.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// Mail templates: list, show, edit (from a file), reset.
+    #[command(subcommand)]
+    Template(super::compose::TemplateCommand),
+    /// Write to a candidate from a template: preview it, or queue it (`mail send-due` sends it).
+    Compose(super::compose::ComposeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -353,6 +358,8 @@ pub fn mail(dir: &DataDir, store: &mut Store, cmd: &MailCommand, json: bool) -> 
             });
             Ok(())
         }
+        MailCommand::Template(cmd) => super::compose::template(store, cmd, json),
+        MailCommand::Compose(args) => super::compose::compose(store, args, json),
         MailCommand::Outbox(OutboxCommand::Retry { id }) => {
             outbox::retry(store, id, Utc::now())?;
             out(json, json!({"queued": id}), |w| {

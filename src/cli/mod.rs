@@ -1,6 +1,7 @@
 //! Argument parsing, secret gathering and output for the `vivier` binary.
 
 mod backup;
+mod compose;
 mod hiring;
 mod letters;
 mod mail;
@@ -233,6 +234,7 @@ fn hint(code: Code) -> Option<&'static str> {
         Code::LedgerDamaged => "`vivier backup list` shows the backup folder, which holds a copy of the ledger",
         Code::BackupDamaged => "`vivier backup list` and `vivier backup verify` show the sound backups",
         Code::ConfirmationRequired => "Type the confirmation at a terminal, or add `--yes-i-understand`",
+        Code::NoRecipient => "`vivier candidate edit CANDIDATE --add-email ADDRESS` adds one",
         _ => return None,
     })
 }

@@ -59,6 +59,9 @@ pub enum RetentionCommand {
     },
     /// Show the policy's settings, or change the pool period or a country's period.
     Settings(SettingsArgs),
+    /// Queue the consent-renewal email to the candidates whose data goes soon (or to some
+    /// of them); those without an email address, objected, erased or held are left out.
+    RenewRequest(super::compose::RenewArgs),
 }
 
 #[derive(Debug, Args)]
@@ -277,6 +280,7 @@ pub fn retention(store: &mut Store, cmd: &RetentionCommand, json: bool) -> Resul
                 }
             });
         }
+        RetentionCommand::RenewRequest(args) => return super::compose::renew_request(store, args, json),
     }
     Ok(())
 }

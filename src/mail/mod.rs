@@ -2,6 +2,7 @@
 //! fetch, SMTP sending, the outbox, mail settings and their passwords); [`fetch`] hands
 //! what IMAP brings to the intake, one message at a time, outside any transaction;
 //! [`links`] says which links of a message's text a door may open (http, https, mailto).
+//! [`compose`] writes HR's messages from templates, with the privacy footer, into the outbox.
 //!
 //! The intake: messages brought by a file (.eml, .mbox) or by the IMAP transport, parsed
 //! within bounds, stored raw in the encrypted store, imported once, tied to a candidate
@@ -33,6 +34,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod compose;
 mod error;
 pub mod fetch;
 pub mod file;

@@ -3,10 +3,15 @@
 //! (From:/Sent:, De :/Envoyé :), forwarded and original-message separators, signatures
 //! ("-- ", "Sent from my …") and HR's own privacy footer quoted back. Pure.
 
-/// Lines that begin HR's privacy footer, as sent with every message (folded: lower case,
-/// no accents). A reply quoting the footer back stops there.
-pub const FOOTER_MARKERS: [&str; 4] =
-    ["vos donnees personnelles sont traitees", "your personal data is processed", "confidentialite : ", "privacy: "];
+/// Lines that begin HR's privacy footer (folded: lower case, no accents): the footer
+/// Vivier writes under every message ([`super::compose::footer`], one source), and two
+/// older wordings. A reply quoting the footer back stops there.
+pub const FOOTER_MARKERS: [&str; 4] = [
+    "vos donnees personnelles sont traitees",
+    "your personal data is processed",
+    super::compose::footer::OPENINGS_FOLDED[0],
+    super::compose::footer::OPENINGS_FOLDED[1],
+];
 
 /// The candidate's own words in `body`. `footers` are more footer openings (folded the
 /// same way), e.g. the configured footer's first line.

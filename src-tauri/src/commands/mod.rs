@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod backup;
+pub mod compose;
 pub mod hiring;
 pub mod letters;
 pub mod mail;

@@ -127,6 +127,11 @@ fn generated() -> String {
     d.visit::<vivier::mail::links::TextSegment>();
     // The access export.
     d.visit::<vivier::access::AccessArchive>();
+    d.visit::<vivier::mail::compose::MailTemplateInfo>();
+    d.visit::<vivier::mail::compose::ComposeRequest>();
+    d.visit::<vivier::mail::compose::Preview>();
+    d.visit::<vivier::mail::compose::Queued>();
+    d.visit::<vivier::mail::compose::RenewalReport>();
 
     let mut out = String::from(HEADER);
     for declaration in d.by_name.values() {

@@ -107,35 +107,45 @@ pub fn queue(
     message: &Outgoing,
     now: DateTime<Utc>,
 ) -> Result<(String, String), MailTransportError> {
+    store.write(|tx| queue_in(tx, from, message, None, now))
+}
+
+/// [`queue`] inside the caller's transaction (a composed message and its audit entry
+/// commit together), remembering the template it came from.
+pub(crate) fn queue_in(
+    tx: &rusqlite::Connection,
+    from: &str,
+    message: &Outgoing,
+    template: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(String, String), MailTransportError> {
     let uuid = new_uuid();
     let domain = from.rsplit_once('@').map(|(_, d)| d.trim_end_matches('>')).unwrap_or("vivier.invalid");
     let message_id = format!("<{uuid}@{domain}>");
     let raw = build(from, message, &message_id, now)?;
     let to = serde_json::to_string(&message.to).map_err(|e| MailTransportError::Invalid(e.to_string()))?;
-    store.write(|tx| {
-        let candidate = match &message.candidate {
-            Some(id) => Some(resolve(tx, "candidates", "candidate", id)?.0),
-            None => None,
-        };
-        tx.execute(
-            "INSERT INTO outbox (uuid, candidate_id, message_id, in_reply_to, from_addr, to_addrs, subject, body_text,
-                                 raw, status, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10)",
-            params![
-                uuid,
-                candidate,
-                message_id,
-                message.in_reply_to,
-                from,
-                to,
-                message.subject,
-                message.body_text,
-                raw,
-                ts(now)
-            ],
-        )?;
-        Ok::<_, MailTransportError>(())
-    })?;
+    let candidate = match &message.candidate {
+        Some(id) => Some(resolve(tx, "candidates", "candidate", id)?.0),
+        None => None,
+    };
+    tx.execute(
+        "INSERT INTO outbox (uuid, candidate_id, message_id, in_reply_to, from_addr, to_addrs, subject, body_text,
+                             raw, status, created_at, template)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?11)",
+        params![
+            uuid,
+            candidate,
+            message_id,
+            message.in_reply_to,
+            from,
+            to,
+            message.subject,
+            message.body_text,
+            raw,
+            ts(now),
+            template
+        ],
+    )?;
     Ok((uuid, message_id))
 }
 

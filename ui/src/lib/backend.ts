@@ -61,6 +61,12 @@ import type {
   TriageItem,
   AccessArchive,
   EditForm,
+  ComposeRequest,
+  MailTemplateInfo,
+  MailTemplateKind,
+  MailPreview,
+  Queued,
+  RenewalReport,
 } from './generated';
 
 export type {
@@ -137,6 +143,14 @@ export type {
   RightsRequest,
   TriageItem,
   AccessArchive,
+  ComposeRequest,
+  MailTemplateInfo,
+  MailTemplateKind,
+  MailPreview,
+  Queued,
+  RenewalReport,
+  RenewalSkip,
+  SkipReason,
 } from './generated';
 import { STAGE_PROGRESS } from './generated';
 export { ERROR_CODES, HIRING_FROM, STAGES } from './generated';
@@ -355,6 +369,23 @@ export const restorePlan = (file: string) => call<RestorePlan>('restore_plan', {
 /** Restores `file` in place of the database, purging again whoever the ledger lists. */
 export const restoreBackup = (file: string, acceptRisk: boolean) =>
   call<RestoreReport>('restore_backup', { file, acceptRisk });
+
+// ----- composing email: templates, preview, queue, consent-renewal requests -----
+/** Every mail template (each kind in French and English, edited or shipped). */
+export const mailTemplates = () => call<MailTemplateInfo[]>('mail_templates');
+/** Fails with `template_syntax`, `merge_fields`, `invalid_input` or `sensitive_data` (nothing stored). */
+export const saveMailTemplate = (kind: MailTemplateKind, language: LetterLang, body: string) =>
+  call<MailTemplateInfo>('save_mail_template', { kind, language, body });
+export const resetMailTemplate = (kind: MailTemplateKind, language: LetterLang) =>
+  call<MailTemplateInfo>('reset_mail_template', { kind, language });
+/** The message as it would be sent; fails with `merge_fields` naming what is missing. */
+export const previewMail = (request: ComposeRequest) => call<MailPreview>('preview_mail', { request });
+/** Queues the message in the outbox; `no_recipient` when the candidate has no e-mail. */
+export const queueMail = (request: ComposeRequest) => call<Queued>('queue_mail', { request });
+/** Queues the consent-renewal request to those whose data goes within `withinDays` (or to
+ * `candidates` among them); the report says who was left out and why. */
+export const requestRenewals = (withinDays: number, candidates: string[] | null) =>
+  call<RenewalReport>('request_renewals', { withinDays, candidates });
 
 /** The event the app emits after a purge it ran (at start, hourly, or `purgeNow`). */
 export const PURGED_EVENT = 'vivier://purged';

@@ -35,6 +35,11 @@ export type Application = { uuid: string, candidate_uuid: string, candidate_name
 contract_end: string | null, };
 
 /**
+ * A file the message carries.
+ */
+export type Attached = { filename: string, size: number, };
+
+/**
  * One backup in the backup folder.
  */
 export type BackupInfo = { file: string, path: string, reason: Reason, taken_at: string, size: number, 
@@ -160,6 +165,31 @@ registration: string | null, signatory: string | null, signatory_title: string |
 logo: string | null, };
 
 /**
+ * What to compose: for whom, which template, and what HR fills in.
+ */
+export type ComposeRequest = { 
+/**
+ * The candidate (UUID, prefix or email address).
+ */
+candidate: string, kind: MailTemplateKind | null, 
+/**
+ * Default: the candidate's language.
+ */
+language: LetterLang | null, 
+/**
+ * Default: the candidate's latest application.
+ */
+application: string | null, 
+/**
+ * For a request acknowledgement; default: the candidate's latest open request.
+ */
+request: string | null, 
+/**
+ * The fields HR fills in (interview date, time, place).
+ */
+fields: { [key in string]: string }, };
+
+/**
  * What confirming a request did.
  */
 export type Confirmed = { request: string, kind: string, 
@@ -225,7 +255,7 @@ phone: string | null, source_kind: string | null, source_detail: string | null, 
  * A stable error code. Its string ([`Code::as_str`], also its serde form) never changes
  * once released: scripts and the UI depend on it.
  */
-export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "database_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "template_syntax" | "merge_fields" | "letter_failed" | "sensitive_data" | "reveal_required" | "hired_cannot_be_erased" | "purged" | "purge_withheld" | "ledger_damaged" | "ledger_missing" | "backup_older_than_ledger" | "backup_damaged" | "backup_missing" | "backup_failed" | "confirmation_required" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "mail_not_configured" | "mail_auth_failed" | "mail_certificate_refused" | "mail_unreachable" | "mail_timeout" | "mail_protocol" | "mail_rejected" | "message_rejected" | "not_in_triage" | "request_decided" | "store_closed" | "not_pdf" | "internal";
+export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "database_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "template_syntax" | "merge_fields" | "letter_failed" | "sensitive_data" | "reveal_required" | "hired_cannot_be_erased" | "purged" | "purge_withheld" | "ledger_damaged" | "ledger_missing" | "backup_older_than_ledger" | "backup_damaged" | "backup_missing" | "backup_failed" | "confirmation_required" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "mail_not_configured" | "mail_auth_failed" | "mail_certificate_refused" | "mail_unreachable" | "mail_timeout" | "mail_protocol" | "mail_rejected" | "message_rejected" | "not_in_triage" | "request_decided" | "store_closed" | "not_pdf" | "internal" | "no_recipient";
 
 /**
  * A custom field as the declaration form sends it.
@@ -452,6 +482,35 @@ taken: Taken, };
  * The saved mail settings, without the passwords: only whether one is kept.
  */
 export type MailSettings = { imap: ImapForm | null, smtp: SmtpForm | null, imap_password_saved: boolean, smtp_password_saved: boolean, };
+ * A message as it would be sent.
+ */
+export type MailPreview = { candidate_uuid: string, kind: MailTemplateKind, language: LetterLang, 
+/**
+ * None: the candidate has no email address (queueing is refused).
+ */
+to: string | null, subject: string, body: string, attachments: Array<Attached>, 
+/**
+ * The Message-ID this one answers (a request acknowledgement answers the reply).
+ */
+in_reply_to: string | null, };
+
+/**
+ * A mail template as HR sees it.
+ */
+export type MailTemplateInfo = { kind: MailTemplateKind, language: LetterLang, 
+/**
+ * Stored in the database (HR edited the shipped text).
+ */
+edited: boolean, body: string, 
+/**
+ * The fields HR fills in when composing this kind (the others come from the file).
+ */
+extra_fields: Array<string>, };
+
+/**
+ * The kinds of message HR sends from a template.
+ */
+export type MailTemplateKind = "acknowledgement" | "interview" | "rejection" | "offer" | "request_ack" | "renewal";
 
 /**
  * How a message was tied to its candidate.
@@ -545,6 +604,11 @@ confirmed: Withheld | null, };
  */
 export type Purged = { candidate_uuid: string, rule: Rule, due: string, counts: PurgeCounts, };
 
+/**
+ * A composed message in the outbox.
+ */
+export type Queued = { outbox_uuid: string, message_id: string, preview: MailPreview, };
+
 export type Rating = { criterion: string, score: number, };
 
 export type RatingForm = { criterion: string, score: number, };
@@ -558,6 +622,16 @@ export type Reason = "daily" | "manual" | "before_migration" | "before_restore";
  * Why a message was not parsed. Nothing of it is stored.
  */
 export type Rejected = { "reason": "too_large", size: number, limit: number, } | { "reason": "header_line_too_long", limit: number, } | { "reason": "too_deep", limit: number, } | { "reason": "too_many_parts", limit: number, } | { "reason": "too_many_attachments", count: number, limit: number, } | { "reason": "attachment_too_large", size: number, limit: number, } | { "reason": "not_a_message" };
+
+/**
+ * What a renewal run queued and left out.
+ */
+export type RenewalReport = { queued: Array<Queued>, skipped: Array<RenewalSkip>, };
+
+/**
+ * A candidate left out of a renewal run, and why.
+ */
+export type RenewalSkip = { candidate_uuid: string, full_name: string, reason: SkipReason, };
 
 /**
  * What happened to an objection or an erasure confirmation.
@@ -685,6 +759,9 @@ export type SmtpForm = { server: ServerForm,
  * The From address, e.g. `Jobs <jobs@example.org>`.
  */
 from: string, };
+ * Why a candidate of the Retention list was not sent a renewal request.
+ */
+export type SkipReason = "no_email" | "objected" | "erasure" | "hired" | "held" | "already_asked" | "not_due";
 
 /**
  * Where a candidate came from.
@@ -873,6 +950,7 @@ export const ERROR_CODES: ErrorCode[] = [
   'store_closed',
   'not_pdf',
   'internal',
+  'no_recipient',
 ];
 
 /** The stages in board order (`vivier::pipeline::Stage::ALL`). */
