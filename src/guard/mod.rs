@@ -46,6 +46,7 @@
 
 pub(crate) mod flags;
 mod fold;
+mod model;
 pub mod policy;
 mod vocab;
 
@@ -390,6 +391,15 @@ impl Guard {
     /// into one finding, at the higher level. Passages about work or other people are
     /// left out.
     pub fn check(&self, text: &str) -> Vec<Finding> {
+        let model = model::Model::standard();
+        self.check_with(text, &mut |context, hit, kind| model.decide(context, hit, kind))
+    }
+
+    /// [`check`](Guard::check) with another decision for each match of a refused
+    /// category: `decide` gets the rule's decision ([`Context::decide`]) and returns the
+    /// one kept (the trained model's in [`check`](Guard::check); the rule's alone, or
+    /// others, when the model is trained and compared).
+    fn check_with(&self, text: &str, decide: &mut dyn FnMut(&Context<'_>, Hit, Kind) -> Hit) -> Vec<Finding> {
         let folded = Folded::new(text);
         let tokens = fold::tokenise(&folded.text);
         let words: Vec<&str> = tokens.iter().map(|t| &folded.text[t.range()]).collect();
@@ -479,8 +489,13 @@ impl Guard {
             work_to: &work_to,
             field_to: &field_to,
         };
-        let decided: Vec<Hit> =
-            raw.into_iter().map(|(category, kind, start, end)| context.decide(category, kind, start, end)).collect();
+        let decided: Vec<Hit> = raw
+            .into_iter()
+            .map(|(category, kind, start, end)| {
+                let hit = context.decide(category, kind, start, end);
+                if category.level() == Level::Refused { decide(&context, hit, kind) } else { hit }
+            })
+            .collect();
         // A phrase about work or other people covers the words inside it too ("salariés
         // en situation de handicap": "handicap" alone would be ambiguous).
         let covered = |hit: &Hit| {
@@ -798,3 +813,5 @@ fn describe(head: &str, findings: &[Finding], level: Level) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod training;
