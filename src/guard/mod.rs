@@ -19,12 +19,15 @@
 //! assert!(!Guard::standard().verdict("Avocate en droit social, conseil des syndicats.").refused());
 //! ```
 //!
-//! The decision rule (docs/guard.md): a sensitive term is refused when the text says it
-//! of the candidate (a cue: "il est", "has", "son", "souffre de", "vote"; or words that
+//! The decision (docs/guard.md): a sensitive term is refused when the text says it of
+//! the candidate (a cue: "il est", "has", "son", "souffre de", "vote"; or words that
 //! describe a person by themselves: "syndiquée", "pregnant"); about work or other people
 //! ("patients diabétiques", "diabetes research", "worked for the Labour Party") it is
-//! left alone; a subject said of nobody is warned, an everyday homonym warned as
-//! ambiguous. Each finding says why ([`Why`]) and with which words ([`Finding::phrase`]).
+//! left alone; in between it is warned. The vocabulary finds each match and its cues;
+//! for the refused categories a trained model ([`model`](self), `model.rs`, weights
+//! generated from the labelled corpus) weighs the cues and the words around into
+//! refused, warned or passed; a homonym said of no one is at most warned. Each finding
+//! says why ([`Why`]) and with which words ([`Finding::phrase`]).
 //!
 //! The words and cues live in two data files, `vocab/fr.txt` and `vocab/en.txt`, reviewed
 //! like code; their syntax is in [`vocab`](self) (`vocab.rs`). Both files apply to every
