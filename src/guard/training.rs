@@ -7,7 +7,10 @@
 //! - `cargo test -p vivier --lib guard::training -- --ignored --nocapture` prints the
 //!   comparison of the decisions tried (the rule alone, the rule narrowed to explicit
 //!   attributions, models over several sets of features), each by 5-fold
-//!   cross-validation and trained without the ninth blind file then measured on it.
+//!   cross-validation and trained without the ninth blind file then measured on it;
+//!   `decisions_on_the_held_out_file` the same on tests/guard/heldout.tsv (after its one
+//!   measurement); `probe` each match's decision and weightiest features for the text in
+//!   `VIVIER_PROBE`; `the_model_costs_little_time` the time it adds to a check.
 //!
 //! A match of a refused category is a positive example when its sentence is labelled
 //! with its category. Each sentence is scored as tests/guard.rs scores it: a refused
@@ -530,4 +533,33 @@ fn decisions_on_the_held_out_file() {
         .collect();
     let line = figures(&samples, &examples, &scores, &every, model.refuse.into(), model.warn.into()).line();
     println!("model: {line}");
+}
+
+/// What the model adds to the time of a check: a 3 KB note of the corpus's sentences,
+/// checked with the model and with the rule alone (the same build, one after the other).
+#[test]
+#[ignore = "a timing: run with --ignored --nocapture (in a release build for the real figure)"]
+fn the_model_costs_little_time() {
+    let mut note = String::new();
+    for line in CORPUS.lines().filter(|l| !l.starts_with('#')).step_by(7) {
+        if note.len() >= 3_000 {
+            break;
+        }
+        note.push_str(line.rsplit('\t').next().unwrap_or(""));
+        note.push(' ');
+    }
+    let guard = Guard::standard();
+    guard.check(&note);
+    let runs = 50;
+    let started = std::time::Instant::now();
+    for _ in 0..runs {
+        std::hint::black_box(guard.check(std::hint::black_box(&note)));
+    }
+    let with_model = started.elapsed() / runs;
+    let started = std::time::Instant::now();
+    for _ in 0..runs {
+        std::hint::black_box(guard.check_with(std::hint::black_box(&note), &mut |_, hit, _| hit));
+    }
+    let rule_alone = started.elapsed() / runs;
+    println!("a {} KB note: {with_model:?} with the model, {rule_alone:?} with the rule alone", note.len() / 1000);
 }
