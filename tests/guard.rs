@@ -5,9 +5,10 @@
 //! used to tune the guard, written blind by someone who never saw the guard: see its
 //! header). Issue 16 set targets on the held-out part (recall ≥ 0.95 on refused
 //! categories, ordinary notes refused ≤ 2 % and warned ≤ 10 %); on blind text the guard
-//! does not meet the first two (four blind files measured 0.78–0.91 and 3.5–11.2 %), so
-//! the test prints the targets beside the figures and asserts the floor measured on the
-//! current file, so that a change that makes the guard worse on unseen text fails. The
+//! does not meet the first (the tenth blind file, the first measured with the trained
+//! decision: recall 0.90, 1.1 % of ordinary notes refused, 2.2 % warned), so the test
+//! prints the targets beside the figures and asserts the floor measured on the current
+//! file, so that a change that makes the guard worse on unseen text fails. The
 //! tuned part keeps the targets of issue 4 (recall ≥ 0.95, precision ≥ 0.90) and of
 //! issue 16 on ordinary notes.
 //!
@@ -241,9 +242,11 @@ fn the_guard_meets_its_targets_on_the_tuned_notes() {
 fn the_guard_meets_its_targets_on_the_held_out_notes() {
     let samples = parse(HELD_OUT);
     let ordinary = samples.iter().filter(|s| s.expected.is_empty()).count();
+    // The figures first: a held-out file is measured once, and its figures are printed
+    // even when an assertion below fails.
+    let (refused, all, refused_rate, warned_rate) = report("held-out notes (tests/guard/heldout.tsv)", &samples);
     assert!(samples.len() >= 120 && ordinary * 3 >= samples.len(), "the held-out part is too small");
     assert_covers_every_category(&samples, &[]);
-    let (refused, all, refused_rate, warned_rate) = report("held-out notes (tests/guard/heldout.tsv)", &samples);
     println!(
         "held-out: refused categories P {:.2} R {:.2}; all categories P {:.2} R {:.2}",
         refused.precision(),
@@ -258,7 +261,7 @@ fn the_guard_meets_its_targets_on_the_held_out_notes() {
         met(refused_rate <= 0.02),
         met(warned_rate <= 0.10),
     );
-    // The floor: the ninth held-out file's one measurement (its header), rounded down.
+    // The floor: the tenth held-out file's one measurement (its header), rounded down.
     assert!(
         refused.recall() >= HELD_OUT_FLOOR.recall,
         "held-out recall on refused categories {:.3} < {}",
@@ -289,7 +292,7 @@ struct Floor {
     refused: f64,
 }
 
-const HELD_OUT_FLOOR: Floor = Floor { recall: 0.91, precision: 0.90, refused: 0.088 };
+const HELD_OUT_FLOOR: Floor = Floor { recall: 0.89, precision: 0.98, refused: 0.011 };
 
 /// An HR note of about 3 KB and a CV of 20 pages, written from the corpus's ordinary
 /// notes with a few sensitive sentences in them.

@@ -19,12 +19,15 @@
 //! assert!(!Guard::standard().verdict("Avocate en droit social, conseil des syndicats.").refused());
 //! ```
 //!
-//! The decision rule (docs/guard.md): a sensitive term is refused when the text says it
-//! of the candidate (a cue: "il est", "has", "son", "souffre de", "vote"; or words that
+//! The decision (docs/guard.md): a sensitive term is refused when the text says it of
+//! the candidate (a cue: "il est", "has", "son", "souffre de", "vote"; or words that
 //! describe a person by themselves: "syndiquée", "pregnant"); about work or other people
 //! ("patients diabétiques", "diabetes research", "worked for the Labour Party") it is
-//! left alone; a subject said of nobody is warned, an everyday homonym warned as
-//! ambiguous. Each finding says why ([`Why`]) and with which words ([`Finding::phrase`]).
+//! left alone; in between it is warned. The vocabulary finds each match and its cues;
+//! for the refused categories a trained model ([`model`](self), `model.rs`, weights
+//! generated from the labelled corpus) weighs the cues and the words around into
+//! refused, warned or passed; a homonym said of no one is at most warned. Each finding
+//! says why ([`Why`]) and with which words ([`Finding::phrase`]).
 //!
 //! The words and cues live in two data files, `vocab/fr.txt` and `vocab/en.txt`, reviewed
 //! like code; their syntax is in [`vocab`](self) (`vocab.rs`). Both files apply to every
@@ -46,6 +49,7 @@
 
 pub(crate) mod flags;
 mod fold;
+mod model;
 pub mod policy;
 mod vocab;
 
@@ -390,6 +394,15 @@ impl Guard {
     /// into one finding, at the higher level. Passages about work or other people are
     /// left out.
     pub fn check(&self, text: &str) -> Vec<Finding> {
+        let model = model::Model::standard();
+        self.check_with(text, &mut |context, hit, kind| model.decide(context, hit, kind))
+    }
+
+    /// [`check`](Guard::check) with another decision for each match of a refused
+    /// category: `decide` gets the rule's decision ([`Context::decide`]) and returns the
+    /// one kept (the trained model's in [`check`](Guard::check); the rule's alone, or
+    /// others, when the model is trained and compared).
+    fn check_with(&self, text: &str, decide: &mut dyn FnMut(&Context<'_>, Hit, Kind) -> Hit) -> Vec<Finding> {
         let folded = Folded::new(text);
         let tokens = fold::tokenise(&folded.text);
         let words: Vec<&str> = tokens.iter().map(|t| &folded.text[t.range()]).collect();
@@ -479,8 +492,13 @@ impl Guard {
             work_to: &work_to,
             field_to: &field_to,
         };
-        let decided: Vec<Hit> =
-            raw.into_iter().map(|(category, kind, start, end)| context.decide(category, kind, start, end)).collect();
+        let decided: Vec<Hit> = raw
+            .into_iter()
+            .map(|(category, kind, start, end)| {
+                let hit = context.decide(category, kind, start, end);
+                if category.level() == Level::Refused { decide(&context, hit, kind) } else { hit }
+            })
+            .collect();
         // A phrase about work or other people covers the words inside it too ("salariés
         // en situation de handicap": "handicap" alone would be ambiguous).
         let covered = |hit: &Hit| {
@@ -798,3 +816,5 @@ fn describe(head: &str, findings: &[Finding], level: Level) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod training;

@@ -212,10 +212,16 @@ fn the_same_term_about_work_or_other_people_is_not_refused() {
 }
 
 #[test]
-fn a_topic_not_said_of_anyone_is_warned_with_its_reason() {
-    let f = &Guard::standard().check("Nous avons parlé du diabète au déjeuner.")[0];
+fn a_topic_not_said_of_anyone_is_warned_or_passed_with_its_reason() {
+    // The trained decision (model.rs) weighs the words around: a subject in a
+    // conversation is passed, a subject alone with nothing about work is warned.
+    assert!(!Guard::standard().verdict("Nous avons parlé du diabète au déjeuner.").refused());
+    let f = &Guard::standard().check("Le diabète est un sujet.")[0];
     assert_eq!((f.category, f.level, f.why), (Category::Health, Level::Warned, Why::NotSaidOfCandidate));
     assert!(f.explain_en().starts_with("health or disability — \"diabète\" is not said of the candidate"));
+    // A homonym said of no one is never refused, whatever its score.
+    let f = &Guard::standard().check("Il a opéré.")[0];
+    assert_eq!((f.category, f.level, f.why), (Category::Health, Level::Warned, Why::Ambiguous));
 }
 
 #[test]
