@@ -150,11 +150,18 @@ pub enum Code {
     NotPdf,
     /// A bug or a poisoned lock in the app.
     Internal,
+
+    // The requests register.
+    /// An extension of a request's delay the law no longer allows (after the first month,
+    /// or past two months in all).
+    ExtensionRefused,
+    /// An act on a request from an unknown address before its sender's identity is checked.
+    IdentityCheckNeeded,
 }
 
 impl Code {
     /// Every code, in the order above (the order of the generated lists).
-    pub const ALL: [Code; 77] = [
+    pub const ALL: [Code; 79] = [
         Code::Usage,
         Code::Unhealthy,
         Code::ExtractFailed,
@@ -232,6 +239,8 @@ impl Code {
         Code::StoreClosed,
         Code::NotPdf,
         Code::Internal,
+        Code::ExtensionRefused,
+        Code::IdentityCheckNeeded,
     ];
 
     /// The stable string: `wrong_passphrase`, `not_found`, …
@@ -314,6 +323,8 @@ impl Code {
             Code::StoreClosed => "store_closed",
             Code::NotPdf => "not_pdf",
             Code::Internal => "internal",
+            Code::ExtensionRefused => "extension_refused",
+            Code::IdentityCheckNeeded => "identity_check_needed",
         }
     }
 
@@ -388,6 +399,7 @@ impl Code {
             | Code::NotPdf
             | Code::LetterFailed
             | Code::Internal => 1,
+            Code::ExtensionRefused | Code::IdentityCheckNeeded => 31,
         }
     }
 }
@@ -413,7 +425,7 @@ impl PartialEq<str> for Code {
 
 /// What each exit code of the command line means, in order. Exit 0 is success; `vivier
 /// guard check` alone also exits 3 (warned) or 4 (refused).
-pub const EXIT_MEANINGS: [(u8, &str); 20] = [
+pub const EXIT_MEANINGS: [(u8, &str); 21] = [
     (1, "unexpected failure"),
     (2, "usage error, unacceptable new passphrase, or an unencrypted export not confirmed"),
     (10, "not initialised, key file missing, or database file missing beside its key"),
@@ -437,6 +449,7 @@ pub const EXIT_MEANINGS: [(u8, &str); 20] = [
     (28, "mail not configured, or the mail server unreachable, slow, untrusted or refusing"),
     (29, "restore refused: the erasure ledger is missing or begins after the backup (accept the risk explicitly)"),
     (30, "no backup at that path, or the backup before a migration failed (nothing was updated)"),
+    (31, "request: extension after the first month (or past two months), or act before the identity check"),
 ];
 
 /// The exit-code table of README.md, rendered from [`Code::ALL`] and [`EXIT_MEANINGS`]:
