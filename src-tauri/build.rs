@@ -74,6 +74,14 @@ const COMMANDS: &[&str] = &[
     "back_up_now",
     "restore_plan",
     "restore_backup",
+    "request_dashboard",
+    "request_list",
+    "request_show",
+    "request_add",
+    "request_identity",
+    "request_confirm",
+    "request_refuse",
+    "request_extend",
 ];
 
 const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\

@@ -115,6 +115,14 @@ fn main() -> ExitCode {
             commands::backup::back_up_now,
             commands::backup::restore_plan,
             commands::backup::restore_backup,
+            commands::requests::request_dashboard,
+            commands::requests::request_list,
+            commands::requests::request_show,
+            commands::requests::request_add,
+            commands::requests::request_identity,
+            commands::requests::request_confirm,
+            commands::requests::request_refuse,
+            commands::requests::request_extend,
         ])
         .build(tauri::generate_context!())
         .expect("error while running Vivier")

@@ -1,5 +1,5 @@
 //! The app's Tauri commands, by feature: the store (open, unlock, describe), the pipeline,
-//! hiring data, offer letters, retention, backups and mail intake. Every command is a thin
+//! hiring data, offer letters, retention, backups, mail intake and the requests register. Every command is a thin
 //! adapter: the app state in, one engine call, the engine's error mapped to `{code, message}`. No rule lives here. Command names
 //! and their JSON are what the UI (`ui/src/lib/backend.ts`) calls: they do not change.
 
@@ -10,3 +10,4 @@ pub mod mail;
 pub mod pipeline;
 pub mod retention;
 pub mod store;
+pub mod requests;

@@ -118,6 +118,11 @@ fn generated() -> String {
     d.visit::<vivier::backup::BackupInfo>();
     d.visit::<vivier::backup::RestorePlan>();
     d.visit::<vivier::backup::RestoreReport>();
+    // The requests register.
+    d.visit::<vivier::requests::register::Dashboard>();
+    d.visit::<vivier::requests::register::Detail>();
+    d.visit::<vivier::requests::register::Filter>();
+    d.visit::<vivier::requests::NewRequest>();
 
     let mut out = String::from(HEADER);
     for declaration in d.by_name.values() {

@@ -59,6 +59,10 @@ import type {
   Linked,
   RightsRequest,
   TriageItem,
+  RequestDashboard,
+  RequestDetail,
+  RequestFilter,
+  NewRightsRequest,
 } from './generated';
 
 export type {
@@ -134,6 +138,15 @@ export type {
   Linked,
   RightsRequest,
   TriageItem,
+  RequestChannel,
+  RequestDashboard,
+  RequestDetail,
+  RequestEvent,
+  RequestFilter,
+  RequestIdentity,
+  RequestKind,
+  RequestStatus,
+  NewRightsRequest,
 } from './generated';
 import { STAGE_PROGRESS } from './generated';
 export { ERROR_CODES, HIRING_FROM, STAGES } from './generated';
@@ -352,6 +365,27 @@ export const restorePlan = (file: string) => call<RestorePlan>('restore_plan', {
 /** Restores `file` in place of the database, purging again whoever the ledger lists. */
 export const restoreBackup = (file: string, acceptRisk: boolean) =>
   call<RestoreReport>('restore_backup', { file, acceptRisk });
+
+/** The requests register on the app's today: overdue, due this week, later, done lately. */
+export const requestDashboard = () => call<RequestDashboard>('request_dashboard');
+/** The register, filtered, by due date. */
+export const requestList = (filter: RequestFilter) => call<RightsRequest[]>('request_list', { filter });
+/** One request with its history (who did what, when). */
+export const requestShow = (request: string) => call<RequestDetail>('request_show', { request });
+/** A request entered by hand; a received date in the future fails with `invalid_input`. */
+export const requestAdd = (req: NewRightsRequest) => call<RightsRequest>('request_add', { new: req });
+/** How the identity of the sender of a request from an unknown address was checked. */
+export const requestIdentity = (request: string, note: string) =>
+  call<RightsRequest>('request_identity', { request, note });
+/** The engine acts (an erasure purges at once); fails with `identity_check_needed`,
+ * `hired_cannot_be_erased` or `request_decided`. */
+export const requestConfirm = (request: string) => call<Confirmed>('request_confirm', { request });
+/** Refused with the reason the candidate is told (`reason_required` when empty). */
+export const requestRefuse = (request: string, reason: string) =>
+  call<RightsRequest>('request_refuse', { request, reason });
+/** 1 or 2 months, with a reason; after the first month: `extension_refused`. */
+export const requestExtend = (request: string, months: number, reason: string) =>
+  call<RightsRequest>('request_extend', { request, months, reason });
 
 /** The event the app emits after a purge it ran (at start, hourly, or `purgeNow`). */
 export const PURGED_EVENT = 'vivier://purged';
