@@ -167,7 +167,10 @@ fn confirming_an_erasure_purges_at_once_and_a_hires_is_refused_with_restriction_
     let erasure = s(&r["uuid"]).to_owned();
     let v = c.fails(&["request", "confirm", &erasure], 26, "hired_cannot_be_erased");
     assert!(s(&v["error"]["message"]).contains("restrict"), "{v}");
-    assert_eq!(c.ok(&["request", "show", &erasure])["request"]["status"], "open");
+    let shown = c.ok(&["request", "show", &erasure]);
+    assert_eq!(shown["request"]["status"], "open");
+    let history: Vec<&str> = shown["history"].as_array().unwrap().iter().map(|e| s(&e["action"])).collect();
+    assert_eq!(history, vec!["request_open"], "nothing written for the refused act");
     // The restriction, asked for as a request and confirmed, is set.
     let r = c.ok(&["request", "add", &hire, "--kind", "restriction", "--channel", "email"]);
     c.ok(&["request", "confirm", s(&r["uuid"])]);

@@ -35,7 +35,8 @@ use crate::mail::Intent;
 use crate::pipeline::contact::normalize_email;
 use crate::pipeline::stage::Stage;
 use crate::pipeline::{PipelineError, Stamp};
-use crate::retention::facts::candidate;
+use crate::retention::facts::{candidate, facts_of};
+use crate::retention::policy::check_erasure;
 
 use super::RequestOutcome;
 use super::deadline::{self, Urgency, urgency};
@@ -365,8 +366,9 @@ pub struct Request {
 pub struct Event {
     pub at: DateTime<Utc>,
     pub actor: String,
-    /// request_open, request_identity, request_extend, request_done, request_refused
-    /// (request_confirmed and request_dismissed before the register).
+    /// request_open, request_identity, request_extend, request_done, request_refused,
+    /// request_reopen (an act that failed after the request was marked done);
+    /// request_confirmed and request_dismissed before the register.
     pub action: String,
 }
 
@@ -714,6 +716,10 @@ impl Store {
         if status == Status::IdentityCheck {
             return Err(RequestError::IdentityUnchecked { request: uuid });
         }
+        if kind == Kind::Erasure {
+            // A hire's erasure is refused before anything is written (restrict instead).
+            check_erasure(&facts_of(&self.conn, candidate(&self.conn, &cuuid)?.0)?.2)?;
+        }
         // Marked first: an erasure that purges the candidate takes the request with it.
         self.write(|tx| mark_done(tx, stamp, rid, &uuid, &cuuid))?;
         let mut confirmed = Confirmed { request: uuid, kind, outcome: None, withdrawn: Vec::new() };
@@ -726,11 +732,14 @@ impl Store {
             Kind::Access | Kind::Correction => Ok(()),
         };
         if let Err(e) = acted {
-            // The act was refused (a hire's erasure...): the request stays as it was.
-            self.conn.execute(
-                "UPDATE requests SET status = ?1, decided_at = NULL, decided_by = NULL WHERE id = ?2",
-                params![status.as_str(), rid],
-            )?;
+            // The act failed: the request is pending again, and the log says so.
+            self.write(|tx| {
+                tx.execute(
+                    "UPDATE requests SET status = ?1, decided_at = NULL, decided_by = NULL WHERE id = ?2",
+                    params![status.as_str(), rid],
+                )?;
+                append(tx, stamp, "request_reopen", Some(&cuuid), Some(&confirmed.request))
+            })?;
             return Err(e.into());
         }
         Ok(confirmed)

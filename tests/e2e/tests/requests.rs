@@ -87,7 +87,8 @@ async fn overdue_and_due_this_week_remind_at_start_and_hr_extends_refuses_and_ad
     click_css(&app, "[data-testid=\"confirm-yes\"]").await;
     let screen = &app;
     let soon_css = format!("[data-testid=\"request-row\"][data-uuid=\"{soon}\"][data-section=\"later\"]");
-    eventually("the extended request under later", || async move { screen.present(&soon_css).await.then_some(()) })
+    let soon_css = soon_css.as_str();
+    eventually("the extended request under later", || async move { screen.present(soon_css).await.then_some(()) })
         .await;
     let shown = cli(&dir, &["request", "show", &soon]);
     assert_eq!(shown["request"]["extended_months"], 1);
