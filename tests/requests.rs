@@ -57,17 +57,22 @@ fn a_request_by_hand_is_listed_shown_extended_in_time_refused_after_and_audited(
     assert_eq!(ext["extended_months"], 2);
     assert_eq!(ext["first_due_on"], r["due_on"]);
     // Two months in all at most.
-    let v = c.fails(&["request", "extend", &access, "--months", "1", "--reason", "still more"], 31, "extension_refused");
+    let v =
+        c.fails(&["request", "extend", &access, "--months", "1", "--reason", "still more"], 31, "extension_refused");
     assert!(s(&v["error"]["message"]).contains("two months"), "{v}");
     c.fails(&["request", "extend", &access, "--months", "3", "--reason", "x"], 22, "invalid_input");
 
     // Received forty days ago by letter: overdue, and too late to extend.
     let old = today.checked_sub_days(Days::new(40)).unwrap();
-    let r = c.ok(&["request", "add", &uuid, "--kind", "correction", "--channel", "letter", "--received", &old.to_string()]);
+    let r =
+        c.ok(&["request", "add", &uuid, "--kind", "correction", "--channel", "letter", "--received", &old.to_string()]);
     let correction = s(&r["uuid"]).to_owned();
     let v = c.fails(&["request", "extend", &correction, "--months", "1", "--reason", "busy"], 31, "extension_refused");
     let message = s(&v["error"]["message"]);
-    assert!(message.contains("first month") && message.contains(&vivier::requests::register::due_on(old).to_string()), "{message}");
+    assert!(
+        message.contains("first month") && message.contains(&vivier::requests::register::due_on(old).to_string()),
+        "{message}"
+    );
     assert_eq!(c.ok(&["request", "show", &correction])["request"]["extended_months"], 0, "nothing written");
 
     // Lists: both pending by due date; --overdue only the late one; --due-before.
@@ -186,13 +191,8 @@ fn the_dashboard_groups_overdue_due_this_week_and_done() {
     let now = t(2027, 3, 10);
     let ana = person(&mut s, t(2027, 1, 2), "Ana Lima", "ana@example.org");
     let add = |s: &mut vivier::db::Store, kind: Kind, received| {
-        let new = NewRequest {
-            candidate: ana.clone(),
-            kind,
-            channel: Channel::Letter,
-            received: Some(received),
-            note: None,
-        };
+        let new =
+            NewRequest { candidate: ana.clone(), kind, channel: Channel::Letter, received: Some(received), note: None };
         s.add_request(&hr(now), &new).unwrap()
     };
     // 31 January: due 28 February 2027, overdue on 10 March.
@@ -236,7 +236,8 @@ fn the_dashboard_groups_overdue_due_this_week_and_done() {
     let e = s.extend_request(&hr(t(2028, 2, 29)), &leap.uuid, 2, "a hold to check").unwrap();
     assert_eq!(e.due_on, day(2028, 4, 30));
 
-    let pending = s.request_list(&Filter { status: Some(Status::Open), ..Filter::default() }, now.date_naive()).unwrap();
+    let pending =
+        s.request_list(&Filter { status: Some(Status::Open), ..Filter::default() }, now.date_naive()).unwrap();
     assert_eq!(pending.len(), 4);
 }
 

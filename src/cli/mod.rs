@@ -5,8 +5,8 @@ mod hiring;
 mod letters;
 mod mail;
 mod pipeline;
-mod retention;
 mod request;
+mod retention;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;

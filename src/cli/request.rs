@@ -99,10 +99,7 @@ pub struct ListArgs {
 
 fn kind(s: &str) -> Result<Kind, Failure> {
     Kind::parse(s.trim()).ok_or_else(|| {
-        usage(format!(
-            "\"{s}\" is not a kind of request; give one of {}",
-            Kind::ALL.map(Kind::as_str).join(", ")
-        ))
+        usage(format!("\"{s}\" is not a kind of request; give one of {}", Kind::ALL.map(Kind::as_str).join(", ")))
     })
 }
 

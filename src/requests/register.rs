@@ -509,7 +509,9 @@ impl Store {
             Some(day) if day > today => {
                 return Err(PipelineError::Invalid {
                     field: "received",
-                    reason: format!("{day} is in the future; give the day the request was received (today at the latest)"),
+                    reason: format!(
+                        "{day} is in the future; give the day the request was received (today at the latest)"
+                    ),
                 }
                 .into());
             }
@@ -614,8 +616,7 @@ impl Store {
             "{SELECT} WHERE r.status IN ('done', 'refused') AND substr(r.decided_at, 1, 10) >= ?1
              ORDER BY r.decided_at DESC, r.id DESC"
         ))?;
-        dashboard.done =
-            stmt.query_map([since.to_string()], request_of)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        dashboard.done = stmt.query_map([since.to_string()], request_of)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(dashboard)
     }
 
@@ -645,13 +646,9 @@ impl Store {
         let reason = hr_text("reason", Some(reason))?.ok_or(PipelineError::ReasonRequired)?;
         let (rid, uuid, _, _, cuuid) = self.pending_request(id)?;
         let current = request_by_id(&self.conn, rid)?;
-        let due = deadline::extend(
-            current.received_at.date_naive(),
-            current.extended_months,
-            months,
-            stamp.at.date_naive(),
-        )
-        .map_err(|refusal| RequestError::Extension { request: uuid.clone(), refusal })?;
+        let due =
+            deadline::extend(current.received_at.date_naive(), current.extended_months, months, stamp.at.date_naive())
+                .map_err(|refusal| RequestError::Extension { request: uuid.clone(), refusal })?;
         self.write(|tx| {
             tx.execute(
                 "UPDATE requests SET due_on = ?1, extended_months = extended_months + ?2,

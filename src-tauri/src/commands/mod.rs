@@ -8,6 +8,6 @@ pub mod hiring;
 pub mod letters;
 pub mod mail;
 pub mod pipeline;
+pub mod requests;
 pub mod retention;
 pub mod store;
-pub mod requests;
