@@ -535,8 +535,9 @@ export type RequestDetail = { request: RightsRequest, history: Array<RequestEven
  */
 export type RequestEvent = { at: string, actor: string, 
 /**
- * request_open, request_identity, request_extend, request_done, request_refused
- * (request_confirmed and request_dismissed before the register).
+ * request_open, request_identity, request_extend, request_done, request_refused,
+ * request_reopen (an act that failed after the request was marked done);
+ * request_confirmed and request_dismissed before the register.
  */
 action: string, };
 
