@@ -89,6 +89,14 @@ const COMMANDS: &[&str] = &[
     "preview_mail",
     "queue_mail",
     "request_renewals",
+    "request_dashboard",
+    "request_list",
+    "request_show",
+    "request_add",
+    "request_identity",
+    "request_confirm",
+    "request_refuse",
+    "request_extend",
 ];
 
 const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\

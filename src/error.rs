@@ -154,11 +154,17 @@ pub enum Code {
     // Composing mail.
     /// The candidate has no email address to write to.
     NoRecipient,
+    // The requests register.
+    /// An extension of a request's delay the law no longer allows (after the first month,
+    /// or past two months in all).
+    ExtensionRefused,
+    /// An act on a request from an unknown address before its sender's identity is checked.
+    IdentityCheckNeeded,
 }
 
 impl Code {
     /// Every code, in the order above (the order of the generated lists).
-    pub const ALL: [Code; 78] = [
+    pub const ALL: [Code; 80] = [
         Code::Usage,
         Code::Unhealthy,
         Code::ExtractFailed,
@@ -237,6 +243,8 @@ impl Code {
         Code::NotPdf,
         Code::Internal,
         Code::NoRecipient,
+        Code::ExtensionRefused,
+        Code::IdentityCheckNeeded,
     ];
 
     /// The stable string: `wrong_passphrase`, `not_found`, …
@@ -320,6 +328,8 @@ impl Code {
             Code::NotPdf => "not_pdf",
             Code::Internal => "internal",
             Code::NoRecipient => "no_recipient",
+            Code::ExtensionRefused => "extension_refused",
+            Code::IdentityCheckNeeded => "identity_check_needed",
         }
     }
 
@@ -395,6 +405,7 @@ impl Code {
             | Code::LetterFailed
             | Code::Internal => 1,
             Code::NoRecipient => 33,
+            Code::ExtensionRefused | Code::IdentityCheckNeeded => 31,
         }
     }
 }
@@ -444,6 +455,7 @@ pub const EXIT_MEANINGS: [(u8, &str); 21] = [
     (28, "mail not configured, or the mail server unreachable, slow, untrusted or refusing"),
     (29, "restore refused: the erasure ledger is missing or begins after the backup (accept the risk explicitly)"),
     (30, "no backup at that path, or the backup before a migration failed (nothing was updated)"),
+    (31, "request: extension after the first month (or past two months), or act before the identity check"),
     (33, "the candidate has no email address to write to"),
 ];
 

@@ -46,7 +46,9 @@ fn a_reply_asking_erasure_opens_a_request_due_in_a_month_imported_once_and_confi
     let list = c.ok(&["mail", "requests", "list"]);
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["kind"], "erasure");
-    assert_eq!(list[0]["status"], "open");
+    assert_eq!(list[0]["status"], "awaiting_confirmation");
+    assert_eq!(list[0]["channel"], "email");
+    assert_eq!(list[0]["identity"], "not_needed");
     let received = chrono::DateTime::parse_from_rfc3339(s(&list[0]["received_at"])).unwrap().date_naive();
     assert_eq!(s(&list[0]["due_on"]), vivier::requests::register::due_on(received).to_string());
     // Nothing is deleted before HR confirms; the timeline shows the reply as plain text,
@@ -110,6 +112,12 @@ fn thread_then_sender_then_triage_and_hr_decides() {
     let list = c.ok(&["mail", "requests", "list"]);
     let find = |kind: &str| s(&list.as_array().unwrap().iter().find(|r| r["kind"] == kind).unwrap()["uuid"]).to_owned();
     c.ok(&["mail", "requests", "dismiss", &find("erasure")]);
+    // Sam's reply came from an address Sam is not known by (matched by its thread): the
+    // request waits for HR to note how the identity was checked.
+    let renewal = list.as_array().unwrap().iter().find(|r| r["kind"] == "renewal").unwrap();
+    assert_eq!(renewal["status"], "identity_check", "{renewal}");
+    c.fails(&["mail", "requests", "confirm", &find("renewal")], 31, "identity_check_needed");
+    c.ok(&["request", "identity", &find("renewal"), "--note", "called back on the known number"]);
     c.ok(&["mail", "requests", "confirm", &find("renewal")]);
     c.fails(&["mail", "requests", "confirm", &find("renewal")], 22, "request_decided");
     assert_eq!(c.ok(&["mail", "requests", "list"]).as_array().unwrap().len(), 0);

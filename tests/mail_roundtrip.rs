@@ -135,7 +135,7 @@ fn a_reply_to_a_sent_message_is_matched_by_its_thread_and_opens_the_erasure_it_a
     assert_eq!(open.len(), 1);
     assert_eq!((open[0].uuid.as_str(), open[0].kind.as_str()), (request.as_str(), "erasure"));
     assert_eq!((open[0].candidate.as_str(), open[0].received_at), (ana.as_str(), received()));
-    assert_eq!(open[0].due_on, "2027-02-28", "one calendar month, clamped to February's end");
+    assert_eq!(open[0].due_on.to_string(), "2027-02-28", "one calendar month, clamped to February's end");
     // Nothing of the oversized message was stored.
     let inbound: i64 = store
         .connection()

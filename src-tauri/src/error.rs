@@ -91,4 +91,13 @@ impl From<vivier::mail::compose::ComposeError> for CommandError {
     }
 }
 
+impl From<vivier::requests::RequestError> for CommandError {
+    fn from(e: vivier::requests::RequestError) -> CommandError {
+        match e {
+            vivier::requests::RequestError::Pipeline(e) => e.into(),
+            e => CommandError::new(e.code(), e.to_string()),
+        }
+    }
+}
+
 pub type CommandResult<T> = Result<T, CommandError>;

@@ -135,6 +135,14 @@ fn main() -> ExitCode {
             commands::compose::preview_mail,
             commands::compose::queue_mail,
             commands::compose::request_renewals,
+            commands::requests::request_dashboard,
+            commands::requests::request_list,
+            commands::requests::request_show,
+            commands::requests::request_add,
+            commands::requests::request_identity,
+            commands::requests::request_confirm,
+            commands::requests::request_refuse,
+            commands::requests::request_extend,
         ])
         .build(tauri::generate_context!())
         .expect("error while running Vivier")

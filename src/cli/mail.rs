@@ -99,14 +99,15 @@ pub enum TriageCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum RequestsCommand {
-    /// Requests by due date (open ones; --all for confirmed and dismissed too).
+    /// Requests by due date (pending ones; --all for answered ones too). The register
+    /// itself is `vivier request`.
     List {
         #[arg(long)]
         all: bool,
     },
     /// Confirm a request: an erasure or objection goes through the retention engine.
     Confirm { request: String },
-    /// Dismiss a request that is not a right after all.
+    /// Dismiss a request that is not a right after all (refused: "not a request").
     Dismiss { request: String },
 }
 
@@ -599,48 +600,15 @@ fn print_linked(linked: &vivier::mail::intake::Linked, json: bool) {
 fn requests(store: &mut Store, cmd: &RequestsCommand, json: bool) -> Result<(), Failure> {
     match cmd {
         RequestsCommand::List { all } => {
-            let list = store.requests(!all)?;
-            out(json, json!(list), |w| {
-                for r in &list {
-                    let _ = writeln!(
-                        w,
-                        "{}  {:<10} {:<9} received {}  due {}  {} ({}){}",
-                        r.uuid,
-                        r.kind,
-                        r.status,
-                        r.received_at.format("%Y-%m-%d"),
-                        r.due_on,
-                        r.candidate_name,
-                        r.candidate,
-                        r.detail.as_deref().map(|d| format!("  new values: {d}")).unwrap_or_default()
-                    );
-                }
-                if list.is_empty() {
-                    let _ = writeln!(w, "No open request.");
-                }
-            });
+            super::request::print_list(json, &store.requests(!all)?, Utc::now().date_naive());
         }
         RequestsCommand::Confirm { request } => {
-            let confirmed = store.confirm_request(&stamp(), request)?;
-            out(json, json!(confirmed), |w| {
-                let _ = write!(w, "Request {} ({}) confirmed", confirmed.request, confirmed.kind);
-                if let Some(o) = &confirmed.outcome {
-                    if o.purged.is_some() {
-                        let _ = write!(w, "; candidate {} purged", o.candidate_uuid);
-                    } else {
-                        let _ = write!(w, "; candidate {} kept until no application is open", o.candidate_uuid);
-                    }
-                }
-                if !confirmed.withdrawn.is_empty() {
-                    let _ = write!(w, "; {} application(s) withdrawn", confirmed.withdrawn.len());
-                }
-                let _ = writeln!(w, ".");
-            });
+            super::request::print_confirmed(json, &store.confirm_request(&stamp(), request)?);
         }
         RequestsCommand::Dismiss { request } => {
             let uuid = store.dismiss_request(&stamp(), request)?;
             out(json, json!({"dismissed": uuid}), |w| {
-                let _ = writeln!(w, "Request {uuid} dismissed.");
+                let _ = writeln!(w, "Request {uuid} dismissed (refused: not a request).");
             });
         }
     }

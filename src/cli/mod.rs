@@ -6,6 +6,7 @@ mod hiring;
 mod letters;
 mod mail;
 mod pipeline;
+mod request;
 mod retention;
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -115,6 +116,9 @@ enum Command {
     /// Developer tools (synthetic data for benchmarks and demos).
     #[command(subcommand)]
     Dev(DevCommand),
+    /// The requests register: add, list, show, identity, confirm, refuse, extend.
+    #[command(subcommand)]
+    Request(request::RequestCommand),
     /// Internal: the bounded child process that extracts a document's text.
     #[command(name = vivier::documents::CHILD_ARG, hide = true)]
     ExtractText {
@@ -342,6 +346,7 @@ fn execute(cli: &Cli, secrets: &mut Secrets) -> Result<(), Failure> {
         Command::Letter(cmd) => letters::letter(&mut open(&dir, secrets)?, cmd, cli.json),
         Command::Template(cmd) => letters::template(&mut open(&dir, secrets)?, cmd, cli.json),
         Command::Company(cmd) => letters::company(&mut open(&dir, secrets)?, cmd, cli.json),
+        Command::Request(cmd) => request::request(&mut open(&dir, secrets)?, cmd, cli.json),
         Command::Dev(DevCommand::Seed { candidates, jobs, big_board, cv_bytes, seed }) => {
             let mut store = open(&dir, secrets)?;
             let started = std::time::Instant::now();
@@ -478,6 +483,8 @@ struct DoctorReport {
     /// The erasure ledger file: "ok", "missing" or "damaged" (purges stop until it is back).
     erasure_ledger: &'static str,
     ledger_entries: usize,
+    /// Candidates' requests past their legal due date, not answered yet (promise P5).
+    requests_overdue: u64,
     healthy: bool,
 }
 
@@ -500,7 +507,9 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
         Some(Ok(None)) | None => ("missing", 0),
         Some(Err(_)) => ("damaged", 0),
     };
+    let requests_overdue = store.overdue_requests(chrono::Utc::now().date_naive()).map_err(Failure::from)?;
     let report = DoctorReport {
+        requests_overdue,
         erasure_ledger,
         ledger_entries,
         data_dir: dir.root().to_owned(),
@@ -577,6 +586,12 @@ fn doctor(dir: &DataDir, secrets: &mut Secrets, json: bool) -> Result<(), Failur
                 bad.rows, bad.table, bad.column
             );
         }
+        let _ = writeln!(
+            out,
+            "requests         {} overdue{}",
+            report.requests_overdue,
+            if report.requests_overdue > 0 { " (see `vivier request list --overdue`)" } else { "" }
+        );
         if let Some(r) = &report.retention {
             let _ = writeln!(
                 out,

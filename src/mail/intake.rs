@@ -242,8 +242,8 @@ impl Store {
             if from_candidate {
                 record_contact(tx, cid, stamp.at)?;
             }
-            let request = match from_candidate.then_some(detected.intent).and_then(request_kind) {
-                Some(kind) => Some(open_request(tx, stamp, cid, kind, &detected.values, &message)?),
+            let request = match from_candidate.then_some(detected.intent) {
+                Some(kind) => open_request(tx, stamp, cid, kind, &detected.values, &message, parsed.from.as_deref())?,
                 None => None,
             };
             append(tx, stamp, "mail_in", Some(&cuuid), Some(&format!("{message} {}", matched.as_str())))?;
@@ -439,11 +439,6 @@ fn language_of(reply: &str) -> Language {
     if en > fr { Language::En } else { Language::Fr }
 }
 
-/// The request a detected right opens (none for no right).
-fn request_kind(intent: Intent) -> Option<Intent> {
-    (intent != Intent::None).then_some(intent)
-}
-
 #[allow(clippy::too_many_arguments)]
 fn insert_message(
     tx: &rusqlite::Connection,
@@ -555,10 +550,9 @@ impl Store {
             )?;
             flag_message(tx, stamp, Some(cid), &muuid, &body)?;
             record_contact(tx, cid, stamp.at)?;
-            let request = match request_kind(detected.intent) {
-                Some(kind) => Some(open_request(tx, stamp, cid, kind, &detected.values, &muuid)?),
-                None => None,
-            };
+            let from: Option<String> =
+                tx.query_row("SELECT from_addr FROM messages WHERE id = ?1", [mid], |r| r.get(0))?;
+            let request = open_request(tx, stamp, cid, detected.intent, &detected.values, &muuid, from.as_deref())?;
             append(tx, stamp, "mail_link", Some(&cuuid), Some(&muuid))?;
             Ok(Linked { message: muuid, candidate: cuuid, intent: detected.intent, request })
         })

@@ -443,7 +443,7 @@ pub struct DocumentInfo {
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
-    /// stage_change, note, feedback, document, message, created
+    /// stage_change, note, feedback, document, message, request, created
     pub kind: String,
     pub summary: String,
     pub actor: Option<String>,

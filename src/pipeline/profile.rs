@@ -57,7 +57,7 @@ fn entries(
     Ok(())
 }
 
-/// Stage changes, notes, documents and messages of a candidate, in time order.
+/// Stage changes, notes, documents, messages and requests of a candidate, in time order.
 fn timeline(conn: &rusqlite::Connection, cid: i64, candidate: &Candidate) -> Result<Vec<TimelineEntry>> {
     let mut out = vec![TimelineEntry {
         at: candidate.created_at,
@@ -147,6 +147,22 @@ fn timeline(conn: &rusqlite::Connection, cid: i64, candidate: &Candidate) -> Res
             })
         },
     )?;
+    // Requests (promise P5): when each came in, and when it was answered.
+    for r in crate::requests::register::requests_of(conn, cid)? {
+        out.push(TimelineEntry {
+            at: r.received_at,
+            kind: "request".into(),
+            summary: format!(
+                "{} request ({}), due {}: {}",
+                r.kind.as_str(),
+                r.channel.as_str(),
+                r.due_on,
+                r.status.as_str().replace('_', " ")
+            ),
+            actor: None,
+            reference: Some(r.uuid),
+        });
+    }
     out.sort_by_key(|e| e.at);
     Ok(out)
 }

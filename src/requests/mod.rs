@@ -1,8 +1,15 @@
-//! Candidates' rights as immediate acts: an objection to being kept, an erasure HR
-//! confirms, a consent renewal, a restriction of use. (The register with deadlines comes
-//! with the requests issue.)
+//! Candidates' rights (promise P5): the register of their requests with its deadlines
+//! (`register`, `deadline`, `error`), and the immediate acts a confirmed request goes
+//! through — an objection to being kept, an erasure HR confirms, a consent renewal, a
+//! restriction of use — each recorded in the audit log and, for an objection or an
+//! erasure, decided by the retention engine.
 
+pub mod deadline;
+pub mod error;
 pub mod register;
+
+pub use error::RequestError;
+pub use register::{Channel, Kind, NewRequest, Status};
 
 use rusqlite::params;
 use serde::Serialize;

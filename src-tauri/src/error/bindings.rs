@@ -132,6 +132,11 @@ fn generated() -> String {
     d.visit::<vivier::mail::compose::Preview>();
     d.visit::<vivier::mail::compose::Queued>();
     d.visit::<vivier::mail::compose::RenewalReport>();
+    // The requests register.
+    d.visit::<vivier::requests::register::Dashboard>();
+    d.visit::<vivier::requests::register::Detail>();
+    d.visit::<vivier::requests::register::Filter>();
+    d.visit::<vivier::requests::NewRequest>();
 
     let mut out = String::from(HEADER);
     for declaration in d.by_name.values() {

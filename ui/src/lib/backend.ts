@@ -67,6 +67,10 @@ import type {
   MailPreview,
   Queued,
   RenewalReport,
+  RequestDashboard,
+  RequestDetail,
+  RequestFilter,
+  NewRightsRequest,
 } from './generated';
 
 export type {
@@ -151,6 +155,15 @@ export type {
   RenewalReport,
   RenewalSkip,
   SkipReason,
+  RequestChannel,
+  RequestDashboard,
+  RequestDetail,
+  RequestEvent,
+  RequestFilter,
+  RequestIdentity,
+  RequestKind,
+  RequestStatus,
+  NewRightsRequest,
 } from './generated';
 import { STAGE_PROGRESS } from './generated';
 export { ERROR_CODES, HIRING_FROM, STAGES } from './generated';
@@ -386,6 +399,26 @@ export const queueMail = (request: ComposeRequest) => call<Queued>('queue_mail',
  * `candidates` among them); the report says who was left out and why. */
 export const requestRenewals = (withinDays: number, candidates: string[] | null) =>
   call<RenewalReport>('request_renewals', { withinDays, candidates });
+/** The requests register on the app's today: overdue, due this week, later, done lately. */
+export const requestDashboard = () => call<RequestDashboard>('request_dashboard');
+/** The register, filtered, by due date. */
+export const requestList = (filter: RequestFilter) => call<RightsRequest[]>('request_list', { filter });
+/** One request with its history (who did what, when). */
+export const requestShow = (request: string) => call<RequestDetail>('request_show', { request });
+/** A request entered by hand; a received date in the future fails with `invalid_input`. */
+export const requestAdd = (req: NewRightsRequest) => call<RightsRequest>('request_add', { new: req });
+/** How the identity of the sender of a request from an unknown address was checked. */
+export const requestIdentity = (request: string, note: string) =>
+  call<RightsRequest>('request_identity', { request, note });
+/** The engine acts (an erasure purges at once); fails with `identity_check_needed`,
+ * `hired_cannot_be_erased` or `request_decided`. */
+export const requestConfirm = (request: string) => call<Confirmed>('request_confirm', { request });
+/** Refused with the reason the candidate is told (`reason_required` when empty). */
+export const requestRefuse = (request: string, reason: string) =>
+  call<RightsRequest>('request_refuse', { request, reason });
+/** 1 or 2 months, with a reason; after the first month: `extension_refused`. */
+export const requestExtend = (request: string, months: number, reason: string) =>
+  call<RightsRequest>('request_extend', { request, months, reason });
 
 /** The event the app emits after a purge it ran (at start, hourly, or `purgeNow`). */
 export const PURGED_EVENT = 'vivier://purged';

@@ -192,7 +192,7 @@ fields: { [key in string]: string }, };
 /**
  * What confirming a request did.
  */
-export type Confirmed = { request: string, kind: string, 
+export type Confirmed = { request: string, kind: RequestKind, 
 /**
  * For an erasure or objection: what the retention engine did.
  */
@@ -256,6 +256,7 @@ phone: string | null, source_kind: string | null, source_detail: string | null, 
  * once released: scripts and the UI depend on it.
  */
 export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "database_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "template_syntax" | "merge_fields" | "letter_failed" | "sensitive_data" | "reveal_required" | "hired_cannot_be_erased" | "purged" | "purge_withheld" | "ledger_damaged" | "ledger_missing" | "backup_older_than_ledger" | "backup_damaged" | "backup_missing" | "backup_failed" | "confirmation_required" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "mail_not_configured" | "mail_auth_failed" | "mail_certificate_refused" | "mail_unreachable" | "mail_timeout" | "mail_protocol" | "mail_rejected" | "message_rejected" | "not_in_triage" | "request_decided" | "store_closed" | "not_pdf" | "internal" | "no_recipient";
+export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "database_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "template_syntax" | "merge_fields" | "letter_failed" | "sensitive_data" | "reveal_required" | "hired_cannot_be_erased" | "purged" | "purge_withheld" | "ledger_damaged" | "ledger_missing" | "backup_older_than_ledger" | "backup_damaged" | "backup_missing" | "backup_failed" | "confirmation_required" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "mail_not_configured" | "mail_auth_failed" | "mail_certificate_refused" | "mail_unreachable" | "mail_timeout" | "mail_protocol" | "mail_rejected" | "message_rejected" | "not_in_triage" | "request_decided" | "store_closed" | "not_pdf" | "internal" | "extension_refused" | "identity_check_needed";
 
 /**
  * A custom field as the declaration form sends it.
@@ -527,6 +528,23 @@ export type NewJob = { title: string, department: string | null, location: strin
 country: string, description: string, };
 
 /**
+ * A request entered by hand.
+ */
+export type NewRightsRequest = { 
+/**
+ * The candidate: UUID, prefix or email address.
+ */
+candidate: string, kind: RequestKind, channel: RequestChannel, 
+/**
+ * When it was received; today when not given. Never in the future.
+ */
+received?: string, 
+/**
+ * What HR notes (how it came, what was asked).
+ */
+note?: string, };
+
+/**
  * Why a document has no text, as a stable code: the profile shows it ("encrypted: no
  * text", "no text: could not be checked") and the UI branches on it, never on the reason's
  * words. Stored with the document (`documents.text_reason`, migration 0008).
@@ -632,6 +650,82 @@ export type RenewalReport = { queued: Array<Queued>, skipped: Array<RenewalSkip>
  * A candidate left out of a renewal run, and why.
  */
 export type RenewalSkip = { candidate_uuid: string, full_name: string, reason: SkipReason, };
+ * How a request came in.
+ */
+export type RequestChannel = "email" | "letter" | "phone" | "in-person" | "form";
+
+/**
+ * The register at a glance: what is overdue, what is due this week, what was answered
+ * lately.
+ */
+export type RequestDashboard = { today: string, 
+/**
+ * Pending and past their due date, the oldest due first.
+ */
+overdue: Array<RightsRequest>, 
+/**
+ * Pending and due within the week (today and the next six days).
+ */
+due_this_week: Array<RightsRequest>, 
+/**
+ * Pending and due later.
+ */
+later: Array<RightsRequest>, 
+/**
+ * Done or refused in the last 30 days, the latest first.
+ */
+done: Array<RightsRequest>, };
+
+/**
+ * A request with its history.
+ */
+export type RequestDetail = { request: RightsRequest, history: Array<RequestEvent>, };
+
+/**
+ * One entry of a request's history (from the audit log).
+ */
+export type RequestEvent = { at: string, actor: string, 
+/**
+ * request_open, request_identity, request_extend, request_done, request_refused,
+ * request_reopen (an act that failed after the request was marked done);
+ * request_confirmed and request_dismissed before the register.
+ */
+action: string, };
+
+/**
+ * Which requests a list shows.
+ */
+export type RequestFilter = { 
+/**
+ * Only this status.
+ */
+status?: RequestStatus, 
+/**
+ * Only the pending ones (open, identity check, awaiting confirmation).
+ */
+pending: boolean, 
+/**
+ * Only those due before this day.
+ */
+due_before?: string, 
+/**
+ * Only the pending ones whose due date has passed (against `today`).
+ */
+overdue: boolean, 
+/**
+ * Only this candidate's (UUID, prefix or email address).
+ */
+candidate?: string, };
+
+/**
+ * The identity check of a request's sender.
+ */
+export type RequestIdentity = "not_needed" | "needed" | "checked";
+
+/**
+ * The right a request exercises.
+ */
+export type RequestKind = "access" | "correction" | "erasure" | "objection" | "restriction" | "withdrawal" | "renewal";
 
 /**
  * What happened to an objection or an erasure confirmation.
@@ -645,6 +739,11 @@ purged: Purged | null,
  * The status after the request, when the candidate is still there.
  */
 status: RetentionStatus | null, };
+
+/**
+ * Where a request is in the register (see the module).
+ */
+export type RequestStatus = "open" | "identity_check" | "awaiting_confirmation" | "done" | "refused";
 
 /**
  * What a restore would do, read before doing it (the app shows it before confirming).
@@ -710,7 +809,23 @@ held: boolean, objected_at: string | null, erasure_confirmed_at: string | null, 
 /**
  * A request as HR sees it.
  */
-export type RightsRequest = { uuid: string, kind: string, candidate: string, candidate_name: string, received_at: string, due_on: string, status: string, 
+export type RightsRequest = { uuid: string, kind: RequestKind, channel: RequestChannel, candidate: string, candidate_name: string, received_at: string, 
+/**
+ * The due date in force (extended or not).
+ */
+due_on: string, 
+/**
+ * The legal due date before any extension: one calendar month after receipt.
+ */
+first_due_on: string, extended_months: number, extension_reason: string | null, identity: RequestIdentity, 
+/**
+ * How HR checked the identity.
+ */
+identity_note: string | null, status: RequestStatus, refusal_reason: string | null, 
+/**
+ * What HR noted when entering it.
+ */
+note: string | null, 
 /**
  * The new values a correction gave.
  */
@@ -718,7 +833,7 @@ detail: string | null,
 /**
  * The message it came from.
  */
-message: string | null, };
+message: string | null, decided_at: string | null, decided_by: string | null, };
 
 /**
  * The rule that sets a candidate's due date.
@@ -820,7 +935,7 @@ href: string | null, };
  */
 export type TimelineEntry = { at: string, 
 /**
- * stage_change, note, feedback, document, message, created
+ * stage_change, note, feedback, document, message, request, created
  */
 kind: string, summary: string, actor: string | null, reference: string | null, };
 
@@ -951,6 +1066,8 @@ export const ERROR_CODES: ErrorCode[] = [
   'not_pdf',
   'internal',
   'no_recipient',
+  'extension_refused',
+  'identity_check_needed',
 ];
 
 /** The stages in board order (`vivier::pipeline::Stage::ALL`). */
