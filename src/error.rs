@@ -431,7 +431,7 @@ impl PartialEq<str> for Code {
 
 /// What each exit code of the command line means, in order. Exit 0 is success; `vivier
 /// guard check` alone also exits 3 (warned) or 4 (refused).
-pub const EXIT_MEANINGS: [(u8, &str); 21] = [
+pub const EXIT_MEANINGS: [(u8, &str); 22] = [
     (1, "unexpected failure"),
     (2, "usage error, unacceptable new passphrase, or an unencrypted export not confirmed"),
     (10, "not initialised, key file missing, or database file missing beside its key"),

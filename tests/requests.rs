@@ -283,3 +283,71 @@ fn requests_of_the_minimal_register_migrate() {
     let h = s.health();
     assert!(h.is_sound(), "{h:?}");
 }
+
+/// An access request answered through `vivier request export`: the archive of the
+/// request's candidate is written where asked and the request is done; an unknown `--lang`
+/// is a usage error and writes nothing.
+#[test]
+fn an_access_request_is_exported_and_done() {
+    let c = CliDir::new();
+    c.ok(&["company", "set", "--name", "Atelier Vivier", "--signatory", "Claire Martin", "--address", "Paris"]);
+    c.ok(&["candidate", "add", "--name", "Ines Morel", "--email", "ines@example.org"]);
+    let r = c.ok(&["request", "add", "ines@example.org", "--kind", "access", "--channel", "email"]);
+    let id = s(&r["uuid"]).to_owned();
+    let out = c.root.join("ines-access.zip");
+    let out_s = out.to_str().unwrap();
+
+    c.fails(&["request", "export", &id, "-o", out_s, "--lang", "de"], 2, "usage");
+    assert!(!out.exists());
+
+    let done = c.ok(&["request", "export", &id, "-o", out_s]);
+    assert_eq!(done["request"]["status"], "done");
+    assert!(done["archive"]["rows"].as_u64().unwrap() > 0);
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"PK"), "a zip archive");
+    assert!(common::contains(&bytes, b"summary.pdf") && common::contains(&bytes, b"data.json"));
+    let shown = c.ok(&["request", "show", &id]);
+    assert_eq!(shown["request"]["status"], "done");
+    assert!(actions(&c, s(&r["candidate"])).iter().any(|a| a == "access_export"));
+}
+
+/// A request registered while SMTP is set up queues its acknowledgement in the same
+/// transaction (sent by the outbox), to the candidate's address; without SMTP the request
+/// is registered and nothing is queued.
+#[test]
+fn a_registered_request_queues_its_acknowledgement_when_smtp_is_set_up() {
+    use vivier::mail::transport::outbox;
+    use vivier::mail::transport::settings::{SmtpSettings, save_smtp};
+    use vivier::mail::transport::{Endpoint, Security};
+
+    let data = TempDataDir::with_passphrase();
+    let mut s = data.open().unwrap();
+    let now = t(2027, 3, 10);
+    let ana = person(&mut s, t(2027, 1, 2), "Ana Lima", "ana@example.org");
+    let new = |kind| NewRequest { candidate: ana.clone(), kind, channel: Channel::Letter, received: None, note: None };
+
+    // No SMTP: registered, nothing queued.
+    s.add_request(&hr(now), &new(Kind::Access)).unwrap();
+    assert!(outbox::list(&s).unwrap().is_empty());
+
+    s.set_company(
+        &hr(now),
+        vivier::letters::Company { name: Some("Atelier Vivier".into()), ..vivier::letters::Company::default() },
+    )
+    .unwrap();
+    let endpoint = Endpoint {
+        host: "smtp.example.org".into(),
+        port: 587,
+        security: Security::StartTls,
+        user: "jobs".into(),
+        extra_ca: None,
+        timeout_secs: 30,
+    };
+    save_smtp(&mut s, &SmtpSettings { endpoint, from: "Jobs <jobs@example.org>".into() }).unwrap();
+    let r = s.add_request(&hr(now), &new(Kind::Erasure)).unwrap();
+    let queued = outbox::list(&s).unwrap();
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    assert_eq!(queued[0].to, vec!["ana@example.org".to_owned()]);
+    assert_eq!(queued[0].status, "queued");
+    assert_eq!(queued[0].candidate.as_deref(), Some(r.candidate.as_str()));
+}

@@ -6,12 +6,15 @@
 //! (`vivier::requests`); `vivier mail requests` goes through the same register.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use chrono::{NaiveDate, Utc};
 use clap::{Args, Subcommand};
 use serde_json::json;
 
+use vivier::access::AccessError;
 use vivier::db::Store;
+use vivier::letters::format::Lang;
 use vivier::requests::register::{Confirmed, Filter, Request};
 use vivier::requests::{Channel, Kind, NewRequest, RequestError, Status};
 
@@ -20,6 +23,12 @@ use super::{Failure, day, out, usage};
 
 impl From<RequestError> for Failure {
     fn from(e: RequestError) -> Failure {
+        Failure { code: e.code(), message: e.to_string() }
+    }
+}
+
+impl From<AccessError> for Failure {
+    fn from(e: AccessError) -> Failure {
         Failure { code: e.code(), message: e.to_string() }
     }
 }
@@ -48,6 +57,19 @@ pub enum RequestCommand {
         request: String,
         #[arg(long)]
         reason: String,
+    },
+    /// Build the access archive of the request's candidate — everything held on them as
+    /// JSON with its schema, their documents and messages, and a summary PDF in their
+    /// language — and mark an access request done. Refused until a sender's identity is
+    /// checked (`vivier request identity`).
+    Export {
+        request: String,
+        /// The archive to write (a .zip file).
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// The summary's language (fr or en); the candidate's by default.
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Extend the delay by 1 or 2 months (2 in all), with the reason the candidate is told;
     /// only within the first month after receipt.
@@ -209,6 +231,37 @@ pub fn request(store: &mut Store, cmd: &RequestCommand, json: bool) -> Result<()
             let r = store.refuse_request(&stamp(), request, reason)?;
             out(json, json!(r), |w| {
                 let _ = writeln!(w, "Request {} refused.", r.uuid);
+            });
+        }
+        RequestCommand::Export { request, output, lang } => {
+            let lang = match lang.as_deref() {
+                None => None,
+                Some(raw) => Some(Lang::parse(raw).ok_or_else(|| usage(format!("--lang {raw}: give fr or en")))?),
+            };
+            let r = store.request_show(request)?.request;
+            if r.status == Status::IdentityCheck {
+                return Err(RequestError::IdentityUnchecked { request: r.uuid }.into());
+            }
+            let archive = store.export_access(&stamp(), &r.candidate, output, lang)?;
+            let done = if r.kind == Kind::Access && r.status.is_pending() {
+                Some(store.fulfil_request(&stamp(), &r.uuid)?)
+            } else {
+                None
+            };
+            out(json, json!({ "archive": archive, "request": done.as_ref().unwrap_or(&r) }), |w| {
+                let _ = writeln!(
+                    w,
+                    "Access archive of {} written to {}: {} rows, {} documents, {} messages, summary in {}.",
+                    r.candidate_name,
+                    output.display(),
+                    archive.rows,
+                    archive.documents,
+                    archive.messages,
+                    archive.language.as_str()
+                );
+                if done.is_some() {
+                    let _ = writeln!(w, "Request {} is done. Send the archive to the candidate.", r.uuid);
+                }
             });
         }
         RequestCommand::Extend { request, months, reason } => {

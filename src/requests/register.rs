@@ -310,6 +310,9 @@ fn insert(
         Some(&cuuid),
         Some(&format!("{uuid} {} {}", r.kind.as_str(), r.channel.as_str())),
     )?;
+    // The candidate is told the request was received, and when it is due, when SMTP is
+    // set up: queued in this transaction, sent by the outbox.
+    crate::mail::compose::acknowledge_in(tx, stamp, &uuid);
     Ok(uuid)
 }
 

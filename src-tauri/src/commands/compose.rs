@@ -5,7 +5,7 @@
 //! renewal requests of the Retention screen. Each command is an adapter: one engine call,
 //! the error mapped. Arguments are never logged: they are candidate data.
 
-use tauri::State;
+use tauri::{AppHandle, State};
 use vivier::letters::format::Lang;
 use vivier::mail::compose::{ComposeRequest, Kind, MailTemplateInfo, Preview, Queued, RenewalReport};
 
@@ -47,17 +47,23 @@ pub async fn preview_mail(state: State<'_, AppState>, request: ComposeRequest) -
 
 /// Queues the message in the outbox.
 #[tauri::command]
-pub async fn queue_mail(state: State<'_, AppState>, request: ComposeRequest) -> CommandResult<Queued> {
-    state.with_store(|store| Ok(store.queue_mail(&stamp(), &request)?))
+pub async fn queue_mail(app: AppHandle, state: State<'_, AppState>, request: ComposeRequest) -> CommandResult<Queued> {
+    let queued = state.with_store(|store| Ok(store.queue_mail(&stamp(), &request)?))?;
+    crate::tasks::mail_poll::send_soon(app);
+    Ok(queued)
 }
 
 /// Queues the consent-renewal request to the candidates whose data goes within
 /// `within_days` (or to `candidates` among them); says who was left out and why.
 #[tauri::command]
 pub async fn request_renewals(
+    app: AppHandle,
     state: State<'_, AppState>,
     within_days: u32,
     candidates: Option<Vec<String>>,
 ) -> CommandResult<RenewalReport> {
-    state.with_store(|store| Ok(store.request_renewals(&stamp(), within_days, candidates.as_deref())?))
+    let report =
+        state.with_store(|store| Ok(store.request_renewals(&stamp(), within_days, candidates.as_deref())?))?;
+    crate::tasks::mail_poll::send_soon(app);
+    Ok(report)
 }

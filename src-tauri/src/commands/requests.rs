@@ -5,7 +5,7 @@
 //! every rule (deadlines, the first-month limit on extensions, what confirming does) is the
 //! engine's (`vivier::requests`). Today is the app's clock's (`clock`).
 
-use tauri::State;
+use tauri::{AppHandle, State};
 use vivier::requests::NewRequest;
 use vivier::requests::register::{Confirmed, Dashboard, Detail, Filter, Request};
 
@@ -29,8 +29,11 @@ pub async fn request_show(state: State<'_, AppState>, request: String) -> Comman
 }
 
 #[tauri::command]
-pub async fn request_add(state: State<'_, AppState>, new: NewRequest) -> CommandResult<Request> {
-    state.with_store(|store| Ok(store.add_request(&stamp(), &new)?))
+pub async fn request_add(app: AppHandle, state: State<'_, AppState>, new: NewRequest) -> CommandResult<Request> {
+    let request = state.with_store(|store| Ok(store.add_request(&stamp(), &new)?))?;
+    // Its acknowledgement, queued with it when SMTP is set up, leaves now.
+    crate::tasks::mail_poll::send_soon(app);
+    Ok(request)
 }
 
 #[tauri::command]

@@ -7,7 +7,10 @@
 //! (`vivier::mail::FetchIntake`), and the lock let go again before the next round trip.
 //! After each check the open screens are told (the Inbox and the Requests refresh); a
 //! failure is kept as the status's last error (its code and sentence), shown quietly, and
-//! the next check runs as planned. Nothing about a message is logged.
+//! the next check runs as planned. Nothing about a message is logged. Each check also sends
+//! what the outbox holds due when SMTP is set up (the same short writes, the SMTP exchange
+//! between them), and runs every five minutes for sending alone when only SMTP is set up;
+//! a message HR queues is sent at once ([`send_soon`]).
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -19,6 +22,7 @@ use vivier::documents::Extractor;
 use vivier::mail::FetchIntake;
 use vivier::mail::transport::MailTransportError;
 use vivier::mail::transport::imap::{self, FetchError, FetchedMessage};
+use vivier::mail::transport::outbox::{self, OutboxWrites, StoreWrites, Tx};
 use vivier::mail::transport::settings::{self, Server};
 use vivier::mail::transport::sync::{self, Intake, SyncState};
 
@@ -43,6 +47,8 @@ pub struct MailCheck {
     pub last_error: Option<CommandError>,
     /// What the last successful check took in.
     pub taken: Taken,
+    /// Messages of the outbox the last check sent.
+    pub sent: u32,
 }
 
 /// How many fetched messages ended each way.
@@ -153,6 +159,57 @@ fn fetch(app: &AppHandle) -> CommandResult<Taken> {
     Ok(intake.taken)
 }
 
+/// The outbox's short writes, each under the store's lock, let go before the network.
+struct LockedOutbox<'a> {
+    state: &'a AppState,
+}
+
+impl OutboxWrites for LockedOutbox<'_> {
+    fn write_outbox(
+        &mut self,
+        f: &mut dyn FnMut(&Tx<'_>) -> Result<(), MailTransportError>,
+    ) -> Result<(), MailTransportError> {
+        let mut out = Ok(());
+        self.state
+            .with_store(|store| {
+                out = StoreWrites(store).write_outbox(f);
+                Ok(())
+            })
+            .map_err(|e| MailTransportError::Invalid(e.message))?;
+        out
+    }
+}
+
+/// Sends what the outbox holds due, when SMTP is set up (0 when it is not).
+fn send(app: &AppHandle) -> CommandResult<u32> {
+    let state = app.state::<AppState>();
+    let Some(smtp) = state.with_reader(|store| Ok(settings::load_smtp(store).ok()))? else {
+        return Ok(0);
+    };
+    let password = password(&state, Server::Smtp)?;
+    let report = outbox::send_due_through(&mut LockedOutbox { state: &state }, &smtp.endpoint, &password, clock::now())
+        .map_err(transport)?;
+    Ok(report.sent)
+}
+
+/// Whether SMTP is set up (the store open).
+fn smtp_set(app: &AppHandle) -> bool {
+    let state = app.state::<AppState>();
+    state.with_reader(|store| Ok(settings::load_smtp(store).is_ok())).unwrap_or(false)
+}
+
+/// Sends the outbox now, on a blocking thread, after any check in progress: what HR just
+/// queued leaves without waiting for the timer. A failure stays in the outbox (retried).
+pub fn send_soon(app: AppHandle) {
+    tauri::async_runtime::spawn_blocking(move || {
+        let poll = app.state::<MailPoll>();
+        let _turn = hold(&poll.turn);
+        if let Err(e) = send(&app) {
+            eprintln!("vivier: sending the outbox failed ({}); it will be tried again", e.code.as_str());
+        }
+    });
+}
+
 /// The interval of the configured mailbox, None when none is configured (or the store is
 /// not open yet).
 fn interval(app: &AppHandle) -> Option<Duration> {
@@ -164,19 +221,28 @@ fn interval(app: &AppHandle) -> Option<Duration> {
 /// Checks the mailbox now, after any check in progress; records and announces the outcome.
 /// Answers the status, or the check's error (kept in the status too).
 pub fn check(app: &AppHandle) -> CommandResult<MailCheck> {
+    check_as(app, false)
+}
+
+/// [`check`]; from the timer (`timer`), a mailbox that is not configured is not an error
+/// (SMTP alone is set up: the check only sends).
+fn check_as(app: &AppHandle, timer: bool) -> CommandResult<MailCheck> {
     let poll = app.state::<MailPoll>();
     let _turn = hold(&poll.turn);
     *hold(&poll.last_run) = Some(Instant::now());
-    let outcome = fetch(app);
     let every = interval(app);
+    let outcome = if timer && every.is_none() { Ok(Taken::default()) } else { fetch(app) };
+    let sent = send(app);
+    let outcome = outcome.and_then(|taken| sent.map(|n| (taken, n)));
     let status = {
         let mut status = hold(&poll.status);
         describe(&mut status, every);
         status.last_check = Some(clock::now());
         match &outcome {
-            Ok(taken) => {
+            Ok((taken, sent)) => {
                 status.last_error = None;
                 status.taken = *taken;
+                status.sent = *sent;
             }
             Err(e) => {
                 eprintln!("vivier: the mail check failed ({}); it will run again", e.code.as_str());
@@ -196,13 +262,15 @@ pub fn spawn(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(5)).await;
-            let Some(every) = interval(&app) else { continue };
+            let Some(every) = interval(&app).or_else(|| smtp_set(&app).then_some(Duration::from_secs(300))) else {
+                continue;
+            };
             let last = *hold(&app.state::<MailPoll>().last_run);
             if last.is_some_and(|l| l.elapsed() < every) {
                 continue;
             }
             let handle = app.clone();
-            let _ = tauri::async_runtime::spawn_blocking(move || check(&handle)).await;
+            let _ = tauri::async_runtime::spawn_blocking(move || check_as(&handle, true)).await;
         }
     });
 }

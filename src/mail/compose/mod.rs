@@ -16,6 +16,7 @@
 pub mod footer;
 mod records;
 
+pub(crate) use records::acknowledge_in;
 pub use records::{
     Attached, ComposeRequest, MailTemplateInfo, Preview, Queued, RenewalReport, RenewalSkip, SkipReason,
 };

@@ -408,6 +408,39 @@ fn audited_preview(
     Ok((preview, owed))
 }
 
+/// Queues the acknowledgement of the request `request_uuid`, just registered in `tx`, when
+/// SMTP is set up (its From address in the settings) and the candidate has an address.
+/// Within a savepoint: when the message cannot be made (no address, no company name yet,
+/// a template that does not render), the request stays registered without it and HR sees
+/// no acknowledgement in the outbox. Returns the outbox entry when queued.
+pub(crate) fn acknowledge_in(tx: &rusqlite::Connection, stamp: &Stamp, request_uuid: &str) -> Option<String> {
+    let smtp = settings::stored_smtp_in(tx)?;
+    let candidate: String = tx
+        .query_row(
+            "SELECT c.uuid FROM requests r JOIN candidates c ON c.id = r.candidate_id WHERE r.uuid = ?1",
+            [request_uuid],
+            |r| r.get(0),
+        )
+        .ok()?;
+    let req = ComposeRequest {
+        candidate,
+        kind: Some(Kind::RequestAck),
+        request: Some(request_uuid.to_owned()),
+        ..ComposeRequest::default()
+    };
+    tx.execute_batch("SAVEPOINT request_ack").ok()?;
+    match queue_in(tx, stamp, &smtp.from, &req) {
+        Ok(queued) => {
+            tx.execute_batch("RELEASE request_ack").ok()?;
+            Some(queued.outbox_uuid)
+        }
+        Err(_) => {
+            let _ = tx.execute_batch("ROLLBACK TO request_ack; RELEASE request_ack");
+            None
+        }
+    }
+}
+
 fn queue_in(tx: &rusqlite::Connection, stamp: &Stamp, from: &str, req: &ComposeRequest) -> Result<Queued> {
     let (preview, envelope, rendered) = compose(tx, stamp.at, req)?;
     let Some(to) = envelope.to.clone() else {

@@ -202,18 +202,56 @@ pub fn send_due(
     password: &MailPassword,
     now: DateTime<Utc>,
 ) -> Result<SendReport, MailTransportError> {
-    let interrupted = store.write(|tx| {
-        tx.execute(
+    send_due_through(&mut StoreWrites(store), endpoint, password, now)
+}
+
+/// A write transaction of the outbox, for the doors that hold the store behind a lock.
+pub type Tx<'a> = rusqlite::Transaction<'a>;
+
+/// The short writes of a send run, each in its own transaction: to the store itself (the
+/// command line), or to the store behind the app's lock, taken for each write and let go
+/// before the network is reached.
+pub trait OutboxWrites {
+    fn write_outbox(
+        &mut self,
+        f: &mut dyn FnMut(&rusqlite::Transaction<'_>) -> Result<(), MailTransportError>,
+    ) -> Result<(), MailTransportError>;
+}
+
+/// The store itself as [`OutboxWrites`].
+pub struct StoreWrites<'a>(pub &'a mut Store);
+
+impl OutboxWrites for StoreWrites<'_> {
+    fn write_outbox(
+        &mut self,
+        f: &mut dyn FnMut(&rusqlite::Transaction<'_>) -> Result<(), MailTransportError>,
+    ) -> Result<(), MailTransportError> {
+        self.0.write(|tx| f(tx))
+    }
+}
+
+/// [`send_due`] through `store`'s short writes; the SMTP exchange happens between them.
+pub fn send_due_through(
+    store: &mut dyn OutboxWrites,
+    endpoint: &Endpoint,
+    password: &MailPassword,
+    now: DateTime<Utc>,
+) -> Result<SendReport, MailTransportError> {
+    let mut interrupted = 0usize;
+    store.write_outbox(&mut |tx| {
+        interrupted = tx.execute(
             "UPDATE outbox SET status = 'failed', last_error_code = 'interrupted',
                  last_error = 'interrupted while sending: the server may have received it; check the recipient''s \
                  mailbox or the sent folder before trying again', next_attempt_at = NULL
              WHERE status = 'sending' AND next_attempt_at <= ?1",
             [ts(now)],
-        )
-    })? as u32;
-    let mut report = SendReport { interrupted, ..SendReport::default() };
+        )?;
+        Ok(())
+    })?;
+    let mut report = SendReport { interrupted: interrupted as u32, ..SendReport::default() };
     loop {
-        let claimed = store.write(|tx| {
+        let mut claimed = None;
+        store.write_outbox(&mut |tx| {
             let due = tx
                 .query_row(
                     "SELECT id, from_addr, to_addrs, raw, attempts FROM outbox
@@ -238,13 +276,14 @@ pub fn send_due(
                     params![d.id, ts(now + CLAIM)],
                 )?;
             }
-            Ok::<_, MailTransportError>(due)
+            claimed = due;
+            Ok(())
         })?;
         let Some(due) = claimed else { break };
         let attempts = due.attempts + 1;
         match smtp::send_raw(endpoint, password, &due.from, &due.to, &due.raw) {
             Ok(()) => {
-                store.write(|tx| mark_sent(tx, due.id, now))?;
+                store.write_outbox(&mut |tx| Ok(mark_sent(tx, due.id, now)?))?;
                 report.sent += 1;
             }
             Err(e) => {
@@ -252,12 +291,13 @@ pub fn send_due(
                     || attempts >= MAX_ATTEMPTS;
                 let (status, next) =
                     if give_up { ("failed", None) } else { ("queued", Some(ts(now + backoff(attempts)))) };
-                store.write(|tx| {
+                store.write_outbox(&mut |tx| {
                     tx.execute(
                         "UPDATE outbox SET status = ?2, last_error = ?3, last_error_code = ?4, next_attempt_at = ?5
                          WHERE id = ?1",
                         params![due.id, status, e.to_string(), e.code().as_str(), next],
-                    )
+                    )?;
+                    Ok(())
                 })?;
                 if give_up {
                     report.failed += 1;

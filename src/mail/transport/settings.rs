@@ -71,6 +71,12 @@ pub fn save_smtp(store: &mut Store, settings: &SmtpSettings) -> Result<(), MailT
     save(store, SMTP_KEY, settings)
 }
 
+/// The SMTP settings as stored, read in a transaction; None when not set up or unreadable.
+pub(crate) fn stored_smtp_in(conn: &rusqlite::Connection) -> Option<SmtpSettings> {
+    let text: String = conn.query_row("SELECT value FROM settings WHERE key = ?1", [SMTP_KEY], |r| r.get(0)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
 fn load<T: for<'de> Deserialize<'de>>(store: &Store, key: &str, what: &'static str) -> Result<T, MailTransportError> {
     let Some(text) = store.setting(key)? else {
         return Err(MailTransportError::NotConfigured { what });

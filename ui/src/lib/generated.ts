@@ -255,8 +255,7 @@ phone: string | null, source_kind: string | null, source_detail: string | null, 
  * A stable error code. Its string ([`Code::as_str`], also its serde form) never changes
  * once released: scripts and the UI depend on it.
  */
-export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "database_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "template_syntax" | "merge_fields" | "letter_failed" | "sensitive_data" | "reveal_required" | "hired_cannot_be_erased" | "purged" | "purge_withheld" | "ledger_damaged" | "ledger_missing" | "backup_older_than_ledger" | "backup_damaged" | "backup_missing" | "backup_failed" | "confirmation_required" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "mail_not_configured" | "mail_auth_failed" | "mail_certificate_refused" | "mail_unreachable" | "mail_timeout" | "mail_protocol" | "mail_rejected" | "message_rejected" | "not_in_triage" | "request_decided" | "store_closed" | "not_pdf" | "internal" | "no_recipient";
-export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "database_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "template_syntax" | "merge_fields" | "letter_failed" | "sensitive_data" | "reveal_required" | "hired_cannot_be_erased" | "purged" | "purge_withheld" | "ledger_damaged" | "ledger_missing" | "backup_older_than_ledger" | "backup_damaged" | "backup_missing" | "backup_failed" | "confirmation_required" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "mail_not_configured" | "mail_auth_failed" | "mail_certificate_refused" | "mail_unreachable" | "mail_timeout" | "mail_protocol" | "mail_rejected" | "message_rejected" | "not_in_triage" | "request_decided" | "store_closed" | "not_pdf" | "internal" | "extension_refused" | "identity_check_needed";
+export type ErrorCode = "usage" | "unhealthy" | "extract_failed" | "timer_not_installed" | "audit_broken" | "no_data_dir" | "not_initialised" | "already_initialised" | "key_file_missing" | "database_missing" | "key_file_damaged" | "key_mismatch" | "keyring_unavailable" | "keyring_locked" | "keyring_entry_missing" | "keyring_entry_invalid" | "passphrase_required" | "wrong_passphrase" | "weak_passphrase" | "passphrase_mismatch" | "random_source" | "invalid_key" | "wrong_key" | "not_a_vivier_database" | "schema_too_new" | "damaged" | "data_dir_unwritable" | "disk_full" | "migration_failed" | "unsafe_build" | "io" | "database" | "not_found" | "ambiguous_id" | "duplicate_candidate" | "already_applied" | "invalid_input" | "invalid_transition" | "reason_required" | "job_closed" | "stage_gate" | "template_syntax" | "merge_fields" | "letter_failed" | "sensitive_data" | "reveal_required" | "hired_cannot_be_erased" | "purged" | "purge_withheld" | "ledger_damaged" | "ledger_missing" | "backup_older_than_ledger" | "backup_damaged" | "backup_missing" | "backup_failed" | "confirmation_required" | "unsupported_document" | "document_mismatch" | "document_too_large" | "empty_document" | "encrypted" | "corrupt" | "too_large" | "too_deep" | "mail_not_configured" | "mail_auth_failed" | "mail_certificate_refused" | "mail_unreachable" | "mail_timeout" | "mail_protocol" | "mail_rejected" | "message_rejected" | "not_in_triage" | "request_decided" | "store_closed" | "not_pdf" | "internal" | "no_recipient" | "extension_refused" | "identity_check_needed";
 
 /**
  * A custom field as the declaration form sends it.
@@ -477,12 +476,13 @@ last_error: CommandError | null,
 /**
  * What the last successful check took in.
  */
-taken: Taken, };
+taken: Taken, 
+/**
+ * Messages of the outbox the last check sent.
+ */
+sent: number, };
 
 /**
- * The saved mail settings, without the passwords: only whether one is kept.
- */
-export type MailSettings = { imap: ImapForm | null, smtp: SmtpForm | null, imap_password_saved: boolean, smtp_password_saved: boolean, };
  * A message as it would be sent.
  */
 export type MailPreview = { candidate_uuid: string, kind: MailTemplateKind, language: LetterLang, 
@@ -494,6 +494,11 @@ to: string | null, subject: string, body: string, attachments: Array<Attached>,
  * The Message-ID this one answers (a request acknowledgement answers the reply).
  */
 in_reply_to: string | null, };
+
+/**
+ * The saved mail settings, without the passwords: only whether one is kept.
+ */
+export type MailSettings = { imap: ImapForm | null, smtp: SmtpForm | null, imap_password_saved: boolean, smtp_password_saved: boolean, };
 
 /**
  * A mail template as HR sees it.
@@ -650,6 +655,8 @@ export type RenewalReport = { queued: Array<Queued>, skipped: Array<RenewalSkip>
  * A candidate left out of a renewal run, and why.
  */
 export type RenewalSkip = { candidate_uuid: string, full_name: string, reason: SkipReason, };
+
+/**
  * How a request came in.
  */
 export type RequestChannel = "email" | "letter" | "phone" | "in-person" | "form";
@@ -867,6 +874,11 @@ security: string, user: string,
 ca_file: string | null, };
 
 /**
+ * Why a candidate of the Retention list was not sent a renewal request.
+ */
+export type SkipReason = "no_email" | "objected" | "erasure" | "hired" | "held" | "already_asked" | "not_due";
+
+/**
  * The SMTP server and the sender.
  */
 export type SmtpForm = { server: ServerForm, 
@@ -874,9 +886,6 @@ export type SmtpForm = { server: ServerForm,
  * The From address, e.g. `Jobs <jobs@example.org>`.
  */
 from: string, };
- * Why a candidate of the Retention list was not sent a renewal request.
- */
-export type SkipReason = "no_email" | "objected" | "erasure" | "hired" | "held" | "already_asked" | "not_due";
 
 /**
  * Where a candidate came from.
