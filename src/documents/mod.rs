@@ -76,7 +76,7 @@ mod copy;
 mod extract;
 mod pdf;
 mod sniff;
-mod stored;
+pub(crate) mod stored;
 
 use serde::{Deserialize, Serialize};
 

@@ -5,12 +5,13 @@
 
 use std::io::{BufReader, Read};
 use std::path::Path;
+use std::time::Instant;
 
 use serde::Serialize;
 
 use super::error::MailError;
-use super::intake::{Intake, Source};
-use super::parse::{Rejected, parse};
+use super::intake::{Incoming, Intake, Phases, Source};
+use super::parse::{Parsed, Rejected, parse};
 use crate::db::Store;
 use crate::documents::Extractor;
 use crate::error::Code;
@@ -39,12 +40,40 @@ pub enum ImportResult {
         rejected: Rejected,
         message: String,
     },
+    /// Its intake failed on its own: nothing of it was kept, the other messages were.
+    Failed {
+        /// Always "failed".
+        outcome: String,
+        code: Code,
+        message: String,
+    },
 }
+
+impl ImportResult {
+    /// The outcome of a message that failed on its own in its batch.
+    pub fn failed(e: &MailError) -> ImportResult {
+        ImportResult::Failed { outcome: "failed".into(), code: e.code(), message: e.to_string() }
+    }
+
+    fn rejected(rejected: Rejected) -> ImportResult {
+        ImportResult::Rejected {
+            outcome: "rejected".into(),
+            code: Code::MessageRejected,
+            message: rejected.to_string(),
+            rejected,
+        }
+    }
+}
+
+/// How many messages of a file are taken in per transaction: one disk sync per batch,
+/// and what a batch holds in memory (its messages and their attachments) stays bounded.
+pub const IMPORT_BATCH: usize = 200;
 
 impl Store {
     /// Takes in every message of the files at `paths`; `stamp` gives each its received time.
     /// A file that cannot be read stops the import there, with what was taken in so far
-    /// kept (each message is its own transaction).
+    /// kept (messages are committed by batches of [`IMPORT_BATCH`]; a message that fails
+    /// on its own is reported as failed and the others are kept).
     pub fn import_mail_files(
         &mut self,
         stamp: impl Fn() -> Stamp,
@@ -67,11 +96,23 @@ impl Store {
         &mut self,
         stamp: &impl Fn() -> Stamp,
         name: &str,
-        mut reader: impl std::io::BufRead,
+        reader: impl std::io::BufRead,
         extractor: &Extractor,
     ) -> Result<Vec<Imported>, MailError> {
+        Ok(self.import_mail_measured(stamp, name, reader, extractor)?.0)
+    }
+
+    /// [`Store::import_mail`], with where the time went (the benchmark's phases).
+    pub fn import_mail_measured(
+        &mut self,
+        stamp: &impl Fn() -> Stamp,
+        name: &str,
+        mut reader: impl std::io::BufRead,
+        extractor: &Extractor,
+    ) -> Result<(Vec<Imported>, Phases), MailError> {
         let limits = self.mail_limits()?;
         let mut out = Vec::new();
+        let mut phases = Phases::default();
         let io = |e: std::io::Error| MailError::Io { file: name.to_owned(), detail: e.to_string() };
         let mut head = [0u8; 5];
         let mut n = 0;
@@ -83,33 +124,74 @@ impl Store {
         }
         let head = head.get(..n).unwrap_or_default().to_vec();
         let chained = std::io::Cursor::new(head.clone()).chain(reader);
-        let mut take = |index: usize, raw: &[u8]| -> Result<(), MailError> {
-            let result = match parse(raw, &limits) {
-                Ok(parsed) => ImportResult::Intake(self.intake(&stamp(), &parsed, &Source::File, extractor)?),
-                Err(rejected) => ImportResult::Rejected {
-                    outcome: "rejected".into(),
-                    code: Code::MessageRejected,
-                    message: rejected.to_string(),
-                    rejected,
-                },
-            };
-            out.push(Imported { file: name.to_owned(), index, result });
-            Ok(())
+        // Messages parsed and waiting for their batch, by their place in the file.
+        let mut batch: Vec<(usize, Result<Parsed, Rejected>)> = Vec::with_capacity(IMPORT_BATCH);
+        let take = |index: usize, raw: &[u8], batch: &mut Vec<_>, phases: &mut Phases| {
+            let t = Instant::now();
+            batch.push((index, parse(raw, &limits)));
+            phases.parse += t.elapsed();
         };
         if head.starts_with(b"From ") {
             for (i, message) in mail_parser::mailbox::mbox::MessageIterator::new(chained).enumerate() {
-                let message = message.map_err(|_| MailError::Io {
-                    file: name.to_owned(),
-                    detail: format!("message {} cannot be read as part of an mbox mailbox", i + 1),
-                })?;
-                take(i + 1, message.contents())?;
+                let Ok(message) = message else {
+                    // What was read before the broken part is kept.
+                    self.import_batch(stamp, name, &mut batch, extractor, &mut out, &mut phases)?;
+                    return Err(MailError::Io {
+                        file: name.to_owned(),
+                        detail: format!("message {} cannot be read as part of an mbox mailbox", i + 1),
+                    });
+                };
+                take(i + 1, message.contents(), &mut batch, &mut phases);
+                if batch.len() >= IMPORT_BATCH {
+                    self.import_batch(stamp, name, &mut batch, extractor, &mut out, &mut phases)?;
+                }
             }
         } else {
             // Read one byte past the limit: enough to reject it, never more.
             let mut raw = Vec::new();
             chained.take(limits.max_size as u64 + 1).read_to_end(&mut raw).map_err(io)?;
-            take(1, &raw)?;
+            take(1, &raw, &mut batch, &mut phases);
         }
-        Ok(out)
+        self.import_batch(stamp, name, &mut batch, extractor, &mut out, &mut phases)?;
+        Ok((out, phases))
+    }
+
+    /// Takes in the parsed messages of `batch` (emptied) as one batch, their outcomes
+    /// pushed to `out` in file order (a rejected message as such).
+    fn import_batch(
+        &mut self,
+        stamp: &impl Fn() -> Stamp,
+        name: &str,
+        batch: &mut Vec<(usize, Result<Parsed, Rejected>)>,
+        extractor: &Extractor,
+        out: &mut Vec<Imported>,
+        phases: &mut Phases,
+    ) -> Result<(), MailError> {
+        let items: Vec<Incoming<'_>> = batch
+            .iter()
+            .filter_map(|(_, p)| p.as_ref().ok())
+            .map(|parsed| Incoming { stamp: stamp(), parsed, source: Source::File })
+            .collect();
+        let done = if items.is_empty() { None } else { Some(self.intake_batch(&items, extractor)?) };
+        drop(items);
+        let mut outcomes = match done {
+            Some(done) => {
+                phases.add(&done.phases);
+                done.outcomes.into_iter()
+            }
+            None => Vec::new().into_iter(),
+        };
+        for (index, parsed) in batch.drain(..) {
+            let result = match parsed {
+                Err(rejected) => ImportResult::rejected(rejected),
+                Ok(_) => match outcomes.next() {
+                    Some(Ok(intake)) => ImportResult::Intake(intake),
+                    Some(Err(e)) => ImportResult::failed(&e),
+                    None => continue,
+                },
+            };
+            out.push(Imported { file: name.to_owned(), index, result });
+        }
+        Ok(())
     }
 }
