@@ -234,7 +234,8 @@ fn with_pdf(from: &str, id: &str, subject: &str, pdf: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut encoded = String::new();
     for c in pdf.chunks(3) {
-        let n = (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        let n =
+            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
         for k in 0..4 {
             encoded.push(if k <= c.len() { A[((n >> (18 - 6 * k)) & 63) as usize] as char } else { '=' });
         }
@@ -281,7 +282,8 @@ fn a_batch_with_poisoned_messages_keeps_the_others_and_reports_the_poisoned_ones
         .unwrap();
     let mut extractor = extractor();
     extractor.timeout = std::time::Duration::from_secs(2);
-    extractor.env = vec![("VIVIER_TEST".into(), "1".into()), ("VIVIER_EXTRACT_TEST_HANG_ON".into(), "POISON-MARK".into())];
+    extractor.env =
+        vec![("VIVIER_TEST".into(), "1".into()), ("VIVIER_EXTRACT_TEST_HANG_ON".into(), "POISON-MARK".into())];
     let started = std::time::Instant::now();
     let report = store.import_mail(&|| hr(at), "batch.mbox", mbox.as_bytes(), &extractor).unwrap();
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "bounded: {:?}", started.elapsed());

@@ -15,6 +15,11 @@ use crate::error::Code;
 const ANSWER_MARKER: &str = "VIVIER-EXTRACT ";
 /// The environment variable that carries the format to the child.
 const FORMAT_VAR: &str = "VIVIER_EXTRACT_FORMAT";
+/// How many extraction children work at the same time for [`Extractor::extract_many`]
+/// (at most one per processor).
+pub const CHILDREN: usize = 2;
+/// The fewest documents worth a child of their own.
+const MIN_SHARE: usize = 4;
 /// The "format" that asks the child for many documents, each framed on stdin as
 /// `<format> <length>\n<bytes>`, each answered by one answer line, until its input ends.
 const BATCH_FORMAT: &str = "batch";
@@ -186,7 +191,35 @@ impl Extractor {
     /// gets [`NoTextReason::Unreadable`]; the documents after it go to a new child.
     ///
     /// [`extract_with_reason`]: Self::extract_with_reason
+    ///
+    /// Many documents are shared between [`CHILDREN`] children working at the same time
+    /// (each its own share, in order), on as many processors as there are.
     pub fn extract_many(&self, documents: &[(DocumentFormat, &[u8])]) -> Vec<(Extraction, Option<NoTextReason>)> {
+        let children = std::thread::available_parallelism().map_or(1, |n| n.get()).min(CHILDREN);
+        if children < 2 || documents.len() < 2 * MIN_SHARE {
+            return self.extract_in_one(documents);
+        }
+        let share = documents.len().div_ceil(children);
+        std::thread::scope(|scope| {
+            let shares: Vec<_> =
+                documents.chunks(share).map(|chunk| scope.spawn(move || self.extract_in_one(chunk))).collect();
+            shares
+                .into_iter()
+                .zip(documents.chunks(share))
+                .flat_map(|(share, chunk)| {
+                    share.join().unwrap_or_else(|_| {
+                        chunk
+                            .iter()
+                            .map(|_| Self::outcome(Err("text extraction could not be followed".into())))
+                            .collect()
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// [`extract_many`](Self::extract_many) through one child at a time.
+    fn extract_in_one(&self, documents: &[(DocumentFormat, &[u8])]) -> Vec<(Extraction, Option<NoTextReason>)> {
         let mut answers: Vec<Result<Answer, String>> = Vec::with_capacity(documents.len());
         while let Some(rest) = documents.get(answers.len()..).filter(|r| !r.is_empty()) {
             let before = answers.len();
@@ -603,13 +636,24 @@ fn limit_self() {
     let _ = set_limit(libc::RLIMIT_CPU as _, CHILD_CPU_SECONDS, CHILD_CPU_SECONDS + 1);
 }
 
-/// Test-only, with `VIVIER_TEST=1`, for the child of many documents: a document holding
-/// the bytes of `VIVIER_EXTRACT_TEST_HANG_ON` hangs (a poisoned document among good ones).
+/// Test-only, with `VIVIER_TEST=1`, for the child of many documents (a poisoned document
+/// among good ones): a document holding the bytes of `VIVIER_EXTRACT_TEST_HANG_ON` hangs;
+/// one holding those of `VIVIER_EXTRACT_TEST_ALLOC_ON` first allocates and touches
+/// `VIVIER_EXTRACT_TEST_ALLOC_SIZE` bytes.
 fn test_document_hooks(bytes: &[u8]) {
-    if let Ok(mark) = std::env::var("VIVIER_EXTRACT_TEST_HANG_ON")
-        && !mark.is_empty()
-        && bytes.windows(mark.len()).any(|w| w == mark.as_bytes())
+    let marked = |var: &str| {
+        std::env::var(var).is_ok_and(|mark| !mark.is_empty() && bytes.windows(mark.len()).any(|w| w == mark.as_bytes()))
+    };
+    if marked("VIVIER_EXTRACT_TEST_ALLOC_ON")
+        && let Some(size) = std::env::var("VIVIER_EXTRACT_TEST_ALLOC_SIZE").ok().and_then(|s| s.parse::<usize>().ok())
     {
+        let mut block = vec![0u8; size];
+        for i in (0..block.len()).step_by(4096) {
+            block[i] = 1;
+        }
+        std::hint::black_box(&block);
+    }
+    if marked("VIVIER_EXTRACT_TEST_HANG_ON") {
         loop {
             std::thread::sleep(Duration::from_secs(3600));
         }

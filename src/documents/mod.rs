@@ -81,7 +81,7 @@ pub(crate) mod stored;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Code;
-pub use child::{CHILD_ARG, Extraction, Extractor, NoTextReason, run_child};
+pub use child::{CHILD_ARG, CHILDREN, Extraction, Extractor, NoTextReason, run_child};
 pub use extract::{MAX_ENTRY_SIZE, MAX_TEXT_LEN, MAX_XML_DEPTH, extract_text};
 pub use sniff::{DEFAULT_SIZE_LIMIT, check_name, check_size, sniff};
 pub(crate) use stored::document_info;

@@ -174,12 +174,13 @@ impl sync::Intake for FetchIntake<'_> {
             done
         };
         let clock = self.clock;
-        let batch_result = self.store.intake_batch_then(&items, self.extractor, true, |tx, taken| {
-            if let Some((_, after)) = handled(taken).checked_sub(1).and_then(|i| batch.get(i)) {
-                sync::save(tx, after, clock())?;
-            }
-            Ok(())
-        });
+        let batch_result =
+            self.store.intake_batch_then(&items, self.extractor, Default::default(), true, |tx, taken| {
+                if let Some((_, after)) = handled(taken).checked_sub(1).and_then(|i| batch.get(i)) {
+                    sync::save(tx, after, clock())?;
+                }
+                Ok(())
+            });
         let outcomes = match batch_result {
             Ok(done) => done.outcomes,
             Err(e) => return (0, Some(e)),

@@ -10,7 +10,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::error::MailError;
-use super::intake::{Incoming, Intake, Phases, Source};
+use super::intake::{Extracted, Incoming, Intake, Phases, Source};
 use super::parse::{Parsed, Rejected, parse};
 use crate::db::Store;
 use crate::documents::Extractor;
@@ -63,6 +63,12 @@ impl ImportResult {
             rejected,
         }
     }
+}
+
+/// A batch parsed, its documents' text being extracted on another thread.
+struct Pending {
+    batch: Vec<(usize, Result<Parsed, Rejected>)>,
+    extraction: std::thread::JoinHandle<(Extracted, std::time::Duration)>,
 }
 
 /// How many messages of a file are taken in per transaction: one disk sync per batch,
@@ -124,8 +130,11 @@ impl Store {
         }
         let head = head.get(..n).unwrap_or_default().to_vec();
         let chained = std::io::Cursor::new(head.clone()).chain(reader);
-        // Messages parsed and waiting for their batch, by their place in the file.
+        // Messages parsed and waiting for their batch, by their place in the file. A full
+        // batch has its documents' text extracted on another thread (and in the children it
+        // starts) while the batch before it is written; then it is written in turn.
         let mut batch: Vec<(usize, Result<Parsed, Rejected>)> = Vec::with_capacity(IMPORT_BATCH);
+        let mut pending: Option<Pending> = None;
         let take = |index: usize, raw: &[u8], batch: &mut Vec<_>, phases: &mut Phases| {
             let t = Instant::now();
             batch.push((index, parse(raw, &limits)));
@@ -135,7 +144,8 @@ impl Store {
             for (i, message) in mail_parser::mailbox::mbox::MessageIterator::new(chained).enumerate() {
                 let Ok(message) = message else {
                     // What was read before the broken part is kept.
-                    self.import_batch(stamp, name, &mut batch, extractor, &mut out, &mut phases)?;
+                    self.import_ahead(stamp, name, &mut batch, &mut pending, extractor, &mut out, &mut phases)?;
+                    self.import_ahead(stamp, name, &mut batch, &mut pending, extractor, &mut out, &mut phases)?;
                     return Err(MailError::Io {
                         file: name.to_owned(),
                         detail: format!("message {} cannot be read as part of an mbox mailbox", i + 1),
@@ -143,7 +153,7 @@ impl Store {
                 };
                 take(i + 1, message.contents(), &mut batch, &mut phases);
                 if batch.len() >= IMPORT_BATCH {
-                    self.import_batch(stamp, name, &mut batch, extractor, &mut out, &mut phases)?;
+                    self.import_ahead(stamp, name, &mut batch, &mut pending, extractor, &mut out, &mut phases)?;
                 }
             }
         } else {
@@ -152,18 +162,61 @@ impl Store {
             chained.take(limits.max_size as u64 + 1).read_to_end(&mut raw).map_err(io)?;
             take(1, &raw, &mut batch, &mut phases);
         }
-        self.import_batch(stamp, name, &mut batch, extractor, &mut out, &mut phases)?;
+        // The last batch, then nothing: the one pending is written.
+        self.import_ahead(stamp, name, &mut batch, &mut pending, extractor, &mut out, &mut phases)?;
+        self.import_ahead(stamp, name, &mut batch, &mut pending, extractor, &mut out, &mut phases)?;
         Ok((out, phases))
+    }
+
+    /// Starts the extraction of `batch`'s documents on another thread and makes it the
+    /// pending batch (emptying `batch`), after writing the batch pending before it, if any.
+    #[allow(clippy::too_many_arguments)]
+    fn import_ahead(
+        &mut self,
+        stamp: &impl Fn() -> Stamp,
+        name: &str,
+        batch: &mut Vec<(usize, Result<Parsed, Rejected>)>,
+        pending: &mut Option<Pending>,
+        extractor: &Extractor,
+        out: &mut Vec<Imported>,
+        phases: &mut Phases,
+    ) -> Result<(), MailError> {
+        let next = if batch.is_empty() {
+            None
+        } else {
+            let parsed: Vec<&Parsed> = batch.iter().filter_map(|(_, p)| p.as_ref().ok()).collect();
+            let documents = self.documents_to_extract(&parsed)?;
+            let extractor = extractor.clone();
+            let extraction = std::thread::spawn(move || {
+                let started = Instant::now();
+                let wanted: Vec<_> = documents.iter().map(|(_, format, bytes)| (*format, bytes.as_slice())).collect();
+                let texts = extractor.extract_many(&wanted);
+                let extracted: Extracted = documents.iter().map(|(key, _, _)| *key).zip(texts).collect();
+                (extracted, started.elapsed())
+            });
+            Some(Pending { batch: std::mem::take(batch), extraction })
+        };
+        if let Some(Pending { batch: mut previous, extraction }) = std::mem::replace(pending, next) {
+            let waited = Instant::now();
+            let (extracted, took) = extraction.join().unwrap_or_default();
+            phases.extract += waited.elapsed();
+            phases.extract_ahead += took;
+            phases.documents += extracted.len();
+            self.import_batch(stamp, name, &mut previous, extractor, extracted, out, phases)?;
+        }
+        Ok(())
     }
 
     /// Takes in the parsed messages of `batch` (emptied) as one batch, their outcomes
     /// pushed to `out` in file order (a rejected message as such).
+    #[allow(clippy::too_many_arguments)]
     fn import_batch(
         &mut self,
         stamp: &impl Fn() -> Stamp,
         name: &str,
         batch: &mut Vec<(usize, Result<Parsed, Rejected>)>,
         extractor: &Extractor,
+        extracted: Extracted,
         out: &mut Vec<Imported>,
         phases: &mut Phases,
     ) -> Result<(), MailError> {
@@ -172,7 +225,8 @@ impl Store {
             .filter_map(|(_, p)| p.as_ref().ok())
             .map(|parsed| Incoming { stamp: stamp(), parsed, source: Source::File })
             .collect();
-        let done = if items.is_empty() { None } else { Some(self.intake_batch(&items, extractor)?) };
+        let done =
+            if items.is_empty() { None } else { Some(self.intake_batch_extracted(&items, extractor, extracted)?) };
         drop(items);
         let mut outcomes = match done {
             Some(done) => {

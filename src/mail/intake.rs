@@ -173,7 +173,48 @@ impl Store {
     /// own limits, [`Extractor::extract_many`]). The `Err` of the call itself is a failure of
     /// the store (the transaction could not begin or commit): nothing of the batch is kept.
     pub fn intake_batch(&mut self, items: &[Incoming<'_>], extractor: &Extractor) -> Result<Batch> {
-        self.intake_batch_then(items, extractor, false, |_, _| Ok(()))
+        self.intake_batch_then(items, extractor, Extracted::new(), false, |_, _| Ok(()))
+    }
+
+    /// The documents of `items` whose text an intake of them would extract (attachments of
+    /// a document type that pass the checks, of messages not imported before), each with
+    /// its key (the message's place in `items`, the attachment's in the message) and its
+    /// bytes: extracted ahead ([`Extractor::extract_many`]) while the store writes the
+    /// previous batch, then handed to [`Store::intake_batch_extracted`].
+    pub fn documents_to_extract(&self, items: &[&Parsed]) -> Result<Vec<((usize, usize), DocumentFormat, Vec<u8>)>> {
+        let size_limit = self.document_size_limit()?;
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for (i, parsed) in items.iter().enumerate() {
+            if !seen.insert(parsed.identity()) || self.imported_message(parsed)?.is_some() {
+                continue;
+            }
+            for (a, attachment) in parsed.attachments.iter().enumerate() {
+                if !is_document(&attachment.file_name) {
+                    continue;
+                }
+                let upload = Upload {
+                    kind: document_kind(&attachment.file_name),
+                    file_name: &attachment.file_name,
+                    bytes: &attachment.bytes,
+                };
+                if let Ok(checked) = check_upload(upload, size_limit) {
+                    out.push(((i, a), checked.format, attachment.bytes.clone()));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`Store::intake_batch`] with texts extracted ahead, by the keys of
+    /// [`Store::documents_to_extract`]; a document missing from them is extracted here.
+    pub fn intake_batch_extracted(
+        &mut self,
+        items: &[Incoming<'_>],
+        extractor: &Extractor,
+        extracted: Extracted,
+    ) -> Result<Batch> {
+        self.intake_batch_then(items, extractor, extracted, false, |_, _| Ok(()))
     }
 
     /// [`Store::intake_batch`], stopping at the first message that fails when
@@ -184,6 +225,7 @@ impl Store {
         &mut self,
         items: &[Incoming<'_>],
         extractor: &Extractor,
+        mut extracted: Extracted,
         stop_at_failure: bool,
         finish: impl FnOnce(&rusqlite::Connection, usize) -> Result<()>,
     ) -> Result<Batch> {
@@ -203,8 +245,9 @@ impl Store {
         phases.read += started.elapsed();
 
         let mut prepared: Vec<Prepared<'_>> = Vec::with_capacity(items.len());
-        let mut documents: Vec<(DocumentFormat, &[u8])> = Vec::new();
-        for (item, known) in items.iter().zip(&known) {
+        // Documents to extract now (not extracted ahead), by key.
+        let mut documents: Vec<((usize, usize), DocumentFormat, &[u8])> = Vec::new();
+        for (i, (item, known)) in items.iter().zip(&known).enumerate() {
             let t = Instant::now();
             let parsed = item.parsed;
             let reply = reply_text(&parsed.body, &footers);
@@ -215,7 +258,7 @@ impl Store {
             let flagged = (!known).then(|| CandidateText(&parsed.body).flag());
             phases.guard += t.elapsed();
             let mut attachments = Vec::new();
-            for attachment in parsed.attachments.iter().filter(|_| !known) {
+            for (a, attachment) in parsed.attachments.iter().enumerate().filter(|_| !known) {
                 if !is_document(&attachment.file_name) {
                     attachments
                         .push(Attached::Skipped(format!("{}: not a PDF, DOCX or ODT document", attachment.file_name)));
@@ -228,8 +271,10 @@ impl Store {
                 };
                 match check_upload(upload, size_limit) {
                     Ok(checked) => {
-                        documents.push((checked.format, checked.bytes));
-                        attachments.push(Attached::Document { checked, text: None });
+                        if !extracted.contains_key(&(i, a)) {
+                            documents.push(((i, a), checked.format, checked.bytes));
+                        }
+                        attachments.push(Attached::Document { key: (i, a), checked, text: None });
                     }
                     Err(PipelineError::Document(e)) => {
                         attachments.push(Attached::Skipped(format!("{}: {e}", attachment.file_name)))
@@ -243,14 +288,16 @@ impl Store {
             prepared.push(Prepared { item, detected, language, flagged, attachments });
         }
         let t = Instant::now();
-        let mut texts = extractor.extract_many(&documents).into_iter();
+        let wanted: Vec<(DocumentFormat, &[u8])> = documents.iter().map(|(_, f, b)| (*f, *b)).collect();
+        let texts = extractor.extract_many(&wanted);
+        extracted.extend(documents.iter().map(|(key, _, _)| *key).zip(texts));
         phases.extract += t.elapsed();
         phases.documents += documents.len();
         let t = Instant::now();
         for message in &mut prepared {
             for attached in &mut message.attachments {
-                if let Attached::Document { text, .. } = attached
-                    && let Some((extraction, reason)) = texts.next()
+                if let Attached::Document { key, text, .. } = attached
+                    && let Some((extraction, reason)) = extracted.remove(key)
                 {
                     *text = Some(DocumentText::of(&extraction, reason));
                 }
@@ -319,6 +366,9 @@ pub struct Incoming<'a> {
     pub source: Source,
 }
 
+/// Documents' texts extracted ahead of their batch, by (message, attachment) place.
+pub type Extracted = std::collections::HashMap<(usize, usize), (Extraction, Option<NoTextReason>)>;
+
 /// What [`Store::intake_batch`] did: each message's outcome in order (a failed message
 /// with its error, nothing of it kept), and where the time went.
 #[derive(Debug)]
@@ -342,8 +392,10 @@ pub struct Phases {
     pub reply: Duration,
     /// The guard over the messages' bodies and the documents' text.
     pub guard: Duration,
-    /// The documents' text extraction (the sandboxed child).
+    /// The documents' text extraction (the sandboxed child), as waited for by the intake.
     pub extract: Duration,
+    /// The extraction done ahead, while the previous batch was written (not waited for).
+    pub extract_ahead: Duration,
     /// The transaction's statements: matching, candidates, documents, messages, flags,
     /// search index, requests, audit.
     pub write: Duration,
@@ -360,6 +412,7 @@ impl Phases {
         self.reply += other.reply;
         self.guard += other.guard;
         self.extract += other.extract;
+        self.extract_ahead += other.extract_ahead;
         self.write += other.write;
         self.commit += other.commit;
     }
@@ -381,7 +434,7 @@ enum Attached<'a> {
     Skipped(String),
     /// A document, checked, its text extracted (none for an attachment of a message found
     /// imported before).
-    Document { checked: CheckedUpload<'a>, text: Option<DocumentText> },
+    Document { key: (usize, usize), checked: CheckedUpload<'a>, text: Option<DocumentText> },
 }
 
 /// What every message of a batch is read against.
@@ -621,7 +674,7 @@ fn store_attachments(
                 skipped.push(reason.clone());
                 continue;
             }
-            Attached::Document { checked, text } => (checked, text),
+            Attached::Document { checked, text, .. } => (checked, text),
         };
         let sha = {
             use sha2::{Digest, Sha256};

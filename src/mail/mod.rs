@@ -50,7 +50,7 @@ pub mod transport;
 pub use error::MailError;
 pub use fetch::{FetchIntake, Fetched};
 pub use file::{ImportResult, Imported};
-pub use intake::{Batch, Incoming, Intake, Matched, Phases, Source};
+pub use intake::{Batch, Extracted, Incoming, Intake, Matched, Phases, Source};
 pub use intent::{Intent, classify};
 pub use parse::{Attachment, Limits, Parsed, Rejected, parse};
 pub use reply::reply_text;
