@@ -594,7 +594,9 @@ fn cpu_soft_limit() -> Option<u64> {
     let mut current = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: a plain syscall on a local struct.
     let read = unsafe { libc::getrlimit(libc::RLIMIT_CPU as _, &mut current) } == 0;
-    (read && current.rlim_cur != libc::RLIM_INFINITY).then_some(current.rlim_cur as u64)
+    #[allow(clippy::unnecessary_cast)]
+    let soft = current.rlim_cur as u64;
+    (read && current.rlim_cur != libc::RLIM_INFINITY).then_some(soft)
 }
 
 /// Moves the soft CPU limit to what was used so far plus `allowance` (never above the

@@ -181,7 +181,7 @@ impl Store {
     /// its key (the message's place in `items`, the attachment's in the message) and its
     /// bytes: extracted ahead ([`Extractor::extract_many`]) while the store writes the
     /// previous batch, then handed to [`Store::intake_batch_extracted`].
-    pub fn documents_to_extract(&self, items: &[&Parsed]) -> Result<Vec<((usize, usize), DocumentFormat, Vec<u8>)>> {
+    pub fn documents_to_extract(&self, items: &[&Parsed]) -> Result<Vec<ToExtract>> {
         let size_limit = self.document_size_limit()?;
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
@@ -365,6 +365,9 @@ pub struct Incoming<'a> {
     pub parsed: &'a Parsed,
     pub source: Source,
 }
+
+/// A document to extract ahead: its (message, attachment) place, its format, its bytes.
+pub type ToExtract = ((usize, usize), DocumentFormat, Vec<u8>);
 
 /// Documents' texts extracted ahead of their batch, by (message, attachment) place.
 pub type Extracted = std::collections::HashMap<(usize, usize), (Extraction, Option<NoTextReason>)>;
