@@ -35,7 +35,7 @@ fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
-        if entry.file_name() != "prepared" {
+        if entry.file_name() != "prepared" && entry.file_type().unwrap().is_file() {
             std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
             std::fs::File::open(to.join(entry.file_name())).unwrap().sync_all().unwrap();
         }
