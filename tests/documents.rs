@@ -419,3 +419,44 @@ fn extraction_times() {
         );
     }
 }
+
+#[test]
+fn many_documents_through_shared_children_keep_each_ones_limits() {
+    // Twelve documents, two of them poisoned: one hangs, one needs more memory than
+    // allowed. Each poisoned one ends as no text within its own limits; every other
+    // document is read, those after a poisoned one by a new child.
+    let mut extractor = extractor();
+    extractor.timeout = Duration::from_secs(1);
+    extractor.memory_limit = 512 * MIB;
+    extractor.env.extend([
+        ("VIVIER_EXTRACT_TEST_HANG_ON".to_string(), "HANG-HERE".to_string()),
+        ("VIVIER_EXTRACT_TEST_ALLOC_ON".to_string(), "ALLOC-HERE".to_string()),
+        ("VIVIER_EXTRACT_TEST_ALLOC_SIZE".to_string(), (768 * MIB).to_string()),
+    ]);
+    let texts: Vec<String> = (0..12)
+        .map(|i| match i {
+            2 => "HANG-HERE".to_string(),
+            9 => "ALLOC-HERE".to_string(),
+            i => format!("document {i}"),
+        })
+        .collect();
+    let documents: Vec<(DocumentFormat, &[u8])> = texts.iter().map(|t| (DocumentFormat::Text, t.as_bytes())).collect();
+    let started = Instant::now();
+    let got = extractor.extract_many(&documents);
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert_eq!(got.len(), 12);
+    for (i, (extraction, reason)) in got.iter().enumerate() {
+        match i {
+            2 => assert!(no_text_reason(extraction).contains("longer than 1 s"), "{extraction:?}"),
+            9 => assert!(no_text_reason(extraction).contains("memory"), "{extraction:?}"),
+            i => {
+                assert_eq!(extraction, &Extraction::Text(format!("document {i}")), "{i}");
+                assert!(reason.is_none());
+            }
+        }
+    }
+    // Without VIVIER_TEST=1 the marks are plain text.
+    extractor.env.retain(|(k, _)| k != "VIVIER_TEST");
+    let got = extractor.extract_many(&documents[..3]);
+    assert_eq!(got[2].0, Extraction::Text("HANG-HERE".into()));
+}

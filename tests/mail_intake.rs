@@ -236,3 +236,95 @@ fn a_message_over_the_limits_is_rejected_and_nothing_is_stored() {
     assert_eq!(c.ok(&["mail", "triage", "list"]).as_array().unwrap().len(), 0);
     c.fails(&["mail", "import", &c.root.join("missing.eml").display().to_string()], 1, "io");
 }
+
+/// A message with a PDF attached (base64), from `from`.
+fn with_pdf(from: &str, id: &str, subject: &str, pdf: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut encoded = String::new();
+    for c in pdf.chunks(3) {
+        let n =
+            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        for k in 0..4 {
+            encoded.push(if k <= c.len() { A[((n >> (18 - 6 * k)) & 63) as usize] as char } else { '=' });
+        }
+    }
+    let lines: Vec<&str> = encoded.as_bytes().chunks(76).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    format!(
+        "From: {from}\r\nTo: rh@acme.fr\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\n\
+         Date: Tue, 1 Dec 2026 10:00:00 +0100\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n\
+         --B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBonjour, voici mon CV.\r\n--B\r\n\
+         Content-Type: application/pdf; name=\"CV.pdf\"\r\nContent-Disposition: attachment; filename=\"CV.pdf\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--B--\r\n",
+        lines.join("\r\n")
+    )
+}
+
+#[test]
+fn a_batch_with_poisoned_messages_keeps_the_others_and_reports_the_poisoned_ones() {
+    let dir = TempDataDir::with_passphrase();
+    let mut store = dir.open().unwrap();
+    let at = t(2026, 12, 1);
+    let known = person(&mut store, at, "Ana Lima", "ana@example.org");
+    let cv = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/documents/pdf/cv-moderncv-fr.pdf")).unwrap();
+    // A PDF whose extraction hangs (the child honours the mark only under VIVIER_TEST=1):
+    // the child is stopped at the time limit, and a new one reads the documents after it.
+    let hanging = b"%PDF-1.4\n% POISON-MARK\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+    let messages = [
+        with_pdf("Lea Martin <lea@example.fr>", "p1@example.fr", "Candidature", &cv),
+        with_pdf("Hugo Bernard <hugo@example.fr>", "p2@example.fr", "Candidature", &hanging),
+        // Refused by the store (a trigger standing for any failure of one message's writes):
+        // the candidate its CV would create goes with it.
+        with_pdf("Zoe Petit <zoe@example.fr>", "p3@example.fr", "poisoned", &cv),
+        with_pdf("Paul Roux <paul@example.fr>", "p4@example.fr", "Candidature", &cv),
+        eml("ana@example.org", "p5@example.org", "", "Merci, je suis disponible mardi."),
+        // The first one again, in the same batch: imported once.
+        with_pdf("Lea Martin <lea@example.fr>", "p1@example.fr", "Candidature", &cv),
+    ];
+    let mbox: String = messages.iter().map(|m| format!("From x@y Tue Dec  1 10:00:00 2026\r\n{m}\r\n")).collect();
+    store
+        .connection()
+        .execute_batch(
+            "CREATE TEMP TRIGGER poison BEFORE INSERT ON messages WHEN NEW.subject = 'poisoned'
+             BEGIN SELECT RAISE(ABORT, 'poisoned message'); END",
+        )
+        .unwrap();
+    let mut extractor = extractor();
+    extractor.timeout = std::time::Duration::from_secs(2);
+    extractor.env =
+        vec![("VIVIER_TEST".into(), "1".into()), ("VIVIER_EXTRACT_TEST_HANG_ON".into(), "POISON-MARK".into())];
+    let started = std::time::Instant::now();
+    let report = store.import_mail(&|| hr(at), "batch.mbox", mbox.as_bytes(), &extractor).unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "bounded: {:?}", started.elapsed());
+    let json = serde_json::to_value(&report).unwrap();
+    let outcomes: Vec<&str> = json.as_array().unwrap().iter().map(|r| s(&r["outcome"])).collect();
+    assert_eq!(outcomes, ["matched", "matched", "failed", "matched", "matched", "duplicate"], "{json}");
+    // The hanging document is stored without text, and the outcome says so.
+    assert_eq!(json[1]["documents"].as_array().unwrap().len(), 1, "{json}");
+    let no_text = s(&json[1]["no_text"][0]);
+    assert!(no_text.contains("longer than 2 s"), "{no_text}");
+    // The documents before and after it were read (the second by a new child).
+    for i in [0, 3] {
+        assert_eq!(json[i]["no_text"].as_array().unwrap().len(), 0, "{json}");
+        let status: String = store
+            .connection()
+            .query_row("SELECT text_status FROM documents WHERE uuid = ?1", [s(&json[i]["documents"][0])], |r| r.get(0))
+            .unwrap();
+        assert_eq!(status, "extracted", "{i}");
+    }
+    // The failed one is reported with its code, and nothing of it was kept.
+    assert_eq!(json[2]["code"], "database", "{json}");
+    assert!(s(&json[2]["message"]).contains("poisoned message"), "{json}");
+    let zoe: i64 = store
+        .connection()
+        .query_row("SELECT count(*) FROM candidate_emails WHERE email_normalized = 'zoe@example.fr'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(zoe, 0, "the candidate of the failed message went with it");
+    assert_eq!(json[4]["candidate"], known.as_str());
+    // Taken again once the store accepts it: the others answer duplicate.
+    store.connection().execute_batch("DROP TRIGGER poison").unwrap();
+    let again = store.import_mail(&|| hr(at), "batch.mbox", mbox.as_bytes(), &extractor).unwrap();
+    let json = serde_json::to_value(&again).unwrap();
+    let outcomes: Vec<&str> = json.as_array().unwrap().iter().map(|r| s(&r["outcome"])).collect();
+    assert_eq!(outcomes, ["duplicate", "duplicate", "matched", "duplicate", "duplicate", "duplicate"], "{json}");
+    assert_eq!(json[2]["matched"], "application");
+}

@@ -507,6 +507,9 @@ fn import(store: &mut Store, files: &[PathBuf], json: bool) -> Result<(), Failur
             let _ = write!(w, "{} #{}: ", r.file, r.index);
             let _ = match &r.result {
                 ImportResult::Rejected { message, .. } => writeln!(w, "rejected: {message}"),
+                ImportResult::Failed { message, .. } => {
+                    writeln!(w, "failed, not imported ({message}); the other messages were imported")
+                }
                 ImportResult::Intake(Intake::Duplicate { message }) => writeln!(w, "already imported ({message})"),
                 ImportResult::Intake(Intake::Triaged { message, reason, .. }) => {
                     writeln!(w, "in triage ({}), message {message}", reason.as_str())
@@ -519,6 +522,7 @@ fn import(store: &mut Store, files: &[PathBuf], json: bool) -> Result<(), Failur
                     application,
                     documents,
                     skipped,
+                    no_text,
                     ..
                 }) => {
                     let _ = write!(w, "candidate {candidate} by {}, intent {}", matched.as_str(), intent.as_str());
@@ -533,6 +537,9 @@ fn import(store: &mut Store, files: &[PathBuf], json: bool) -> Result<(), Failur
                     }
                     for s in skipped {
                         let _ = write!(w, "; kept in the message only: {s}");
+                    }
+                    for s in no_text {
+                        let _ = write!(w, "; stored without text: {s}");
                     }
                     writeln!(w)
                 }

@@ -1,7 +1,7 @@
 //! Text extraction in a child process with time and memory limits: the parent side
 //! ([`Extractor`]) and the child side ([`run_child`]).
 
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
@@ -15,6 +15,14 @@ use crate::error::Code;
 const ANSWER_MARKER: &str = "VIVIER-EXTRACT ";
 /// The environment variable that carries the format to the child.
 const FORMAT_VAR: &str = "VIVIER_EXTRACT_FORMAT";
+/// How many extraction children work at the same time for [`Extractor::extract_many`]
+/// (at most one per processor).
+pub const CHILDREN: usize = 2;
+/// The fewest documents worth a child of their own.
+const MIN_SHARE: usize = 4;
+/// The "format" that asks the child for many documents, each framed on stdin as
+/// `<format> <length>\n<bytes>`, each answered by one answer line, until its input ends.
+const BATCH_FORMAT: &str = "batch";
 /// The most the child reads from stdin: well above any size limit a user would set.
 const MAX_CHILD_INPUT: u64 = 256 * 1000 * 1000;
 /// The most the parent reads from the child's stdout (escaped JSON of capped text).
@@ -148,7 +156,167 @@ impl Extractor {
 
     /// [`extract`](Self::extract), with the code of the reason when there is no text.
     pub fn extract_with_reason(&self, format: DocumentFormat, bytes: &[u8]) -> (Extraction, Option<NoTextReason>) {
-        let (reason, code) = match self.run(format, bytes) {
+        Self::outcome(self.run(format, bytes))
+    }
+
+    /// The child's command: cleared environment, piped stdin/stdout, no stderr, the limits
+    /// set before `exec` (CPU time: `documents` times the per-document allowance).
+    fn command(&self, format: &str, documents: usize) -> Command {
+        let mut command = Command::new(&self.program);
+        command.args(&self.args).env_clear();
+        for name in KEPT_ENV {
+            if let Some(value) = std::env::var_os(name) {
+                command.env(name, value);
+            }
+        }
+        command
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .env(FORMAT_VAR, format)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        #[cfg(unix)]
+        limit_before_exec(&mut command, self.memory_limit, self.timeout, documents);
+        command
+    }
+
+    /// The text of each document of `documents`, in order, as [`extract_with_reason`]
+    /// gives it, through one child for the lot instead of one each (a process start is
+    /// most of the cost of a small document). Each document keeps its own limits: the
+    /// child is killed when one document's answer takes longer than
+    /// [`timeout`](Self::timeout) (or its answer is over the output cap, or unreadable),
+    /// its CPU time is limited per document (the child lowers its own soft limit before
+    /// each one), its address space is [`memory_limit`](Self::memory_limit) as before
+    /// (nothing is kept from one document to the next). A document that kills the child
+    /// gets [`NoTextReason::Unreadable`]; the documents after it go to a new child.
+    ///
+    /// [`extract_with_reason`]: Self::extract_with_reason
+    ///
+    /// Many documents are shared between [`CHILDREN`] children working at the same time
+    /// (each its own share, in order), on as many processors as there are.
+    pub fn extract_many(&self, documents: &[(DocumentFormat, &[u8])]) -> Vec<(Extraction, Option<NoTextReason>)> {
+        let children = std::thread::available_parallelism().map_or(1, |n| n.get()).min(CHILDREN);
+        if children < 2 || documents.len() < 2 * MIN_SHARE {
+            return self.extract_in_one(documents);
+        }
+        let share = documents.len().div_ceil(children);
+        std::thread::scope(|scope| {
+            let shares: Vec<_> =
+                documents.chunks(share).map(|chunk| scope.spawn(move || self.extract_in_one(chunk))).collect();
+            shares
+                .into_iter()
+                .zip(documents.chunks(share))
+                .flat_map(|(share, chunk)| {
+                    share.join().unwrap_or_else(|_| {
+                        chunk
+                            .iter()
+                            .map(|_| Self::outcome(Err("text extraction could not be followed".into())))
+                            .collect()
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// [`extract_many`](Self::extract_many) through one child at a time.
+    fn extract_in_one(&self, documents: &[(DocumentFormat, &[u8])]) -> Vec<(Extraction, Option<NoTextReason>)> {
+        let mut answers: Vec<Result<Answer, String>> = Vec::with_capacity(documents.len());
+        while let Some(rest) = documents.get(answers.len()..).filter(|r| !r.is_empty()) {
+            let before = answers.len();
+            self.run_many(rest, &mut answers);
+            if answers.len() == before {
+                // Never loop without progress.
+                answers.push(Err("text extraction ended without an answer".into()));
+            }
+        }
+        answers.into_iter().map(Self::outcome).collect()
+    }
+
+    /// One child for `documents` (see [`extract_many`](Self::extract_many)): pushes an
+    /// answer for each document in order, stopping after the first that the child did not
+    /// answer (a failure), so that the caller starts a new child for the rest.
+    fn run_many(&self, documents: &[(DocumentFormat, &[u8])], answers: &mut Vec<Result<Answer, String>>) {
+        let mut child = match self.command(BATCH_FORMAT, documents.len()).spawn() {
+            Ok(child) => child,
+            Err(e) => {
+                // Nothing would start a second time either.
+                let reason = format!("text extraction could not be started ({e})");
+                answers.extend(documents.iter().map(|_| Err(reason.clone())));
+                return;
+            }
+        };
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take();
+        let (sender, receiver) = std::sync::mpsc::channel::<Result<Answer, String>>();
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let Some(mut pipe) = stdin else { return };
+                for (format, bytes) in documents {
+                    let header = format!("{} {}\n", format.as_str(), bytes.len());
+                    // A child that stops reading (killed, crashed) makes this fail: fine.
+                    if pipe.write_all(header.as_bytes()).and_then(|()| pipe.write_all(bytes)).is_err() {
+                        return;
+                    }
+                }
+            });
+            scope.spawn(move || {
+                let Some(pipe) = stdout else { return };
+                let mut reader = std::io::BufReader::new(pipe);
+                let mut line = Vec::new();
+                loop {
+                    line.clear();
+                    match (&mut reader).take(MAX_CHILD_OUTPUT).read_until(b'\n', &mut line) {
+                        Ok(0) | Err(_) => return,
+                        Ok(_) if !line.ends_with(b"\n") && line.len() as u64 >= MAX_CHILD_OUTPUT => {
+                            let _ = sender.send(Err("text extraction gave an answer over the size allowed".into()));
+                            return;
+                        }
+                        Ok(_) => {}
+                    }
+                    if let Some(json) = line.strip_prefix(ANSWER_MARKER.as_bytes()) {
+                        let answer = serde_json::from_slice::<Answer>(json)
+                            .map_err(|_| "text extraction gave an unreadable answer".to_string());
+                        let failed = answer.is_err();
+                        if sender.send(answer).is_err() || failed {
+                            return;
+                        }
+                    }
+                }
+            });
+            for _ in documents {
+                match receiver.recv_timeout(self.timeout) {
+                    Ok(Ok(answer)) => answers.push(Ok(answer)),
+                    Ok(Err(reason)) => {
+                        answers.push(Err(reason));
+                        break;
+                    }
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                        answers.push(Err(format!(
+                            "text extraction took longer than {} s and was stopped",
+                            self.timeout.as_secs_f64()
+                        )));
+                        break;
+                    }
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                        // The child ended before answering this document.
+                        answers.push(Err(match child.wait() {
+                            Ok(status) => describe_failure(status),
+                            Err(e) => format!("text extraction could not be followed ({e})"),
+                        }));
+                        break;
+                    }
+                }
+            }
+            // Done with this child (it ends at the end of its input; a stopped one is
+            // killed): the pipes close and both threads end.
+            let _ = child.kill();
+            let _ = child.wait();
+        });
+    }
+
+    /// An answer (or why there is none) as the caller sees it.
+    fn outcome(answer: Result<Answer, String>) -> (Extraction, Option<NoTextReason>) {
+        let (reason, code) = match answer {
             Ok(Answer::Text { text }) if text.trim().is_empty() => (
                 "the document contains no text (it may be a scan or made of images), so it could not be checked".into(),
                 NoTextReason::NoText,
@@ -161,22 +329,7 @@ impl Extractor {
     }
 
     fn run(&self, format: DocumentFormat, bytes: &[u8]) -> Result<Answer, String> {
-        let mut command = Command::new(&self.program);
-        command.args(&self.args).env_clear();
-        for name in KEPT_ENV {
-            if let Some(value) = std::env::var_os(name) {
-                command.env(name, value);
-            }
-        }
-        command
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .env(FORMAT_VAR, format.as_str())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        #[cfg(unix)]
-        limit_before_exec(&mut command, self.memory_limit, self.timeout);
-
+        let mut command = self.command(format.as_str(), 1);
         let started = Instant::now();
         let mut child = command.spawn().map_err(|e| format!("text extraction could not be started ({e})"))?;
         let mut stdin = child.stdin.take();
@@ -261,15 +414,19 @@ fn describe_failure(status: std::process::ExitStatus) -> String {
 /// Limits applied in the forked child before `exec`, so that they hold from the child's
 /// first instruction. Only async-signal-safe calls (`setrlimit`, `prctl`) are made.
 #[cfg(unix)]
-fn limit_before_exec(command: &mut Command, memory_limit: u64, timeout: Duration) {
+fn limit_before_exec(command: &mut Command, memory_limit: u64, timeout: Duration, documents: usize) {
     use std::os::unix::process::CommandExt;
-    let cpu_seconds = timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0) + 1;
+    let per_document = timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0) + 1;
+    // A child for many documents gets their total as its hard limit and one document's
+    // allowance as its soft limit, which it moves before each document (`run_batch`).
+    let documents = documents.max(1) as u64;
+    let (cpu_soft, cpu_hard) = (per_document, per_document.saturating_mul(documents).saturating_add(1));
     // SAFETY: the closure runs between fork and exec and only calls setrlimit/prctl,
     // which are async-signal-safe; it allocates nothing and takes no lock.
     unsafe {
         command.pre_exec(move || {
             set_limit(libc::RLIMIT_AS as _, memory_limit, memory_limit)?;
-            set_limit(libc::RLIMIT_CPU as _, cpu_seconds, cpu_seconds + 1)?;
+            set_limit(libc::RLIMIT_CPU as _, cpu_soft, cpu_hard)?;
             set_limit(libc::RLIMIT_CORE as _, 0, 0)?;
             set_limit(libc::RLIMIT_FSIZE as _, 0, 0)?;
             #[cfg(target_os = "linux")]
@@ -329,6 +486,9 @@ pub fn run_child() -> ExitCode {
     #[cfg(unix)]
     limit_self();
 
+    if std::env::var(FORMAT_VAR).as_deref() == Ok(BATCH_FORMAT) {
+        return run_batch();
+    }
     let format = std::env::var(FORMAT_VAR)
         .ok()
         .or_else(|| std::env::args_os().skip(1).last().and_then(|arg| arg.into_string().ok()))
@@ -366,6 +526,100 @@ pub fn run_child() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The child for many documents (see [`BATCH_FORMAT`]): reads one framed document at a
+/// time, gives it one document's CPU allowance, extracts it, answers, and forgets it.
+/// Returns success at the end of its input, failure on a broken frame.
+fn run_batch() -> ExitCode {
+    let test = std::env::var("VIVIER_TEST").as_deref() == Ok("1");
+    if test {
+        test_hooks();
+    }
+    #[cfg(unix)]
+    let allowance = cpu_soft_limit();
+    let mut input = std::io::stdin().lock();
+    loop {
+        let mut header = Vec::new();
+        match (&mut input).take(64).read_until(b'\n', &mut header) {
+            Ok(0) => return ExitCode::SUCCESS,
+            Ok(_) if header.ends_with(b"\n") => {}
+            _ => return ExitCode::FAILURE,
+        }
+        let header = String::from_utf8_lossy(&header);
+        let mut fields = header.split_whitespace();
+        let format = fields.next().and_then(DocumentFormat::from_name);
+        let Some(len) = fields.next().and_then(|n| n.parse::<u64>().ok()) else {
+            return ExitCode::FAILURE;
+        };
+        if len > MAX_CHILD_INPUT {
+            answer(&Answer::Error { error: super::ExtractError::TooLarge.to_string(), code: Code::TooLarge });
+            if std::io::copy(&mut (&mut input).take(len), &mut std::io::sink()).ok() != Some(len) {
+                return ExitCode::FAILURE;
+            }
+            continue;
+        }
+        let mut bytes = vec![0u8; len as usize];
+        if input.read_exact(&mut bytes).is_err() {
+            return ExitCode::FAILURE;
+        }
+        let Some(format) = format else {
+            answer(&Answer::Error {
+                error: "text extraction was asked for an unknown format".into(),
+                code: Code::Usage,
+            });
+            continue;
+        };
+        if test {
+            test_document_hooks(&bytes);
+        }
+        #[cfg(unix)]
+        if let Some(allowance) = allowance {
+            allow_cpu(allowance);
+        }
+        let result = std::panic::catch_unwind(|| extract_text(format, &bytes));
+        drop(bytes);
+        answer(&match result {
+            Ok(Ok(text)) => Answer::Text { text },
+            Ok(Err(error)) => Answer::Error { error: error.to_string(), code: error.code() },
+            Err(_) => Answer::Error {
+                error: "the document could not be read: the reader failed on it".into(),
+                code: Code::Corrupt,
+            },
+        });
+    }
+}
+
+/// The CPU seconds one document may use: the soft limit the parent set before `exec`.
+#[cfg(unix)]
+fn cpu_soft_limit() -> Option<u64> {
+    let mut current = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: a plain syscall on a local struct.
+    let read = unsafe { libc::getrlimit(libc::RLIMIT_CPU as _, &mut current) } == 0;
+    #[allow(clippy::unnecessary_cast)]
+    let soft = current.rlim_cur as u64;
+    (read && current.rlim_cur != libc::RLIM_INFINITY).then_some(soft)
+}
+
+/// Moves the soft CPU limit to what was used so far plus `allowance` (never above the
+/// hard limit, which stays the parent's): the next document gets its own allowance.
+#[cfg(unix)]
+fn allow_cpu(allowance: u64) {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: plain syscalls on local structs.
+    unsafe {
+        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
+            return;
+        }
+        let used = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec).max(0) as u64 + 1;
+        let mut current = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        if libc::getrlimit(libc::RLIMIT_CPU as _, &mut current) != 0 {
+            return;
+        }
+        let wanted = (used.saturating_add(allowance) as libc::rlim_t).min(current.rlim_max);
+        let limit = libc::rlimit { rlim_cur: wanted, rlim_max: current.rlim_max };
+        let _ = libc::setrlimit(libc::RLIMIT_CPU as _, &limit);
+    }
+}
+
 fn answer(reply: &Answer) {
     let json = serde_json::to_string(reply).unwrap_or_else(|_| r#"{"error":"unanswerable","code":"internal"}"#.into());
     let mut out = std::io::stdout().lock();
@@ -382,6 +636,30 @@ fn limit_self() {
     let _ = set_limit(libc::RLIMIT_FSIZE as _, 0, 0);
     let _ = set_limit(libc::RLIMIT_AS as _, DEFAULT_MEMORY_LIMIT, DEFAULT_MEMORY_LIMIT);
     let _ = set_limit(libc::RLIMIT_CPU as _, CHILD_CPU_SECONDS, CHILD_CPU_SECONDS + 1);
+}
+
+/// Test-only, with `VIVIER_TEST=1`, for the child of many documents (a poisoned document
+/// among good ones): a document holding the bytes of `VIVIER_EXTRACT_TEST_HANG_ON` hangs;
+/// one holding those of `VIVIER_EXTRACT_TEST_ALLOC_ON` first allocates and touches
+/// `VIVIER_EXTRACT_TEST_ALLOC_SIZE` bytes.
+fn test_document_hooks(bytes: &[u8]) {
+    let marked = |var: &str| {
+        std::env::var(var).is_ok_and(|mark| !mark.is_empty() && bytes.windows(mark.len()).any(|w| w == mark.as_bytes()))
+    };
+    if marked("VIVIER_EXTRACT_TEST_ALLOC_ON")
+        && let Some(size) = std::env::var("VIVIER_EXTRACT_TEST_ALLOC_SIZE").ok().and_then(|s| s.parse::<usize>().ok())
+    {
+        let mut block = vec![0u8; size];
+        for i in (0..block.len()).step_by(4096) {
+            block[i] = 1;
+        }
+        std::hint::black_box(&block);
+    }
+    if marked("VIVIER_EXTRACT_TEST_HANG_ON") {
+        loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    }
 }
 
 /// Test-only behaviours, honoured only with `VIVIER_TEST=1` (see the module docs).

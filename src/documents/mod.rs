@@ -49,10 +49,21 @@
 //! `VIVIER-EXTRACT ` followed by JSON, `{"text": "…"}` or `{"error": "…", "code": "…"}`;
 //! other stdout lines are ignored, so a test harness may print around it.
 //!
+//! Many documents at once ([`Extractor::extract_many`], the mail intake's batches) go
+//! through one child each share (two children at a time): `VIVIER_EXTRACT_FORMAT=batch`,
+//! each document framed on stdin as `<format> <length>\n<bytes>` and answered by its own
+//! answer line. Each document keeps its limits: the parent stops the child when one answer
+//! takes longer than the timeout (the documents after it go to a new child), the child
+//! gives each document its own CPU-time allowance under a hard limit for the lot, and its
+//! address-space limit holds as for one document (nothing is kept from one to the next).
+//!
 //! For tests only, when `VIVIER_TEST=1` is also set, the child honours
 //! `VIVIER_EXTRACT_TEST_HANG=1` (sleeps forever, to prove the timeout) and
 //! `VIVIER_EXTRACT_TEST_ALLOC=<bytes>` (allocates and touches that much memory first, to
-//! prove the memory limit). Without `VIVIER_TEST=1` both are ignored.
+//! prove the memory limit); in the child of many documents, a document holding the bytes
+//! of `VIVIER_EXTRACT_TEST_HANG_ON` hangs and one holding those of
+//! `VIVIER_EXTRACT_TEST_ALLOC_ON` allocates `VIVIER_EXTRACT_TEST_ALLOC_SIZE` bytes first.
+//! Without `VIVIER_TEST=1` all are ignored.
 //!
 //! # Example
 //! ```no_run
@@ -76,12 +87,12 @@ mod copy;
 mod extract;
 mod pdf;
 mod sniff;
-mod stored;
+pub(crate) mod stored;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Code;
-pub use child::{CHILD_ARG, Extraction, Extractor, NoTextReason, run_child};
+pub use child::{CHILD_ARG, CHILDREN, Extraction, Extractor, NoTextReason, run_child};
 pub(crate) use copy::PartFile;
 pub use extract::{MAX_ENTRY_SIZE, MAX_TEXT_LEN, MAX_XML_DEPTH, extract_text};
 pub use sniff::{DEFAULT_SIZE_LIMIT, check_name, check_size, sniff};

@@ -9,7 +9,7 @@ use crate::audit::{PendingAudit, append};
 use crate::db::Store;
 use crate::db::ids::{new_uuid, resolve};
 use crate::db::time::{parse_ts, ts};
-use crate::guard::policy::CandidateText;
+use crate::guard::policy::{CandidateText, Flagged};
 use crate::guard::{Category, flags, policy};
 use crate::pipeline::{PipelineError, Stamp};
 
@@ -64,60 +64,12 @@ impl Store {
         upload: Upload<'_>,
         extractor: &Extractor,
     ) -> Result<(DocumentInfo, Extraction)> {
-        let Upload { kind, file_name, bytes } = upload;
-        if !DOCUMENT_KINDS.contains(&kind) {
-            return Err(PipelineError::Invalid {
-                field: "kind",
-                reason: format!("\"{kind}\" is not cv, letter or other"),
-            });
-        }
-        let file_name = file_name.trim();
-        if file_name.is_empty() || file_name.contains(['/', '\\', '\0']) {
-            return Err(PipelineError::Invalid { field: "file name", reason: "must be a plain file name".into() });
-        }
-        documents::check_size(bytes.len() as u64, self.document_size_limit()?)?;
-        let format: DocumentFormat = documents::sniff(bytes)?;
-        documents::check_name(file_name, format)?;
+        let checked = check_upload(upload, self.document_size_limit()?)?;
         // Make sure the candidate exists before the (slow) extraction.
         resolve_candidate(&self.conn, candidate)?;
-        let (extraction, reason) = extractor.extract_with_reason(format, bytes);
-        let (text, status, reason) = match &extraction {
-            Extraction::Text(t) if !t.trim().is_empty() => (Some(t.as_str()), "extracted", None),
-            _ => (None, "none", Some(reason.unwrap_or(NoTextReason::NoText).as_str())),
-        };
-        // The candidate's own words are stored as given; passages of a sensitive category
-        // are flagged, masked in previews and kept out of the search index.
-        let flagged = text.map(|t| CandidateText(t).flag());
-        let sha = hex::encode(Sha256::digest(bytes));
-        let info = self.write(|tx| {
-            let (cid, cuuid) = resolve_candidate(tx, candidate)?;
-            let uuid = new_uuid();
-            tx.execute(
-                "INSERT INTO documents (uuid, candidate_id, kind, file_name, media_type, size, sha256, content, text,
-                                        text_status, text_reason, added_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                params![
-                    uuid,
-                    cid,
-                    kind,
-                    file_name,
-                    format.media_type(),
-                    bytes.len() as i64,
-                    sha,
-                    bytes,
-                    text,
-                    status,
-                    reason,
-                    ts(stamp.at)
-                ],
-            )?;
-            if let Some(flagged) = &flagged {
-                flags::record(tx, Some(cid), "document", &uuid, &flagged.findings, stamp)?;
-                index_text(tx, cid, "document", &uuid, &flagged.indexable)?;
-            }
-            append(tx, stamp, "document_add", Some(&cuuid), Some(&format!("{kind} {uuid}")))?;
-            document_info(tx, &uuid)
-        })?;
+        let (extraction, reason) = extractor.extract_with_reason(checked.format, checked.bytes);
+        let text = DocumentText::of(&extraction, reason);
+        let info = self.write(|tx| insert_document(tx, stamp, candidate, &checked, &text))?;
         Ok((info, extraction))
     }
 
@@ -265,4 +217,112 @@ pub(crate) fn document_info(conn: &rusqlite::Connection, uuid: &str) -> Result<D
             outdated: r.get(11)?,
         })
     })?)
+}
+
+/// A file checked as a document: kind, plain file name, size, content recognised and
+/// matching its name. What [`Store::add_document`] checks before extracting.
+pub(crate) struct CheckedUpload<'a> {
+    pub kind: &'a str,
+    pub file_name: &'a str,
+    pub bytes: &'a [u8],
+    pub format: DocumentFormat,
+}
+
+/// Checks `upload` (see [`CheckedUpload`]) against the size limit `size_limit`.
+pub(crate) fn check_upload(upload: Upload<'_>, size_limit: u64) -> Result<CheckedUpload<'_>> {
+    let Upload { kind, file_name, bytes } = upload;
+    if !DOCUMENT_KINDS.contains(&kind) {
+        return Err(PipelineError::Invalid { field: "kind", reason: format!("\"{kind}\" is not cv, letter or other") });
+    }
+    let file_name = file_name.trim();
+    if file_name.is_empty() || file_name.contains(['/', '\\', '\0']) {
+        return Err(PipelineError::Invalid { field: "file name", reason: "must be a plain file name".into() });
+    }
+    documents::check_size(bytes.len() as u64, size_limit)?;
+    let format: DocumentFormat = documents::sniff(bytes)?;
+    documents::check_name(file_name, format)?;
+    Ok(CheckedUpload { kind, file_name, bytes, format })
+}
+
+/// A document's extracted text as stored: the text (none when empty or not extracted),
+/// its status and reason, and the guard's findings over it (flagged outside any
+/// transaction: it is the slow part).
+pub(crate) struct DocumentText {
+    text: Option<String>,
+    status: &'static str,
+    reason: Option<&'static str>,
+    /// Why there is no text, for people (never document content).
+    why: Option<String>,
+    flagged: Option<Flagged>,
+}
+
+impl DocumentText {
+    /// Why the document has no text, when it has none.
+    pub(crate) fn no_text_reason(&self) -> Option<&str> {
+        self.why.as_deref()
+    }
+
+    pub(crate) fn of(extraction: &Extraction, reason: Option<NoTextReason>) -> DocumentText {
+        match extraction {
+            Extraction::Text(t) if !t.trim().is_empty() => DocumentText {
+                // The candidate's own words are stored as given; passages of a sensitive
+                // category are flagged, masked in previews and kept out of the search index.
+                flagged: Some(CandidateText(t).flag()),
+                text: Some(t.clone()),
+                status: "extracted",
+                reason: None,
+                why: None,
+            },
+            _ => DocumentText {
+                text: None,
+                status: "none",
+                reason: Some(reason.unwrap_or(NoTextReason::NoText).as_str()),
+                why: match extraction {
+                    Extraction::NoText { reason } => Some(reason.clone()),
+                    Extraction::Text(_) => Some("the document contains no text".into()),
+                },
+                flagged: None,
+            },
+        }
+    }
+}
+
+/// Stores a checked document with its text, inside the caller's transaction: the row,
+/// the guard's flags, the search index, the audit entry.
+pub(crate) fn insert_document(
+    tx: &rusqlite::Connection,
+    stamp: &Stamp,
+    candidate: &str,
+    checked: &CheckedUpload<'_>,
+    text: &DocumentText,
+) -> Result<DocumentInfo> {
+    let CheckedUpload { kind, file_name, bytes, format } = *checked;
+    let sha = hex::encode(Sha256::digest(bytes));
+    let (cid, cuuid) = resolve_candidate(tx, candidate)?;
+    let uuid = new_uuid();
+    tx.prepare_cached(
+        "INSERT INTO documents (uuid, candidate_id, kind, file_name, media_type, size, sha256, content, text,
+                                text_status, text_reason, added_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        uuid,
+        cid,
+        kind,
+        file_name,
+        format.media_type(),
+        bytes.len() as i64,
+        sha,
+        bytes,
+        text.text,
+        text.status,
+        text.reason,
+        ts(stamp.at)
+    ])?;
+    if let Some(flagged) = &text.flagged {
+        flags::record(tx, Some(cid), "document", &uuid, &flagged.findings, stamp)?;
+        index_text(tx, cid, "document", &uuid, &flagged.indexable)?;
+    }
+    append(tx, stamp, "document_add", Some(&cuuid), Some(&format!("{kind} {uuid}")))?;
+    document_info(tx, &uuid)
 }

@@ -25,8 +25,8 @@ use serde::Serialize;
 
 use super::error::MailError;
 use super::file::ImportResult;
-use super::intake::{Intake, Source};
-use super::parse::{Limits, Rejected, parse};
+use super::intake::{Incoming, Intake, Source};
+use super::parse::{Limits, Parsed, Rejected, parse};
 use super::transport::imap::FetchedMessage;
 use super::transport::sync::{self, SyncState};
 use crate::db::Store;
@@ -71,15 +71,20 @@ impl<'s> FetchIntake<'s> {
         self.limits.max_size
     }
 
-    /// Parse then intake one message; a message over the limits is reported, not stored.
-    fn take(&mut self, message: &FetchedMessage, after: &SyncState) -> Result<ImportResult, MailError> {
-        let parsed = if message.header_only {
+    /// A fetched message parsed within the limits (one read as its header only, over the
+    /// account's size bound, is too large).
+    fn parse(&self, message: &FetchedMessage) -> Result<Parsed, Rejected> {
+        if message.header_only {
             let size = message.size.map_or(message.raw.len(), |s| s as usize);
             Err(Rejected::TooLarge { size, limit: self.limits.max_size })
         } else {
             parse(&message.raw, &self.limits)
-        };
-        Ok(match parsed {
+        }
+    }
+
+    /// Parse then intake one message; a message over the limits is reported, not stored.
+    fn take(&mut self, message: &FetchedMessage, after: &SyncState) -> Result<ImportResult, MailError> {
+        Ok(match self.parse(message) {
             Ok(parsed) => {
                 let source = Source::Imap {
                     account: after.account.clone(),
@@ -107,7 +112,7 @@ impl<'s> FetchIntake<'s> {
                 ImportResult::Intake(Intake::Matched { .. }) => c.0 += 1,
                 ImportResult::Intake(Intake::Triaged { .. }) => c.1 += 1,
                 ImportResult::Intake(Intake::Duplicate { .. }) => c.2 += 1,
-                ImportResult::Rejected { .. } => c.3 += 1,
+                ImportResult::Rejected { .. } | ImportResult::Failed { .. } => c.3 += 1,
             }
         }
         c
@@ -128,32 +133,77 @@ impl sync::Intake for FetchIntake<'_> {
         sync::record(self.store, state, (self.clock)())
     }
 
-    /// Each message through the intake, then the state after the last one taken in, once.
-    /// A failure stops there: the messages before it are recorded (their state saved), the
-    /// failed one and those after it come again at the next fetch.
+    /// The batch through the intake as one batch ([`Store::intake_batch`]: one
+    /// transaction, each message in its savepoint), the state after the last message taken
+    /// in saved in that same transaction. A failure stops there: the messages before it are
+    /// committed with their state, the failed one and those after it are not taken in and
+    /// come again at the next fetch.
     fn commit_all(&mut self, batch: &[(FetchedMessage, SyncState)]) -> (usize, Option<MailError>) {
-        let mut done: usize = 0;
-        let mut failure = None;
-        let mut taken = Vec::with_capacity(batch.len());
-        for (message, after) in batch {
-            match self.take(message, after) {
-                Ok(result) => {
-                    taken.push(Fetched { uid: message.uid, result });
-                    done += 1;
+        let parsed: Vec<Result<Parsed, Rejected>> = batch.iter().map(|(message, _)| self.parse(message)).collect();
+        let items: Vec<Incoming<'_>> = batch
+            .iter()
+            .zip(&parsed)
+            .filter_map(|((message, after), parsed)| {
+                let parsed = parsed.as_ref().ok()?;
+                Some(Incoming {
+                    stamp: Stamp::new(self.actor.clone(), (self.clock)()),
+                    parsed,
+                    source: Source::Imap {
+                        account: after.account.clone(),
+                        mailbox: after.mailbox.clone(),
+                        uid: message.uid,
+                        uid_validity: after.uidvalidity,
+                    },
+                })
+            })
+            .collect();
+        // How many of the batch were handled when `taken` of its parsed messages were
+        // taken in: a rejected message counts as handled; the first parsed one not taken stops.
+        let handled = |taken: usize| -> usize {
+            let mut left = taken;
+            let mut done = 0;
+            for p in &parsed {
+                if p.is_ok() {
+                    if left == 0 {
+                        break;
+                    }
+                    left -= 1;
                 }
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
+                done += 1;
             }
+            done
+        };
+        let clock = self.clock;
+        let batch_result =
+            self.store.intake_batch_then(&items, self.extractor, Default::default(), true, |tx, taken| {
+                if let Some((_, after)) = handled(taken).checked_sub(1).and_then(|i| batch.get(i)) {
+                    sync::save(tx, after, clock())?;
+                }
+                Ok(())
+            });
+        let outcomes = match batch_result {
+            Ok(done) => done.outcomes,
+            Err(e) => return (0, Some(e)),
+        };
+        let mut outcomes = outcomes.into_iter();
+        let mut done = 0;
+        for ((message, _), parsed) in batch.iter().zip(parsed) {
+            let result = match parsed {
+                Err(rejected) => ImportResult::Rejected {
+                    outcome: "rejected".into(),
+                    code: Code::MessageRejected,
+                    message: rejected.to_string(),
+                    rejected,
+                },
+                Ok(_) => match outcomes.next() {
+                    Some(Ok(intake)) => ImportResult::Intake(intake),
+                    Some(Err(e)) => return (done, Some(e)),
+                    None => break,
+                },
+            };
+            self.outcomes.push(Fetched { uid: message.uid, result });
+            done += 1;
         }
-        if let Some((_, after)) = done.checked_sub(1).and_then(|i| batch.get(i))
-            && let Err(e) = sync::record::<MailError>(self.store, after, (self.clock)())
-        {
-            // Taken in but not recorded: they come again and answer Duplicate.
-            return (0, Some(e));
-        }
-        self.outcomes.extend(taken);
-        (done, failure)
+        (done, None)
     }
 }

@@ -5,23 +5,26 @@
 //! the guard (never refused), the candidate's last contact moved, and the right the reply
 //! asks for opened as a request. Also HR's triage: link, create, dismiss.
 
+use std::time::{Duration, Instant};
+
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::error::MailError;
-use super::intent::{Intent, classify};
+use super::intent::{Detected, Intent, classify};
 use super::parse::{Limits, Parsed};
 use super::reply::{fold, reply_text};
 use crate::audit::append;
 use crate::db::Store;
 use crate::db::ids::{new_uuid, resolve};
 use crate::db::time::{parse_ts, ts};
-use crate::documents::Extractor;
-use crate::documents::Upload;
+use crate::documents::stored::{CheckedUpload, DocumentText, check_upload, insert_document};
+use crate::documents::{DocumentFormat, Extraction, Extractor, NoTextReason, Upload};
 use crate::guard::flags;
-use crate::guard::policy::CandidateText;
-use crate::pipeline::candidates::{record_contact, resolve_candidate};
+use crate::guard::policy::{CandidateText, Flagged};
+use crate::pipeline::applications::insert_application;
+use crate::pipeline::candidates::{insert_candidate, record_contact, resolve_candidate};
 use crate::pipeline::index::index_text;
 use crate::pipeline::{Language, NewCandidate, PipelineError, Source as CandidateSource, Stamp, contact};
 use crate::requests::register::open_request;
@@ -122,6 +125,9 @@ pub enum Intake {
         documents: Vec<String>,
         /// Attachments kept in the raw message only, with why (not a document type, too large...).
         skipped: Vec<String>,
+        /// Attachments stored as documents whose text could not be read (damaged, over the
+        /// extraction's limits of time or memory...), with why: stored, marked without text.
+        no_text: Vec<String>,
     },
     Triaged {
         message: String,
@@ -146,159 +152,189 @@ impl Store {
 
     /// The message already imported under this identity, if any.
     pub fn imported_message(&self, parsed: &Parsed) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT uuid FROM messages WHERE (message_id = ?1 AND ?1 IS NOT NULL) OR content_hash = ?2 LIMIT 1",
-            )?
-            .query_row(params![parsed.message_id, parsed.content_hash], |r| r.get(0))
-            .optional()?)
+        imported_in(&self.conn, parsed)
     }
 
     /// Imports one parsed message (see the module). `stamp.at` is when it was received.
+    /// One message is a batch of one ([`Store::intake_batch`]); its failure is returned.
     pub fn intake(&mut self, stamp: &Stamp, parsed: &Parsed, source: &Source, extractor: &Extractor) -> Result<Intake> {
-        if let Some(message) = self.imported_message(parsed)? {
-            return Ok(Intake::Duplicate { message });
-        }
-        let footers = self.footer_markers()?;
-        let reply = reply_text(&parsed.body, &footers.iter().map(String::as_str).collect::<Vec<_>>());
-        let detected = classify(&reply, &parsed.body);
-        let sender = parsed.from.as_deref().and_then(|f| contact::normalize_email(f).ok());
+        let incoming = [Incoming { stamp: stamp.clone(), parsed, source: source.clone() }];
+        let mut batch = self.intake_batch(&incoming, extractor)?;
+        batch.outcomes.pop().unwrap_or_else(|| Err(MailError::Io { file: String::new(), detail: "no outcome".into() }))
+    }
 
-        // 1. The thread it answers; 2. the sender's address.
-        let mut found = self.thread_candidate(parsed)?.map(|c| (c, Matched::Thread));
-        if found.is_none()
-            && let Some(sender) = &sender
-        {
-            found = self.candidate_by_email(sender)?.map(|c| (c, Matched::Sender));
-        }
-        let mut application = None;
-        if found.is_none() {
-            let Some(sender) = &sender else {
-                return self.triage(stamp, parsed, source, TriageReason::NoSender, detected.intent);
-            };
-            let domain = sender.rsplit('@').next().unwrap_or("");
-            let job = self.job_named_in(&parsed.subject)?;
-            if self.agency_domains()?.iter().any(|d| d == domain) {
-                // 3. An agency: the candidate is named in the subject or by the CV's file name.
-                let Some(name) = agency_candidate_name(parsed) else {
-                    return self.triage(stamp, parsed, source, TriageReason::AgencyWithoutCandidate, detected.intent);
+    /// Imports a batch of parsed messages in one write transaction (one disk sync for the
+    /// lot), each message in its own savepoint: a message that fails is rolled back alone
+    /// and reported in its place (`Err`), the others are committed. Each message is imported
+    /// once, within the batch too (the second of two with the same Message-ID answers
+    /// [`Intake::Duplicate`]). What can be done outside the transaction is done before it:
+    /// the reply's words read and classified, the guard run, the documents checked and their
+    /// text extracted by one sandboxed child for the whole batch (each document within its
+    /// own limits, [`Extractor::extract_many`]). The `Err` of the call itself is a failure of
+    /// the store (the transaction could not begin or commit): nothing of the batch is kept.
+    pub fn intake_batch(&mut self, items: &[Incoming<'_>], extractor: &Extractor) -> Result<Batch> {
+        self.intake_batch_then(items, extractor, Extracted::new(), false, |_, _| Ok(()))
+    }
+
+    /// The documents of `items` whose text an intake of them would extract (attachments of
+    /// a document type that pass the checks, of messages not imported before), each with
+    /// its key (the message's place in `items`, the attachment's in the message) and its
+    /// bytes: extracted ahead ([`Extractor::extract_many`]) while the store writes the
+    /// previous batch, then handed to [`Store::intake_batch_extracted`].
+    pub fn documents_to_extract(&self, items: &[&Parsed]) -> Result<Vec<ToExtract>> {
+        let size_limit = self.document_size_limit()?;
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for (i, parsed) in items.iter().enumerate() {
+            if !seen.insert(parsed.identity()) || self.imported_message(parsed)?.is_some() {
+                continue;
+            }
+            for (a, attachment) in parsed.attachments.iter().enumerate() {
+                if !is_document(&attachment.file_name) {
+                    continue;
+                }
+                let upload = Upload {
+                    kind: document_kind(&attachment.file_name),
+                    file_name: &attachment.file_name,
+                    bytes: &attachment.bytes,
                 };
-                let candidate = self.add_candidate(
-                    stamp,
-                    NewCandidate {
-                        full_name: name,
-                        emails: Vec::new(),
-                        phone: None,
-                        source: CandidateSource::Agency(domain.to_owned()),
-                        language: language_of(&reply),
-                    },
-                )?;
-                found = Some((candidate.uuid, Matched::Agency));
-            } else if job.is_some() || parsed.attachments.iter().any(|a| is_document(&a.file_name)) {
-                // 4. An application.
-                let name = parsed
-                    .from_name
-                    .clone()
-                    .filter(|n| !n.trim().is_empty() && !n.contains('@'))
-                    .unwrap_or_else(|| sender.split('@').next().unwrap_or(sender).replace(['.', '_'], " "));
-                let candidate = self.add_candidate(
-                    stamp,
-                    NewCandidate {
-                        full_name: name,
-                        emails: vec![parsed.from.clone().unwrap_or_default()],
-                        phone: None,
-                        source: CandidateSource::Email,
-                        language: language_of(&reply),
-                    },
-                )?;
-                found = Some((candidate.uuid, Matched::Application));
-            } else {
-                return self.triage(stamp, parsed, source, TriageReason::UnknownSender, detected.intent);
-            }
-            if let (Some(job), Some((candidate, _))) = (job, &found) {
-                application = Some(self.apply(stamp, candidate, &job)?.uuid);
+                if let Ok(checked) = check_upload(upload, size_limit) {
+                    out.push(((i, a), checked.format, attachment.bytes.clone()));
+                }
             }
         }
-        let Some((candidate, matched)) = found else {
-            return self.triage(stamp, parsed, source, TriageReason::UnknownSender, detected.intent);
-        };
-        // A known candidate writing about an open job (a new CV for it, say): their
-        // application to it is opened unless they have one.
-        if matches!(matched, Matched::Thread | Matched::Sender)
-            && let Some(job) = self.job_named_in(&parsed.subject)?
-        {
-            match self.apply(stamp, &candidate, &job) {
-                Ok(a) => application = Some(a.uuid),
-                Err(PipelineError::AlreadyApplied { .. } | PipelineError::JobClosed { .. }) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        let (documents, skipped) = self.store_attachments(stamp, &candidate, parsed, extractor)?;
-        let from_candidate = matches!(matched, Matched::Thread | Matched::Sender | Matched::Application);
-        let (message, request) = self.write(|tx| {
-            let (cid, cuuid) = resolve_candidate(tx, &candidate)?;
-            let message = insert_message(tx, stamp, parsed, source, Some(cid), Some(matched), None, detected.intent)?;
-            if from_candidate {
-                record_contact(tx, cid, stamp.at)?;
-            }
-            let request = match from_candidate.then_some(detected.intent) {
-                Some(kind) => open_request(tx, stamp, cid, kind, &detected.values, &message, parsed.from.as_deref())?,
-                None => None,
-            };
-            append(tx, stamp, "mail_in", Some(&cuuid), Some(&format!("{message} {}", matched.as_str())))?;
-            Ok::<_, MailError>((message, request))
-        })?;
-        Ok(Intake::Matched {
-            message,
-            candidate,
-            matched,
-            intent: detected.intent,
-            request,
-            application,
-            documents,
-            skipped,
-        })
+        Ok(out)
     }
 
-    fn triage(
+    /// [`Store::intake_batch`] with texts extracted ahead, by the keys of
+    /// [`Store::documents_to_extract`]; a document missing from them is extracted here.
+    pub fn intake_batch_extracted(
         &mut self,
-        stamp: &Stamp,
-        parsed: &Parsed,
-        source: &Source,
-        reason: TriageReason,
-        intent: Intent,
-    ) -> Result<Intake> {
-        let message = self.write(|tx| {
-            let uuid = insert_message(tx, stamp, parsed, source, None, None, Some(reason), intent)?;
-            append(tx, stamp, "mail_triage", None, Some(&format!("{uuid} {}", reason.as_str())))?;
-            Ok::<_, MailError>(uuid)
-        })?;
-        Ok(Intake::Triaged { message, reason, intent })
+        items: &[Incoming<'_>],
+        extractor: &Extractor,
+        extracted: Extracted,
+    ) -> Result<Batch> {
+        self.intake_batch_then(items, extractor, extracted, false, |_, _| Ok(()))
     }
 
-    fn thread_candidate(&self, parsed: &Parsed) -> Result<Option<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT c.uuid FROM messages m JOIN candidates c ON c.id = m.candidate_id WHERE m.message_id = ?1",
-        )?;
-        for id in parsed.in_reply_to.iter().chain(parsed.references.iter().rev()) {
-            let id = id.trim_matches(['<', '>']);
-            if let Some(uuid) = stmt.query_row([id], |r| r.get::<_, String>(0)).optional()? {
-                return Ok(Some(uuid));
+    /// [`Store::intake_batch`], stopping at the first message that fails when
+    /// `stop_at_failure` (those after it are not taken in), then `finish(tx, taken)` in the
+    /// same transaction, `taken` being how many messages were taken in before any failure
+    /// (the IMAP fetch saves the mailbox's state there).
+    pub(crate) fn intake_batch_then(
+        &mut self,
+        items: &[Incoming<'_>],
+        extractor: &Extractor,
+        mut extracted: Extracted,
+        stop_at_failure: bool,
+        finish: impl FnOnce(&rusqlite::Connection, usize) -> Result<()>,
+    ) -> Result<Batch> {
+        let mut phases = Phases::default();
+        let started = Instant::now();
+        let footers = self.footer_markers()?;
+        let footers: Vec<&str> = footers.iter().map(String::as_str).collect();
+        let agencies = self.agency_domains()?;
+        let size_limit = self.document_size_limit()?;
+        // Imported before (by the store, or earlier in this batch): no work spent on it.
+        let mut seen = std::collections::HashSet::new();
+        let mut known = Vec::with_capacity(items.len());
+        for item in items {
+            let fresh = seen.insert(item.parsed.identity()) && self.imported_message(item.parsed)?.is_none();
+            known.push(!fresh);
+        }
+        phases.read += started.elapsed();
+
+        let mut prepared: Vec<Prepared<'_>> = Vec::with_capacity(items.len());
+        // Documents to extract now (not extracted ahead), by key.
+        let mut documents: Vec<((usize, usize), DocumentFormat, &[u8])> = Vec::new();
+        for (i, (item, known)) in items.iter().zip(&known).enumerate() {
+            let t = Instant::now();
+            let parsed = item.parsed;
+            let reply = reply_text(&parsed.body, &footers);
+            let detected = classify(&reply, &parsed.body);
+            let language = language_of(&reply);
+            phases.reply += t.elapsed();
+            let t = Instant::now();
+            let flagged = (!known).then(|| CandidateText(&parsed.body).flag());
+            phases.guard += t.elapsed();
+            let mut attachments = Vec::new();
+            for (a, attachment) in parsed.attachments.iter().enumerate().filter(|_| !known) {
+                if !is_document(&attachment.file_name) {
+                    attachments
+                        .push(Attached::Skipped(format!("{}: not a PDF, DOCX or ODT document", attachment.file_name)));
+                    continue;
+                }
+                let upload = Upload {
+                    kind: document_kind(&attachment.file_name),
+                    file_name: &attachment.file_name,
+                    bytes: &attachment.bytes,
+                };
+                match check_upload(upload, size_limit) {
+                    Ok(checked) => {
+                        if !extracted.contains_key(&(i, a)) {
+                            documents.push(((i, a), checked.format, checked.bytes));
+                        }
+                        attachments.push(Attached::Document { key: (i, a), checked, text: None });
+                    }
+                    Err(PipelineError::Document(e)) => {
+                        attachments.push(Attached::Skipped(format!("{}: {e}", attachment.file_name)))
+                    }
+                    Err(PipelineError::Invalid { reason, .. }) => {
+                        attachments.push(Attached::Skipped(format!("{}: {reason}", attachment.file_name)))
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            prepared.push(Prepared { item, detected, language, flagged, attachments });
+        }
+        let t = Instant::now();
+        let wanted: Vec<(DocumentFormat, &[u8])> = documents.iter().map(|(_, f, b)| (*f, *b)).collect();
+        let texts = extractor.extract_many(&wanted);
+        extracted.extend(documents.iter().map(|(key, _, _)| *key).zip(texts));
+        phases.extract += t.elapsed();
+        phases.documents += documents.len();
+        let t = Instant::now();
+        for message in &mut prepared {
+            for attached in &mut message.attachments {
+                if let Attached::Document { key, text, .. } = attached
+                    && let Some((extraction, reason)) = extracted.remove(key)
+                {
+                    *text = Some(DocumentText::of(&extraction, reason));
+                }
             }
         }
-        Ok(None)
-    }
+        phases.guard += t.elapsed();
 
-    fn candidate_by_email(&self, normalized: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT c.uuid FROM candidate_emails e JOIN candidates c ON c.id = e.candidate_id
-                 WHERE e.email_normalized = ?1 ORDER BY c.created_at LIMIT 1",
-            )?
-            .query_row([normalized], |r| r.get(0))
-            .optional()?)
+        let t = Instant::now();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let context = Context { agencies: &agencies };
+        let mut outcomes = Vec::with_capacity(prepared.len());
+        let mut taken = 0;
+        for message in &prepared {
+            tx.execute_batch("SAVEPOINT intake_message")?;
+            match intake_one(&tx, &context, message) {
+                Ok(intake) => {
+                    tx.execute_batch("RELEASE intake_message")?;
+                    outcomes.push(Ok(intake));
+                    taken += 1;
+                }
+                Err(e) if fatal(&e) => return Err(e),
+                Err(e) => {
+                    tx.execute_batch("ROLLBACK TO intake_message; RELEASE intake_message")?;
+                    outcomes.push(Err(e));
+                    if stop_at_failure {
+                        break;
+                    }
+                }
+            }
+        }
+        finish(&tx, taken)?;
+        phases.write += t.elapsed();
+        let t = Instant::now();
+        tx.commit()?;
+        phases.commit += t.elapsed();
+        phases.messages += items.len();
+        Ok(Batch { outcomes, phases })
     }
 
     fn agency_domains(&self) -> Result<Vec<String>> {
@@ -320,81 +356,359 @@ impl Store {
             .filter(|l| !l.trim().is_empty())
             .collect())
     }
+}
 
-    /// An open job the subject names: by its title, or by a reference (the start of its id)
-    /// written as "ref XXXX" / "réf. XXXX".
-    fn job_named_in(&self, subject: &str) -> Result<Option<String>> {
-        let folded = fold(subject);
-        if folded.trim().is_empty() {
-            return Ok(None);
-        }
-        let mut stmt = self.conn.prepare_cached("SELECT uuid, title FROM jobs WHERE status = 'open'")?;
-        let jobs: Vec<(String, String)> =
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<std::result::Result<_, _>>()?;
-        for (uuid, title) in &jobs {
-            let title = fold(title);
-            let reference = uuid.get(..8).unwrap_or(uuid);
-            if (title.len() >= 3 && folded.contains(&title)) || folded.contains(reference) {
-                return Ok(Some(uuid.clone()));
-            }
-        }
-        Ok(None)
+/// A message for [`Store::intake_batch`]: its received time (and actor), the message,
+/// where it came from.
+pub struct Incoming<'a> {
+    pub stamp: Stamp,
+    pub parsed: &'a Parsed,
+    pub source: Source,
+}
+
+/// A document to extract ahead: its (message, attachment) place, its format, its bytes.
+pub type ToExtract = ((usize, usize), DocumentFormat, Vec<u8>);
+
+/// Documents' texts extracted ahead of their batch, by (message, attachment) place.
+pub type Extracted = std::collections::HashMap<(usize, usize), (Extraction, Option<NoTextReason>)>;
+
+/// What [`Store::intake_batch`] did: each message's outcome in order (a failed message
+/// with its error, nothing of it kept), and where the time went.
+#[derive(Debug)]
+pub struct Batch {
+    pub outcomes: Vec<Result<Intake>>,
+    pub phases: Phases,
+}
+
+/// Where the time of an intake went, by phase (the benchmark prints them). Durations add
+/// up over batches ([`Phases::add`]).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Phases {
+    /// Messages handed in, and documents extracted.
+    pub messages: usize,
+    pub documents: usize,
+    /// Parsing (mail-parser and the limits), when the caller parses.
+    pub parse: Duration,
+    /// Reading settings and the dedup lookups before the transaction.
+    pub read: Duration,
+    /// The reply's own words cut from its quoted history, and classified.
+    pub reply: Duration,
+    /// The guard over the messages' bodies and the documents' text.
+    pub guard: Duration,
+    /// The documents' text extraction (the sandboxed child), as waited for by the intake.
+    pub extract: Duration,
+    /// The extraction done ahead, while the previous batch was written (not waited for).
+    pub extract_ahead: Duration,
+    /// The transaction's statements: matching, candidates, documents, messages, flags,
+    /// search index, requests, audit.
+    pub write: Duration,
+    /// The commit (with its disk sync).
+    pub commit: Duration,
+}
+
+impl Phases {
+    pub fn add(&mut self, other: &Phases) {
+        self.messages += other.messages;
+        self.documents += other.documents;
+        self.parse += other.parse;
+        self.read += other.read;
+        self.reply += other.reply;
+        self.guard += other.guard;
+        self.extract += other.extract;
+        self.extract_ahead += other.extract_ahead;
+        self.write += other.write;
+        self.commit += other.commit;
     }
+}
 
-    /// Attachments of a document type stored as the candidate's documents (through the
-    /// sandboxed extraction); an attachment stored before (same bytes) is not stored twice,
-    /// so that a retried intake adds nothing.
-    fn store_attachments(
-        &mut self,
-        stamp: &Stamp,
-        candidate: &str,
-        parsed: &Parsed,
-        extractor: &Extractor,
-    ) -> Result<(Vec<String>, Vec<String>)> {
-        let mut stored = Vec::new();
-        let mut skipped = Vec::new();
-        for attachment in &parsed.attachments {
-            if !is_document(&attachment.file_name) {
-                skipped.push(format!("{}: not a PDF, DOCX or ODT document", attachment.file_name));
+/// A message read before the transaction.
+struct Prepared<'a> {
+    item: &'a Incoming<'a>,
+    detected: Detected,
+    language: Language,
+    /// The guard's findings over the body (none for a message already imported).
+    flagged: Option<Flagged>,
+    attachments: Vec<Attached<'a>>,
+}
+
+/// An attachment, as the intake keeps it.
+enum Attached<'a> {
+    /// Kept in the raw message only, with why.
+    Skipped(String),
+    /// A document, checked, its text extracted (none for an attachment of a message found
+    /// imported before).
+    Document { key: (usize, usize), checked: CheckedUpload<'a>, text: Option<DocumentText> },
+}
+
+/// What every message of a batch is read against.
+struct Context<'a> {
+    agencies: &'a [String],
+}
+
+/// A failure that ends the batch (the store itself: full, damaged, busy, unwritable),
+/// rather than one message.
+fn fatal(e: &MailError) -> bool {
+    use crate::db::StoreError;
+    use rusqlite::ErrorCode::*;
+    match e {
+        MailError::Pipeline(PipelineError::Store(StoreError::Sqlite(e))) => matches!(
+            e.sqlite_error_code(),
+            Some(DatabaseBusy | DatabaseLocked | OutOfMemory | SystemIoFailure | CannotOpen | ReadOnly)
+        ),
+        MailError::Pipeline(PipelineError::Store(
+            StoreError::DiskFull | StoreError::Damaged { .. } | StoreError::WrongKey,
+        )) => true,
+        MailError::Pipeline(PipelineError::Store(StoreError::Io { .. } | StoreError::Unwritable { .. })) => true,
+        _ => false,
+    }
+}
+
+/// One message inside the batch's transaction (in its savepoint): see the module.
+fn intake_one(tx: &rusqlite::Connection, context: &Context<'_>, message: &Prepared<'_>) -> Result<Intake> {
+    let Incoming { stamp, parsed, source } = message.item;
+    let parsed: &Parsed = parsed;
+    if let Some(uuid) = imported_in(tx, parsed)? {
+        return Ok(Intake::Duplicate { message: uuid });
+    }
+    let detected = &message.detected;
+    let sender = parsed.from.as_deref().and_then(|f| contact::normalize_email(f).ok());
+    let triage = |reason: TriageReason| -> Result<Intake> {
+        let uuid = insert_message(
+            tx,
+            stamp,
+            parsed,
+            source,
+            None,
+            None,
+            Some(reason),
+            detected.intent,
+            message.flagged.as_ref(),
+        )?;
+        append(tx, stamp, "mail_triage", None, Some(&format!("{uuid} {}", reason.as_str())))?;
+        Ok(Intake::Triaged { message: uuid, reason, intent: detected.intent })
+    };
+
+    // 1. The thread it answers; 2. the sender's address.
+    let mut found = thread_candidate(tx, parsed)?.map(|c| (c, Matched::Thread));
+    if found.is_none()
+        && let Some(sender) = &sender
+    {
+        found = candidate_by_email(tx, sender)?.map(|c| (c, Matched::Sender));
+    }
+    let mut application = None;
+    if found.is_none() {
+        let Some(sender) = &sender else {
+            return triage(TriageReason::NoSender);
+        };
+        let domain = sender.rsplit('@').next().unwrap_or("");
+        let job = job_named_in(tx, &parsed.subject)?;
+        if context.agencies.iter().any(|d| d == domain) {
+            // 3. An agency: the candidate is named in the subject or by the CV's file name.
+            let Some(name) = agency_candidate_name(parsed) else {
+                return triage(TriageReason::AgencyWithoutCandidate);
+            };
+            let candidate = insert_candidate(
+                tx,
+                stamp,
+                NewCandidate {
+                    full_name: name,
+                    emails: Vec::new(),
+                    phone: None,
+                    source: CandidateSource::Agency(domain.to_owned()),
+                    language: message.language,
+                },
+            )?;
+            found = Some((candidate.uuid, Matched::Agency));
+        } else if job.is_some() || parsed.attachments.iter().any(|a| is_document(&a.file_name)) {
+            // 4. An application.
+            let name = parsed
+                .from_name
+                .clone()
+                .filter(|n| !n.trim().is_empty() && !n.contains('@'))
+                .unwrap_or_else(|| sender.split('@').next().unwrap_or(sender).replace(['.', '_'], " "));
+            let candidate = insert_candidate(
+                tx,
+                stamp,
+                NewCandidate {
+                    full_name: name,
+                    emails: vec![parsed.from.clone().unwrap_or_default()],
+                    phone: None,
+                    source: CandidateSource::Email,
+                    language: message.language,
+                },
+            )?;
+            found = Some((candidate.uuid, Matched::Application));
+        } else {
+            return triage(TriageReason::UnknownSender);
+        }
+        if let (Some(job), Some((candidate, _))) = (job, &found) {
+            application = Some(insert_application(tx, stamp, candidate, &job)?.uuid);
+        }
+    }
+    let Some((candidate, matched)) = found else {
+        return triage(TriageReason::UnknownSender);
+    };
+    // A known candidate writing about an open job (a new CV for it, say): their
+    // application to it is opened unless they have one.
+    if matches!(matched, Matched::Thread | Matched::Sender)
+        && let Some(job) = job_named_in(tx, &parsed.subject)?
+    {
+        match insert_application(tx, stamp, &candidate, &job) {
+            Ok(a) => application = Some(a.uuid),
+            Err(PipelineError::AlreadyApplied { .. } | PipelineError::JobClosed { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let (documents, skipped, no_text) = store_attachments(tx, stamp, &candidate, &message.attachments)?;
+    let from_candidate = matches!(matched, Matched::Thread | Matched::Sender | Matched::Application);
+    let (cid, cuuid) = resolve_candidate(tx, &candidate)?;
+    let uuid = insert_message(
+        tx,
+        stamp,
+        parsed,
+        source,
+        Some(cid),
+        Some(matched),
+        None,
+        detected.intent,
+        message.flagged.as_ref(),
+    )?;
+    if from_candidate {
+        record_contact(tx, cid, stamp.at)?;
+    }
+    let request = match from_candidate.then_some(detected.intent) {
+        Some(kind) => open_request(tx, stamp, cid, kind, &detected.values, &uuid, parsed.from.as_deref())?,
+        None => None,
+    };
+    append(tx, stamp, "mail_in", Some(&cuuid), Some(&format!("{uuid} {}", matched.as_str())))?;
+    Ok(Intake::Matched {
+        message: uuid,
+        candidate,
+        matched,
+        intent: detected.intent,
+        request,
+        application,
+        documents,
+        skipped,
+        no_text,
+    })
+}
+
+/// The message already imported under this identity, if any.
+fn imported_in(conn: &rusqlite::Connection, parsed: &Parsed) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT uuid FROM messages WHERE (message_id = ?1 AND ?1 IS NOT NULL) OR content_hash = ?2 LIMIT 1",
+        )?
+        .query_row(params![parsed.message_id, parsed.content_hash], |r| r.get(0))
+        .optional()?)
+}
+
+fn thread_candidate(conn: &rusqlite::Connection, parsed: &Parsed) -> Result<Option<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.uuid FROM messages m JOIN candidates c ON c.id = m.candidate_id WHERE m.message_id = ?1",
+    )?;
+    for id in parsed.in_reply_to.iter().chain(parsed.references.iter().rev()) {
+        let id = id.trim_matches(['<', '>']);
+        if let Some(uuid) = stmt.query_row([id], |r| r.get::<_, String>(0)).optional()? {
+            return Ok(Some(uuid));
+        }
+    }
+    Ok(None)
+}
+
+fn candidate_by_email(conn: &rusqlite::Connection, normalized: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT c.uuid FROM candidate_emails e JOIN candidates c ON c.id = e.candidate_id
+             WHERE e.email_normalized = ?1 ORDER BY c.created_at LIMIT 1",
+        )?
+        .query_row([normalized], |r| r.get(0))
+        .optional()?)
+}
+
+/// An open job the subject names: by its title, or by a reference (the start of its id)
+/// written as "ref XXXX" / "réf. XXXX".
+fn job_named_in(conn: &rusqlite::Connection, subject: &str) -> Result<Option<String>> {
+    let folded = fold(subject);
+    if folded.trim().is_empty() {
+        return Ok(None);
+    }
+    let mut stmt = conn.prepare_cached("SELECT uuid, title FROM jobs WHERE status = 'open'")?;
+    let jobs: Vec<(String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<std::result::Result<_, _>>()?;
+    for (uuid, title) in &jobs {
+        let title = fold(title);
+        let reference = uuid.get(..8).unwrap_or(uuid);
+        if (title.len() >= 3 && folded.contains(&title)) || folded.contains(reference) {
+            return Ok(Some(uuid.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// The kind of document an attachment's file name says: letter, cv, or other.
+fn document_kind(file_name: &str) -> &'static str {
+    let name = fold(file_name);
+    if ["lettre", "letter", "motivation", "cover"].iter().any(|w| name.contains(w)) {
+        "letter"
+    } else if ["cv", "resume", "curriculum"].iter().any(|w| name.contains(w)) {
+        "cv"
+    } else {
+        "other"
+    }
+}
+
+/// Attachments of a document type stored as the candidate's documents (their text
+/// extracted before the transaction); an attachment stored before (same bytes) is not
+/// stored twice, so that a retried intake adds nothing.
+fn store_attachments(
+    tx: &rusqlite::Connection,
+    stamp: &Stamp,
+    candidate: &str,
+    attachments: &[Attached<'_>],
+) -> Result<(Vec<String>, Vec<String>, Vec<String>)> {
+    let mut stored = Vec::new();
+    let mut skipped = Vec::new();
+    let mut no_text = Vec::new();
+    for attached in attachments {
+        let (checked, text) = match attached {
+            Attached::Skipped(reason) => {
+                skipped.push(reason.clone());
                 continue;
             }
-            let sha = {
-                use sha2::{Digest, Sha256};
-                hex::encode(Sha256::digest(&attachment.bytes))
-            };
-            let (cid, _) = resolve_candidate(&self.conn, candidate)?;
-            let known: Option<String> = self
-                .conn
-                .query_row(
-                    "SELECT uuid FROM documents WHERE candidate_id = ?1 AND sha256 = ?2",
-                    params![cid, sha],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(uuid) = known {
-                stored.push(uuid);
-                continue;
-            }
-            let name = fold(&attachment.file_name);
-            let kind = if ["lettre", "letter", "motivation", "cover"].iter().any(|w| name.contains(w)) {
-                "letter"
-            } else if ["cv", "resume", "curriculum"].iter().any(|w| name.contains(w)) {
-                "cv"
-            } else {
-                "other"
-            };
-            let upload = Upload { kind, file_name: &attachment.file_name, bytes: &attachment.bytes };
-            match self.add_document(stamp, candidate, upload, extractor) {
-                Ok((info, _)) => stored.push(info.uuid),
-                Err(PipelineError::Document(e)) => skipped.push(format!("{}: {e}", attachment.file_name)),
-                Err(PipelineError::Invalid { reason, .. }) => {
-                    skipped.push(format!("{}: {reason}", attachment.file_name))
-                }
-                Err(e) => return Err(e.into()),
-            }
+            Attached::Document { checked, text, .. } => (checked, text),
+        };
+        let sha = {
+            use sha2::{Digest, Sha256};
+            hex::encode(Sha256::digest(checked.bytes))
+        };
+        let (cid, _) = resolve_candidate(tx, candidate)?;
+        let known: Option<String> = tx
+            .prepare_cached("SELECT uuid FROM documents WHERE candidate_id = ?1 AND sha256 = ?2")?
+            .query_row(params![cid, sha], |r| r.get(0))
+            .optional()?;
+        if let Some(uuid) = known {
+            stored.push(uuid);
+            continue;
         }
-        Ok((stored, skipped))
+        let missing;
+        let text = match text {
+            Some(text) => text,
+            None => {
+                missing = DocumentText::of(
+                    &Extraction::NoText { reason: "the text was not extracted".into() },
+                    Some(NoTextReason::Unreadable),
+                );
+                &missing
+            }
+        };
+        if let Some(reason) = text.no_text_reason() {
+            no_text.push(format!("{}: {reason}", checked.file_name));
+        }
+        stored.push(insert_document(tx, stamp, candidate, checked, text)?.uuid);
     }
+    Ok((stored, skipped, no_text))
 }
 
 /// A file name of a document type Vivier stores (PDF, DOCX, ODT).
@@ -449,43 +763,57 @@ fn insert_message(
     matched: Option<Matched>,
     reason: Option<TriageReason>,
     intent: Intent,
+    flagged: Option<&Flagged>,
 ) -> Result<String> {
     let uuid = new_uuid();
     let status = if cid.is_some() { "matched" } else { "triage" };
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO messages (uuid, candidate_id, direction, message_id, in_reply_to, subject, from_addr, to_addrs,
                                body_text, raw, status, received_at, content_hash, refs, source, matched_by, intent,
                                triage_reason)
          VALUES (?1, ?2, 'inbound', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-        params![
-            uuid,
-            cid,
-            parsed.message_id,
-            parsed.in_reply_to.first(),
-            parsed.subject,
-            parsed.from,
-            parsed.to.join(", "),
-            parsed.body,
-            parsed.raw,
-            status,
-            ts(stamp.at),
-            parsed.content_hash,
-            parsed.references.join(" "),
-            source.tag(),
-            matched.map(Matched::as_str),
-            intent.as_str(),
-            reason.map(TriageReason::as_str),
-        ],
-    )?;
-    flag_message(tx, stamp, cid, &uuid, &parsed.body)?;
+    )?
+    .execute(params![
+        uuid,
+        cid,
+        parsed.message_id,
+        parsed.in_reply_to.first(),
+        parsed.subject,
+        parsed.from,
+        parsed.to.join(", "),
+        parsed.body,
+        parsed.raw,
+        status,
+        ts(stamp.at),
+        parsed.content_hash,
+        parsed.references.join(" "),
+        source.tag(),
+        matched.map(Matched::as_str),
+        intent.as_str(),
+        reason.map(TriageReason::as_str),
+    ])?;
+    match flagged {
+        Some(flagged) => record_flags(tx, stamp, cid, &uuid, flagged)?,
+        None => flag_message(tx, stamp, cid, &uuid, &parsed.body)?,
+    }
     Ok(uuid)
 }
 
 /// The candidate's words are stored as written; the guard's findings are recorded (masked
 /// in previews, out of the index).
 fn flag_message(tx: &rusqlite::Connection, stamp: &Stamp, cid: Option<i64>, uuid: &str, body: &str) -> Result<()> {
-    let flagged = CandidateText(body).flag();
-    tx.execute("DELETE FROM guard_flags WHERE source = 'message' AND ref = ?1", [uuid])?;
+    record_flags(tx, stamp, cid, uuid, &CandidateText(body).flag())
+}
+
+/// [`flag_message`] with the guard already run (outside the transaction).
+fn record_flags(
+    tx: &rusqlite::Connection,
+    stamp: &Stamp,
+    cid: Option<i64>,
+    uuid: &str,
+    flagged: &Flagged,
+) -> Result<()> {
+    tx.prepare_cached("DELETE FROM guard_flags WHERE source = 'message' AND ref = ?1")?.execute([uuid])?;
     flags::record(tx, cid, "message", uuid, &flagged.findings, stamp)?;
     if let Some(cid) = cid {
         index_text(tx, cid, "message", uuid, &flagged.indexable)?;

@@ -22,6 +22,12 @@
 //!    [`Intake::Duplicate`], so an IMAP re-delivery is safe. The stamp's time is the
 //!    received time (and starts a request's legal delay).
 //!
+//! Many messages at once (an mbox, an IMAP fetch) go through [`Store::intake_batch`]: one
+//! transaction for the batch, a savepoint per message (one that fails is rolled back
+//! alone and reported, the others are kept), the slow parts done before the transaction
+//! (the guard, the documents' text extracted by one sandboxed child for the batch).
+//! [`Store::intake`] is a batch of one.
+//!
 //! ```no_run
 //! # fn f(store: &mut vivier::db::Store, raw: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
 //! use vivier::mail::{self, Source};
@@ -48,7 +54,7 @@ pub mod transport;
 pub use error::MailError;
 pub use fetch::{FetchIntake, Fetched};
 pub use file::{ImportResult, Imported};
-pub use intake::{Intake, Matched, Source};
+pub use intake::{Batch, Extracted, Incoming, Intake, Matched, Phases, Source};
 pub use intent::{Intent, classify};
 pub use parse::{Attachment, Limits, Parsed, Rejected, parse};
 pub use reply::reply_text;

@@ -21,41 +21,7 @@ impl Store {
     /// The candidate applies to a job: a new application at stage "new". This is something
     /// the candidate does, so it renews their last contact.
     pub fn apply(&mut self, stamp: &Stamp, candidate: &str, job: &str) -> Result<Application> {
-        self.write(|tx| {
-            let (cid, cuuid) = resolve_candidate(tx, candidate)?;
-            let (jid, _) = resolve(tx, "jobs", "job", job)?;
-            let (status, title): (String, String) =
-                tx.query_row("SELECT status, title FROM jobs WHERE id = ?1", [jid], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            if status == "closed" {
-                return Err(PipelineError::JobClosed { title });
-            }
-            if let Some(existing) = tx
-                .query_row(
-                    "SELECT uuid FROM applications WHERE candidate_id = ?1 AND job_id = ?2",
-                    params![cid, jid],
-                    |r| r.get::<_, String>(0),
-                )
-                .optional()?
-            {
-                return Err(PipelineError::AlreadyApplied { candidate: cuuid, application: existing });
-            }
-            let uuid = new_uuid();
-            let now = ts(stamp.at);
-            tx.execute(
-                "INSERT INTO applications (uuid, candidate_id, job_id, stage, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, 'new', ?4, ?4)",
-                params![uuid, cid, jid, now],
-            )?;
-            let app_id = tx.last_insert_rowid();
-            tx.execute(
-                "INSERT INTO stage_events (application_id, from_stage, to_stage, actor, at) VALUES (?1, NULL, 'new', ?2, ?3)",
-                params![app_id, stamp.actor, now],
-            )?;
-            // Applying is something the candidate does.
-            record_contact(tx, cid, stamp.at)?;
-            append(tx, stamp, "apply", Some(&cuuid), Some(&format!("application {uuid}")))?;
-            application_by_uuid(tx, &uuid)
-        })
+        self.write(|tx| insert_application(tx, stamp, candidate, job))
     }
 
     /// Moves an application to another stage, dated and recorded in the timeline.
@@ -151,4 +117,44 @@ pub(crate) fn application_by_uuid(conn: &rusqlite::Connection, uuid: &str) -> Re
     applications_where(conn, "a.id = ?1", id)?
         .pop()
         .ok_or(PipelineError::NotFound { what: "application", id: uuid.to_owned() })
+}
+
+/// [`Store::apply`] inside the caller's transaction (the mail intake's batch).
+pub(crate) fn insert_application(
+    tx: &rusqlite::Connection,
+    stamp: &Stamp,
+    candidate: &str,
+    job: &str,
+) -> Result<Application> {
+    let (cid, cuuid) = resolve_candidate(tx, candidate)?;
+    let (jid, _) = resolve(tx, "jobs", "job", job)?;
+    let (status, title): (String, String) =
+        tx.query_row("SELECT status, title FROM jobs WHERE id = ?1", [jid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    if status == "closed" {
+        return Err(PipelineError::JobClosed { title });
+    }
+    if let Some(existing) = tx
+        .query_row("SELECT uuid FROM applications WHERE candidate_id = ?1 AND job_id = ?2", params![cid, jid], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+    {
+        return Err(PipelineError::AlreadyApplied { candidate: cuuid, application: existing });
+    }
+    let uuid = new_uuid();
+    let now = ts(stamp.at);
+    tx.execute(
+        "INSERT INTO applications (uuid, candidate_id, job_id, stage, created_at, updated_at)
+         VALUES (?1, ?2, ?3, 'new', ?4, ?4)",
+        params![uuid, cid, jid, now],
+    )?;
+    let app_id = tx.last_insert_rowid();
+    tx.execute(
+        "INSERT INTO stage_events (application_id, from_stage, to_stage, actor, at) VALUES (?1, NULL, 'new', ?2, ?3)",
+        params![app_id, stamp.actor, now],
+    )?;
+    // Applying is something the candidate does.
+    record_contact(tx, cid, stamp.at)?;
+    append(tx, stamp, "apply", Some(&cuuid), Some(&format!("application {uuid}")))?;
+    application_by_uuid(tx, &uuid)
 }

@@ -37,39 +37,7 @@ impl Store {
     /// Adds a candidate, unless their email or phone already belongs to someone: then the
     /// error names that person, so HR can merge instead of creating a second one.
     pub fn add_candidate(&mut self, stamp: &Stamp, candidate: NewCandidate) -> Result<Candidate> {
-        let (c, emails, phone) = candidate.validated()?;
-        self.write(|tx| {
-            if let Some(dup) = find_duplicate(tx, &emails, phone.as_deref(), None)? {
-                return Err(dup);
-            }
-            let uuid = new_uuid();
-            let now = ts(stamp.at);
-            tx.execute(
-                "INSERT INTO candidates (uuid, full_name, phone, phone_normalized, source, source_detail, language,
-                                         created_at, last_contact_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-                params![
-                    uuid,
-                    c.full_name,
-                    c.phone,
-                    phone,
-                    c.source.kind(),
-                    c.source.detail(),
-                    c.language.as_str(),
-                    now
-                ],
-            )?;
-            let id = tx.last_insert_rowid();
-            for (raw, norm) in c.emails.iter().zip(&emails) {
-                tx.execute(
-                    "INSERT INTO candidate_emails (candidate_id, email, email_normalized) VALUES (?1, ?2, ?3)",
-                    params![id, raw, norm],
-                )?;
-            }
-            index_profile(tx, id)?;
-            append(tx, stamp, "create", Some(&uuid), None)?;
-            candidate_by_id(tx, id)
-        })
+        self.write(|tx| insert_candidate(tx, stamp, candidate))
     }
 
     /// Candidates, newest first.
@@ -264,4 +232,30 @@ pub(crate) fn find_duplicate(
         return Ok(Some(PipelineError::Duplicate { existing: uuid, existing_name: name, matched_on: "phone".into() }));
     }
     Ok(None)
+}
+
+/// [`Store::add_candidate`] inside the caller's transaction (the mail intake's batch).
+pub(crate) fn insert_candidate(tx: &rusqlite::Connection, stamp: &Stamp, candidate: NewCandidate) -> Result<Candidate> {
+    let (c, emails, phone) = candidate.validated()?;
+    if let Some(dup) = find_duplicate(tx, &emails, phone.as_deref(), None)? {
+        return Err(dup);
+    }
+    let uuid = new_uuid();
+    let now = ts(stamp.at);
+    tx.execute(
+        "INSERT INTO candidates (uuid, full_name, phone, phone_normalized, source, source_detail, language,
+                                 created_at, last_contact_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        params![uuid, c.full_name, c.phone, phone, c.source.kind(), c.source.detail(), c.language.as_str(), now],
+    )?;
+    let id = tx.last_insert_rowid();
+    for (raw, norm) in c.emails.iter().zip(&emails) {
+        tx.execute(
+            "INSERT INTO candidate_emails (candidate_id, email, email_normalized) VALUES (?1, ?2, ?3)",
+            params![id, raw, norm],
+        )?;
+    }
+    index_profile(tx, id)?;
+    append(tx, stamp, "create", Some(&uuid), None)?;
+    candidate_by_id(tx, id)
 }

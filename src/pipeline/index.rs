@@ -69,12 +69,11 @@ pub(crate) fn index_profile(tx: &rusqlite::Connection, cid: i64) -> Result<()> {
 
 /// Puts one passage in the search index, replacing any earlier one for the same source.
 pub(crate) fn index_text(tx: &rusqlite::Connection, cid: i64, field: &str, reference: &str, body: &str) -> Result<()> {
-    tx.execute("DELETE FROM search_entries WHERE field = ?1 AND ref = ?2", params![field, reference])?;
-    tx.execute(
-        "INSERT INTO search_entries (candidate_id, field, ref) VALUES (?1, ?2, ?3)",
-        params![cid, field, reference],
-    )?;
+    tx.prepare_cached("DELETE FROM search_entries WHERE field = ?1 AND ref = ?2")?
+        .execute(params![field, reference])?;
+    tx.prepare_cached("INSERT INTO search_entries (candidate_id, field, ref) VALUES (?1, ?2, ?3)")?
+        .execute(params![cid, field, reference])?;
     let id = tx.last_insert_rowid();
-    tx.execute("INSERT INTO search_index (rowid, body) VALUES (?1, ?2)", params![id, body])?;
+    tx.prepare_cached("INSERT INTO search_index (rowid, body) VALUES (?1, ?2)")?.execute(params![id, body])?;
     Ok(())
 }

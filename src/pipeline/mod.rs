@@ -4,7 +4,7 @@
 //! the SQL of each part sits beside it (`jobs`, `candidates`, `applications`, `board`,
 //! `notes`, `index`, `finder`, `profile`), as methods of the store that the doors call.
 
-mod applications;
+pub(crate) mod applications;
 mod board;
 pub(crate) mod candidates;
 pub mod contact;

@@ -382,7 +382,11 @@ index: number, } & (Intake | {
 /**
  * Always "rejected".
  */
-outcome: string, code: ErrorCode, rejected: Rejected, message: string, });
+outcome: string, code: ErrorCode, rejected: Rejected, message: string, } | { 
+/**
+ * Always "failed".
+ */
+outcome: string, code: ErrorCode, message: string, });
 
 /**
  * What intake did with a message.
@@ -403,7 +407,12 @@ documents: Array<string>,
 /**
  * Attachments kept in the raw message only, with why (not a document type, too large...).
  */
-skipped: Array<string>, } | { "outcome": "triaged", message: string, reason: TriageReason, intent: Intent, } | { "outcome": "duplicate", message: string, };
+skipped: Array<string>, 
+/**
+ * Attachments stored as documents whose text could not be read (damaged, over the
+ * extraction's limits of time or memory...), with why: stored, marked without text.
+ */
+no_text: Array<string>, } | { "outcome": "triaged", message: string, reason: TriageReason, intent: Intent, } | { "outcome": "duplicate", message: string, };
 
 /**
  * What a reply asks for.
