@@ -732,7 +732,7 @@ fn strong_correction(s: &str) -> bool {
     any(s, FIELDS)
         && (any(s, CHANGED) || (any(s, OLD_NEW) && any(s, UPDATE_VERBS)))
         // "the address in the invitation looks wrong": the venue's, not the candidate's.
-        && !(any(s, &["convocation", "invitation", " invite"]) && !owns(s, FIELDS))
+        && (!any(s, &["convocation", "invitation", " invite"]) || owns(s, FIELDS))
 }
 
 /// Something of the candidate's said to be wrong ("the year of my degree is wrong").
