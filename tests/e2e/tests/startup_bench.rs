@@ -296,7 +296,15 @@ const PAGE_PHASES: &str = "const nav = performance.getEntriesByType('navigation'
     return { origin: performance.timeOrigin, dom: nav ? nav.domContentLoadedEventEnd : null,
              load: nav ? nav.loadEventEnd : null, asked: at('vivier:board-asked'), answer: at('vivier:board-answer'),
              store: at('vivier:store-open'), mounted: at('vivier:board-mounted'), data: at('vivier:board-data'),
-             cards: at('vivier:board-dom') };";
+             cards: at('vivier:board-dom'), fcp: at('first-contentful-paint') };";
+/// The page's first contentful paint (ms since the epoch), if WebKit reports one.
+const FIRST_PAINT: &str = "const m = performance.getEntriesByName('first-contentful-paint')[0];
+    return m ? performance.timeOrigin + m.startTime : null;";
+/// Ten animation frames of the page at rest: the longest interval between two, in ms.
+const FRAMES_AT_REST: &str = "const done = arguments[0]; const t = [];
+    const step = (now) => { t.push(now); if (t.length < 11) requestAnimationFrame(step);
+      else done(Math.max(...t.slice(1).map((x, i) => x - t[i]))); };
+    requestAnimationFrame(step);";
 
 /// The floor (an empty Tauri 2 window with one static page, `benches/floor`) and Vivier
 /// (its last-used board shown at start, on a seeded data directory), started in turn,
@@ -350,6 +358,9 @@ async fn against_the_floor() {
             loaded - start,
             painted - start
         );
+        if let Ok(Some(fcp)) = app.client.execute(FIRST_PAINT, vec![]).await.map(|v| v.as_f64()) {
+            println!("  floor: first contentful paint {:.0} ms", fcp - start);
+        }
         floor_ms.push(loaded - start);
         floor_painted_ms.push(painted - start);
         tokio::time::sleep(Duration::from_secs(2)).await;
@@ -379,10 +390,33 @@ async fn against_the_floor() {
             phase("cards"),
             painted - start,
         );
+        println!("  first contentful paint {:.0} ms", phase("fcp"));
         vivier_ms.push(painted - start);
         let cards = app.client.find_all(fantoccini::Locator::Css("[data-testid=\"board-card\"]")).await.unwrap().len();
         println!("  {cards} cards drawn");
         tokio::time::sleep(Duration::from_secs(2)).await;
+        if let Ok(longest) = app.client.execute_async(FRAMES_AT_REST, vec![]).await {
+            println!("  board at rest: longest of 10 frame intervals {longest} ms");
+        }
+        // Where a frame's cost lies: the same page with parts of its style taken off (rules
+        // added to the stylesheet: the app's CSP refuses a style element).
+        for (what, css) in [
+            ("columns not scrolling (.scroll)", ".scroll { overflow: visible !important; }"),
+            ("nor the row of columns (.columns)", ".columns { overflow: visible !important; }"),
+            ("nor the page (.content, .sidebar)", ".content, .sidebar { overflow: visible !important; }"),
+        ] {
+            let _ = app
+                .client
+                .execute(
+                    "const sheet = document.styleSheets[0]; sheet.insertRule(arguments[0], sheet.cssRules.length);",
+                    vec![serde_json::json!(css)],
+                )
+                .await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            if let Ok(longest) = app.client.execute_async(FRAMES_AT_REST, vec![]).await {
+                println!("  board at rest, {what}: longest of 10 frame intervals {longest} ms");
+            }
+        }
         vivier_mem.push(tree_memory("Vivier", pid_of(&app_path).expect("the app's pid")));
         app.stop().await;
     }
