@@ -44,13 +44,16 @@ bench: system-build
 # in VIVIER_PASSPHRASE): its key is moved into this run's throwaway keyring first. Vivier is
 # measured against the floor (benches/floor: an empty Tauri 2 window, same tauri and
 # WebKitGTK), built and run in the same run (VIVIER_BENCH_ROUNDS rounds, default 3).
+# Builds go to CARGO_TARGET_DIR when it is set.
+RELEASE := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release
+
 bench-desktop: ui tauri-driver
 	cargo build --release -p vivier -p vivier-app -p vivier-floor
-	VIVIER_APP=$(CURDIR)/target/release/vivier-app VIVIER_FLOOR=$(CURDIR)/target/release/vivier-floor \
+	VIVIER_APP=$(RELEASE)/vivier-app VIVIER_FLOOR=$(RELEASE)/vivier-floor \
 	scripts/with-keyring bash -c '\
-		target/release/vivier --data-dir "$$VIVIER_BENCH_DIR" key passphrase --keyring && \
+		$(RELEASE)/vivier --data-dir "$$VIVIER_BENCH_DIR" key passphrase --keyring && \
 		xvfb-run -a -s "-screen 0 1280x900x24" cargo test --release -p vivier-e2e --test startup_bench -- --ignored --nocapture --test-threads=1; \
-		rc=$$?; VIVIER_NEW_PASSPHRASE="$$VIVIER_PASSPHRASE" target/release/vivier --data-dir "$$VIVIER_BENCH_DIR" key passphrase; exit $$rc'
+		rc=$$?; VIVIER_NEW_PASSPHRASE="$$VIVIER_PASSPHRASE" $(RELEASE)/vivier --data-dir "$$VIVIER_BENCH_DIR" key passphrase; exit $$rc'
 
 # Installable packages (.deb and AppImage, target/release/bundle/) with Tauri's bundler;
 # the app and the `vivier` command line. scripts/package.sh says what goes in them.
