@@ -205,7 +205,7 @@ impl Identity {
 }
 
 /// SQL list of the pending statuses.
-const PENDING_SQL: &str = "'open', 'identity_check', 'awaiting_confirmation'";
+pub(crate) const PENDING_SQL: &str = "'open', 'identity_check', 'awaiting_confirmation'";
 
 /// Opens a request read in a reply by the mail intake (channel email), or answers the one
 /// of that kind still pending for the candidate. `sender` is the reply's From address:

@@ -51,7 +51,7 @@ pub struct ComposeRequest {
     pub language: Option<Lang>,
     /// Default: the candidate's latest application.
     pub application: Option<String>,
-    /// For a request acknowledgement; default: the candidate's latest open request.
+    /// For a request acknowledgement; default: the candidate's latest pending request.
     pub request: Option<String>,
     /// The fields HR fills in (interview date, time, place).
     #[serde(default)]
@@ -347,7 +347,10 @@ fn request_row(conn: &rusqlite::Connection, filter: &str, id: i64) -> Result<Req
 fn request_row_latest(conn: &rusqlite::Connection, cid: i64) -> Result<Option<RequestRow>> {
     let id: Option<i64> = conn
         .query_row(
-            "SELECT id FROM requests WHERE candidate_id = ?1 AND status = 'open' ORDER BY received_at DESC, id DESC LIMIT 1",
+            &format!(
+                "SELECT id FROM requests WHERE candidate_id = ?1 AND status IN ({}) ORDER BY received_at DESC, id DESC LIMIT 1",
+                crate::requests::register::PENDING_SQL
+            ),
             [cid],
             |r| r.get(0),
         )
