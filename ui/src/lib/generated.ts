@@ -181,7 +181,7 @@ language: LetterLang | null,
  */
 application: string | null, 
 /**
- * For a request acknowledgement; default: the candidate's latest open request.
+ * For a request acknowledgement; default: the candidate's latest pending request.
  */
 request: string | null, 
 /**
