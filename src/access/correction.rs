@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 use crate::guard::fold;
 use crate::pipeline::contact::normalize_phone;
 use crate::pipeline::index::{index_text, passage};
+use crate::pipeline::search::token_spans;
 use crate::pipeline::{Candidate, PipelineError};
 
 /// The SQL condition on a document `d` that makes it an outdated letter: a current offer
@@ -48,7 +49,7 @@ pub struct Gone {
 impl Gone {
     /// What went from `before` to `after`. Pure.
     pub fn between(before: &Candidate, after: &Candidate) -> Gone {
-        let words = |s: &str| -> BTreeSet<String> { word_spans(s).into_iter().map(|(a, b)| fold(&s[a..b])).collect() };
+        let words = |s: &str| -> BTreeSet<String> { token_spans(s).into_iter().map(|(a, b)| fold(&s[a..b])).collect() };
         let kept = words(&after.full_name);
         let name_words = words(&before.full_name).into_iter().filter(|w| !kept.contains(w)).collect();
         let now: Vec<String> = after.emails.iter().map(|e| e.trim().to_ascii_lowercase()).collect();
@@ -61,26 +62,6 @@ impl Gone {
     pub fn is_empty(&self) -> bool {
         self.name_words.is_empty() && self.emails.is_empty() && self.phone.is_none()
     }
-}
-
-/// Byte ranges of the words (runs of letters and digits) of a text, as the index cuts them.
-fn word_spans(text: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        match (c.is_alphanumeric(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                spans.push((s, i));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        spans.push((s, text.len()));
-    }
-    spans
 }
 
 /// `text` with the old values blanked (spaces, so that nothing else moves): the addresses
@@ -128,7 +109,7 @@ pub fn scrub(text: &str, gone: &Gone) -> String {
             check(s, text.len(), &mut blank);
         }
     }
-    for (a, b) in word_spans(text) {
+    for (a, b) in token_spans(text) {
         if gone.name_words.contains(&fold(&text[a..b])) {
             blank(a, b);
         }

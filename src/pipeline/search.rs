@@ -102,8 +102,9 @@ pub fn snippet(text: &str, query: &str, width: usize) -> String {
     out
 }
 
-/// Byte ranges of the words (runs of letters and digits) of a text.
-fn token_spans(text: &str) -> Vec<(usize, usize)> {
+/// Byte ranges of the words (runs of letters and digits) of a text, as the index cuts
+/// them (the correction's scrub cuts the same way).
+pub(crate) fn token_spans(text: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
